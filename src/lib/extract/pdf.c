@@ -5,9 +5,11 @@
  * Each page's text is appended to d->text; pages are separated by "\f\n"
  * (a form feed, as pdftotext does, then a line break so sentence splitting
  * never joins the last line of one page to the first of the next).
- * d->page_ends[i] is the offset just past page i, separator included, so
- * page i spans [page_ends[i-1], page_ends[i]) with page_ends[-1] taken as 0
- * and page_ends[npages-1] == text.len: every text offset maps to one page.
+ * d->page_ends[i] is the offset where page i's text ends (exclusive, before
+ * the separator): page i is [page_ends[i-1] + 2, page_ends[i]) and page 0
+ * starts at 0.  page_ends[npages-1] == text.len, so the page of an offset
+ * o is the first i with o < page_ends[i] (a separator counts with the page
+ * after it).
  *
  * A PDF whose pages carry no text at all (scans, photographs) is not an
  * error and not an empty document: it comes back with status XD_NEEDS_OCR,
@@ -177,7 +179,9 @@ int extract_pdf(struct xctx *x, const char *data, size_t len, struct xdoc *d, st
 	d->type = "pdf";
 	if (len == 0)
 		return err_set(e, "empty file");
-	/* data outlives the document: it is unref'd before we return. */
+	/* data outlives the document: it is unref'd before we return.  No
+	 * password is ever passed: weft has none to give, and poppler 22's
+	 * retry-with-password path for bytes crashes on a wrong one. */
 	GBytes *bytes = g_bytes_new_static(data, len);
 	GError *ge = NULL;
 	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &ge);
