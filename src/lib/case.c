@@ -1,0 +1,289 @@
+/*
+ * case.c — opening, creating, migrating and locking a case file.
+ *
+ * Safety rules, in order: a file that is not a weft case is never modified
+ * (we read its header and application_id before any PRAGMA that writes);
+ * a case from a newer weft is refused; migrations run in one transaction,
+ * so a crash mid-migration leaves the old schema intact.
+ */
+#include "case.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* migrations[v] takes a case from schema v to v+1; migrations[0] creates
+ * the first schema.  Append, never edit a released entry. */
+static const char *const migrations[] = {
+	/* 0 -> 1: documents, paths, failures, full-text index */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE documents("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  parent INTEGER REFERENCES documents(id),"
+	"  status TEXT NOT NULL DEFAULT 'pending'," /* pending | ok | needs_ocr */
+	"  type TEXT, mime TEXT, size INTEGER,"
+	"  title TEXT, date TEXT, date_suspect INTEGER NOT NULL DEFAULT 0,"
+	"  author TEXT, sender TEXT, recipients TEXT, cc TEXT, subject TEXT,"
+	"  message_id TEXT, in_reply_to TEXT,"
+	"  meta TEXT, invalid_bytes INTEGER NOT NULL DEFAULT 0, pages TEXT,"
+	"  body TEXT, added TEXT);"
+	"CREATE INDEX documents_parent ON documents(parent);"
+	"CREATE INDEX documents_date ON documents(date);"
+	"CREATE INDEX documents_message_id ON documents(message_id);"
+	"CREATE TABLE paths("
+	"  path TEXT PRIMARY KEY,"
+	"  doc INTEGER NOT NULL REFERENCES documents(id),"
+	"  container INTEGER REFERENCES documents(id),"
+	"  inner TEXT, size INTEGER, mtime INTEGER);"
+	"CREATE INDEX paths_doc ON paths(doc);"
+	"CREATE TABLE failures("
+	"  path TEXT PRIMARY KEY, reason TEXT NOT NULL,"
+	"  size INTEGER, mtime INTEGER, at TEXT);"
+	"CREATE VIRTUAL TABLE fts USING fts5("
+	"  title, sender, recipients, cc, subject, body,"
+	"  content='documents', content_rowid='id',"
+	"  tokenize='unicode61 remove_diacritics 2');",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
+
+int case_fail(struct case_db *c, const char *what, struct err *e)
+{
+	return err_set(e, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+int case_exec(struct case_db *c, const char *sql, const char *what, struct err *e)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return case_fail(c, what, e);
+	return 0;
+}
+
+int case_prepare(struct case_db *c, const char *sql, sqlite3_stmt **st, const char *what, struct err *e)
+{
+	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK)
+		return case_fail(c, what, e);
+	return 0;
+}
+
+void case_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int pragma_int(struct case_db *c, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads the first 16 bytes: an empty or missing file is a new case, an
+ * SQLite header is checked further, anything else is refused. */
+static int check_header(const char *path, int *is_new, struct err *e)
+{
+	*is_new = 0;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			*is_new = 1;
+			return 0;
+		}
+		return err_set(e, "%s: %s", path, strerror(errno));
+	}
+	char hdr[16];
+	ssize_t n = read(fd, hdr, sizeof hdr);
+	struct stat sb;
+	int isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
+	close(fd);
+	if (isdir)
+		return err_set(e, "%s: is a folder, not a case file", path);
+	if (n == 0) {
+		*is_new = 1;
+		return 0;
+	}
+	if (n != 16 || memcmp(hdr, "SQLite format 3", 16))
+		return err_set(e, "%s: not a weft case (left untouched)", path);
+	return 0;
+}
+
+static int migrate(struct case_db *c, int from, struct err *e)
+{
+	if (case_exec(c, "BEGIN IMMEDIATE", "upgrading case", e) < 0)
+		return -1;
+	for (int v = from; v < CASE_SCHEMA_VERSION; v++)
+		if (case_exec(c, migrations[v], "upgrading case", e) < 0)
+			goto fail;
+	char sql[160];
+	snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", CASE_APP_ID,
+		 CASE_SCHEMA_VERSION);
+	if (case_exec(c, sql, "upgrading case", e) < 0)
+		goto fail;
+	if (from == 0 && case_exec(c, "INSERT INTO meta VALUES('created_by','weft " WEFT_VERSION "'),"
+				   "('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+				   "creating case", e) < 0)
+		goto fail;
+	if (case_exec(c, "COMMIT", "upgrading case", e) < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e)
+{
+	int is_new;
+	*out = NULL;
+	if (check_header(path, &is_new, e) < 0)
+		return -1;
+	if (is_new && mode == CASE_READ)
+		return err_set(e, "%s: no such case (create one with 'weft ingest PATH')", path);
+
+	/* SQLite's memory statistics take a global mutex on every allocation,
+	 * which serialises ingest's worker threads; weft never reads them. */
+	static int configured;
+	if (!configured) {
+		configured = 1;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
+	struct case_db *c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	c->lock_fd = -1;
+	int flags = mode == CASE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(e, "%s: cannot open: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		case_close(c);
+		return -1;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 10000);
+
+	int app = 0, ver = 0;
+	if (pragma_int(c, "PRAGMA application_id", &app) < 0 || pragma_int(c, "PRAGMA user_version", &ver) < 0) {
+		err_set(e, "%s: not a weft case or damaged: %s (left untouched)", path, sqlite3_errmsg(c->db));
+		goto fail;
+	}
+	if (!is_new && app != CASE_APP_ID) {
+		int tables = 0;
+		pragma_int(c, "SELECT count(*) FROM sqlite_master", &tables);
+		if (app != 0 || tables > 0 || ver != 0) {
+			err_set(e, "%s: an SQLite database but not a weft case (left untouched)", path);
+			goto fail;
+		}
+	}
+	if (ver > CASE_SCHEMA_VERSION) {
+		err_set(e, "%s: made by a newer weft (case schema %d, this weft knows up to %d); upgrade weft",
+			path, ver, CASE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (mode == CASE_READ) {
+		if (ver < CASE_SCHEMA_VERSION) {
+			err_set(e, "%s: made by an older weft (schema %d); run 'weft ingest' or 'weft upgrade' to upgrade it",
+				path, ver);
+			goto fail;
+		}
+		*out = c;
+		return 0;
+	}
+	/* From here on the file is ours to change. */
+	if (case_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+		      path, e) < 0)
+		goto fail;
+	if (ver < CASE_SCHEMA_VERSION && migrate(c, ver, e) < 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	case_close(c);
+	return -1;
+}
+
+void case_close(struct case_db *c)
+{
+	if (!c)
+		return;
+	if (c->db)
+		sqlite3_close_v2(c->db);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	free(c->path);
+	free(c);
+}
+
+int case_lock_writer(struct case_db *c, void (*waiting)(void *), void *user, struct err *e)
+{
+	if (c->lock_fd >= 0)
+		return 0;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, "%s: %s", c->path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK) {
+			close(fd);
+			return err_set(e, "%s: cannot lock: %s", c->path, strerror(errno));
+		}
+		if (waiting)
+			waiting(user);
+		if (flock(fd, LOCK_EX) < 0) {
+			close(fd);
+			return err_set(e, "%s: cannot lock: %s", c->path, strerror(errno));
+		}
+	}
+	c->lock_fd = fd;
+	return 0;
+}
+
+/* Runs a one-column id query bound to text; returns up to 2 ids in found. */
+static int ids_for(struct case_db *c, const char *sql, const char *arg, long long found[2], struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(c, sql, &st, "finding document", e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	int n = 0;
+	while (n < 2 && sqlite3_step(st) == SQLITE_ROW)
+		found[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+long long case_find_doc(struct case_db *c, const char *ref, struct err *e)
+{
+	char *end;
+	long long found[2] = {0, 0};
+	strtoll(ref, &end, 10);
+	if (*ref && !*end) {
+		int n = ids_for(c, "SELECT id FROM documents WHERE id=CAST(?1 AS INTEGER) AND status!='pending'", ref, found, e);
+		return n < 0 ? -1 : found[0];
+	}
+	int n = ids_for(c, "SELECT doc FROM paths WHERE path=?", ref, found, e);
+	if (n != 0)
+		return n < 0 ? -1 : found[0];
+	/* a unique suffix: "09BAGHDAD11.html" finds ".../cable/2009/01/09BAGHDAD11.html" */
+	struct buf esc = BUF_INIT;
+	for (const char *p = ref; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&esc, '\\');
+		buf_addc(&esc, *p);
+	}
+	n = ids_for(c, "SELECT DISTINCT doc FROM paths WHERE path LIKE '%/' || ? ESCAPE '\\' LIMIT 2",
+		    esc.p ? esc.p : "", found, e);
+	buf_free(&esc);
+	if (n == 2)
+		return err_set(e, "'%s' matches several documents; give more of the path or the id", ref);
+	return n < 0 ? -1 : found[0];
+}

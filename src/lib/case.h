@@ -1,0 +1,60 @@
+/*
+ * case.h — the case file: one SQLite database (WAL) per investigation.
+ *
+ * case.c owns the schema, its version and migrations, opening and refusing
+ * files that are not weft cases, the single-writer lock, and the few
+ * statements every layer shares.  Every other module reads and writes the
+ * case through an open struct case_db.
+ */
+#ifndef WEFT_CASE_H
+#define WEFT_CASE_H
+
+#include <sqlite3.h>
+
+#include "util.h"
+
+/* The schema version this weft writes; older cases are migrated up to it. */
+#define CASE_SCHEMA_VERSION 1
+/* PRAGMA application_id of every weft case: "WEFT". */
+#define CASE_APP_ID 0x57454654
+
+enum case_mode {
+	CASE_READ,   /* read-only; the file must exist */
+	CASE_WRITE,  /* read-write; created if missing */
+};
+
+struct case_db {
+	sqlite3 *db;
+	char *path;
+	int lock_fd;   /* held while this process is the case's writer, else -1 */
+};
+
+/* Opens (and for CASE_WRITE creates or migrates) the case at path.  A file
+ * that is not a weft case, or a case from a newer weft, is refused without
+ * being modified.  On success *out is the caller's, to case_close(). */
+int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e);
+void case_close(struct case_db *c);
+
+/* Takes the writer lock (flock on the case file; SQLite's own locks do not
+ * serialise whole runs).  If another weft holds it, calls waiting(user)
+ * once and then blocks until it is free.  Readers never take it. */
+int case_lock_writer(struct case_db *c, void (*waiting)(void *), void *user, struct err *e);
+
+/* Runs sql (no results); on failure fills e with "what: sqlite's reason". */
+int case_exec(struct case_db *c, const char *sql, const char *what, struct err *e);
+
+/* Prepares sql; on failure fills e with "what: sqlite's reason" (never the
+ * SQL text).  The statement is the caller's to sqlite3_finalize(). */
+int case_prepare(struct case_db *c, const char *sql, sqlite3_stmt **st, const char *what, struct err *e);
+
+/* Fills e from the connection's last error; returns -1. */
+int case_fail(struct case_db *c, const char *what, struct err *e);
+
+/* Binds a text value, or NULL when s is NULL. */
+void case_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Finds a document id from "ID" or a path as stored (exact, then a unique
+ * suffix match).  Returns the id, 0 if none, -1 on error or ambiguity. */
+long long case_find_doc(struct case_db *c, const char *ref, struct err *e);
+
+#endif

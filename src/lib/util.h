@@ -1,0 +1,69 @@
+/*
+ * util.h — the few primitives every weft module shares: one growable byte
+ * buffer (struct buf), one error record (struct err), and allocation that
+ * never returns NULL.  Like Redis's sds, every module uses these instead of
+ * inventing its own.
+ *
+ * Ownership: a struct buf owns its bytes; buf_free() releases them and leaves
+ * an empty buffer that can be reused.  struct err is a plain value on the
+ * caller's stack; functions that fail fill it and return -1.
+ */
+#ifndef WEFT_UTIL_H
+#define WEFT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEFT_VERSION "0.1.0"
+
+struct buf {
+	char *p;     /* always NUL-terminated when cap > 0 */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+/* Hands the bytes to the caller (who frees them) and empties b. */
+char *buf_detach(struct buf *b);
+
+/* Error record: what failed and why, ready to print as "weft: <msg>". */
+struct err {
+	char msg[512];
+};
+
+/* Sets e->msg (if e is not NULL) and returns -1, so callers can write
+ * `return err_set(e, "...")`. */
+int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Appends s to b as a JSON string literal (quotes and escapes included). */
+void buf_add_json_str(struct buf *b, const char *s, size_t len);
+
+/* Lower-case hex of a SHA-256 digest of data: out must hold 65 bytes. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Returns 1 if s (len bytes) is valid UTF-8. */
+int utf8_valid(const char *s, size_t len);
+
+/* Copies src to dst replacing each invalid UTF-8 sequence with U+FFFD;
+ * returns the number of invalid bytes replaced. */
+size_t utf8_repair(struct buf *dst, const char *src, size_t len);
+
+/* Trims ASCII whitespace at both ends, in place; returns s. */
+char *str_trim(char *s);
+
+#endif
