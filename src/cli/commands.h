@@ -1,0 +1,14 @@
+/*
+ * commands.h — the list of weft's commands, one X(name, function, summary)
+ * line each.  Each command lives in src/cli/<name>.c with its own
+ * cmd_<name>(argc, argv) and its usage text in help_<name>.  Adding a
+ * command is one file plus one line here.
+ */
+X("ingest", ingest, "read documents into the case")
+X("search", search, "full-text search with highlighted snippets")
+X("show", show, "a document's metadata and text")
+X("stats", stats, "what the case holds")
+X("failures", failures, "files that could not be read, and why")
+X("train", train, "train the named-entity model from CoNLL files")
+X("tag", tag, "find names, places, dates ... in text or CoNLL files")
+X("ner-eval", ner_eval, "score the named-entity model on a gold CoNLL file")
