@@ -1,0 +1,29 @@
+#!/bin/sh
+# make demo: ingest the bundled samples into demo.weft and show what weft sees.
+set -e
+cd "$(dirname "$0")/.."
+W=build/weft
+CASE=demo.weft
+rm -f "$CASE" "$CASE-wal" "$CASE-shm"
+echo "== weft ingest samples/ (the demo corpus: 25 files in 8 formats)"
+$W ingest --case "$CASE" samples
+echo
+echo "== weft stats"
+$W stats --case "$CASE"
+echo
+echo "== weft search '\"prime minister\" AND iran' --limit 3"
+$W search --case "$CASE" --limit 3 '"prime minister" AND iran'
+echo
+if $W help 2>/dev/null | grep -q '^  entities'; then
+	echo "== weft entities --limit 10"
+	$W entities --case "$CASE" --limit 10 || true
+	echo
+fi
+cat <<MSG
+Next, try (the case file is $CASE; export WEFT_CASE=$CASE to skip --case):
+  $W search --case $CASE 'soleimani OR suleimani'
+  $W search --case $CASE 'from:okonkwo date:2019-11'
+  $W show --case $CASE 03_jabr_airspace.txt
+  $W failures --case $CASE
+  $W help            every command; 'weft help search' for the query language
+MSG
