@@ -46,6 +46,12 @@ void cli_json_add(struct cJSON *obj, const char *key, const char *s);
 struct case_db;
 struct case_db *cli_open_read(const char *case_opt);
 
+/* Loads the NER model at path (NULL: the default).  On success returns it
+ * and writes a short identity of the file ("ner:" + 12 hex digits of its
+ * SHA-256) into id (32 bytes).  On failure prints the error and returns NULL. */
+struct ner_model;
+struct ner_model *cli_load_model(const char *path, char id[32]);
+
 /* Prints help for a command name; returns 0, or EXIT_USAGE if unknown. */
 int cli_help(const char *name);
 

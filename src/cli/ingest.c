@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "ingest.h"
+#include "ner.h"
 
 const char help_ingest[] =
 	"usage: weft ingest [--case FILE] [options] PATH...\n"
@@ -32,6 +33,8 @@ const char help_ingest[] =
 	"  --max-depth N        containers nested deeper than this are not opened (default 5)\n"
 	"  --max-members N      members read from one archive at most (default 100000)\n"
 	"  --max-ratio R        expansion ratio of an archive at most (default 200)\n"
+	"  --no-ner             do not look for names (faster; 'weft retag' adds them later)\n"
+	"  --model FILE         the NER model (default $WEFT_MODEL, else the one shipped)\n"
 	"\n"
 	"exit status: 0 all files read, 3 some files failed, 1 fatal error.\n";
 
@@ -103,7 +106,10 @@ int cmd_ingest(int argc, char **argv)
 		{"case", required_argument, 0, 'c'},      {"jobs", required_argument, 0, 'j'},
 		{"quiet", no_argument, 0, 'q'},           {"max-file-size", required_argument, 0, 's'},
 		{"max-depth", required_argument, 0, 'd'}, {"max-members", required_argument, 0, 'm'},
-		{"max-ratio", required_argument, 0, 'r'}, {0, 0, 0, 0}};
+		{"max-ratio", required_argument, 0, 'r'}, {"no-ner", no_argument, 0, 'N'},
+		{"model", required_argument, 0, 'M'},     {0, 0, 0, 0}};
+	const char *model_path = NULL;
+	int no_ner = 0;
 	const char *case_opt = NULL;
 	int quiet = 0, o;
 	struct ingest_opts io;
@@ -118,6 +124,8 @@ int cmd_ingest(int argc, char **argv)
 		case 'd': io.lim.max_depth = (int)strtol(optarg, &end, 10); break;
 		case 'm': io.lim.max_members = strtol(optarg, &end, 10); break;
 		case 'r': io.lim.max_ratio = strtod(optarg, &end); break;
+		case 'N': no_ner = 1; break;
+		case 'M': model_path = optarg; break;
 		default: return cli_usage("ingest", "unknown option");
 		}
 		if (end && (*end || end == optarg))
@@ -128,13 +136,25 @@ int cmd_ingest(int argc, char **argv)
 	if (io.jobs < 0 || io.jobs > 256)
 		return cli_usage("ingest", "--jobs must be between 1 and 256");
 
+	/* The model first: a bad model should stop us before the case changes. */
+	char model_id[32] = "";
+	struct ner_model *model = NULL;
+	if (!no_ner) {
+		if (!(model = cli_load_model(model_path, model_id)))
+			return cli_error("ingest: no usable NER model; give --model FILE, or --no-ner to ingest without names");
+		io.ner = model;
+		io.ner_id = model_id;
+	}
 	const char *path = cli_case_path(case_opt);
 	struct err e = {{0}};
 	struct case_db *c;
-	if (case_open(path, CASE_WRITE, &c, &e) < 0)
+	if (case_open(path, CASE_WRITE, &c, &e) < 0) {
+		ner_free(model);
 		return cli_error("%s", e.msg);
+	}
 	if (case_lock_writer(c, say_waiting, (void *)path, &e) < 0) {
 		case_close(c);
+		ner_free(model);
 		return cli_error("%s", e.msg);
 	}
 	struct sigaction sa = {0};
@@ -149,6 +169,7 @@ int cmd_ingest(int argc, char **argv)
 	struct ingest_stats st;
 	int rc = ingest_run(c, argv + optind, argc - optind, &io, &st, &e);
 	case_close(c);
+	ner_free(model);
 	if (rc < 0)
 		return cli_error("ingest: %s", e.msg);
 	return st.failed ? EXIT_SOME_FAILED : EXIT_OK;

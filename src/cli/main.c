@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "ner.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -146,6 +147,30 @@ struct case_db *cli_open_read(const char *case_opt)
 		return NULL;
 	}
 	return c;
+}
+
+struct ner_model *cli_load_model(const char *path, char id[32])
+{
+	if (!path)
+		path = ner_default_model_path();
+	struct err e = {{0}};
+	struct ner_model *m = ner_load(path, &e);
+	if (!m) {
+		cli_error("%s", e.msg);
+		return NULL;
+	}
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536], hex[65];
+	size_t n;
+	while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	if (f)
+		fclose(f);
+	sha256_hex(b.p ? b.p : "", b.len, hex);
+	buf_free(&b);
+	snprintf(id, 32, "ner:%.12s", hex);
+	return m;
 }
 
 int cli_help(const char *name)

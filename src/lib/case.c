@@ -49,6 +49,17 @@ static const char *const migrations[] = {
 	"  title, sender, recipients, cc, subject, body,"
 	"  content='documents', content_rowid='id',"
 	"  tokenize='unicode61 remove_diacritics 2');",
+	/* 1 -> 2: sentences and mentions found by the tagger */
+	"ALTER TABLE documents ADD COLUMN tagged TEXT;" /* model that tagged it, NULL = not tagged */
+	"CREATE TABLE sentences("
+	"  doc INTEGER NOT NULL REFERENCES documents(id), n INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(doc, n)) WITHOUT ROWID;"
+	"CREATE TABLE mentions("
+	"  id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents(id),"
+	"  sentence INTEGER, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+	"  type TEXT NOT NULL, text TEXT NOT NULL, value TEXT, entity INTEGER);"
+	"CREATE INDEX mentions_doc ON mentions(doc, start);"
+	"CREATE INDEX mentions_type_text ON mentions(type, text);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
@@ -191,11 +202,14 @@ int case_open(const char *path, enum case_mode mode, struct case_db **out, struc
 		goto fail;
 	}
 	if (mode == CASE_READ) {
-		if (ver < CASE_SCHEMA_VERSION) {
-			err_set(e, "%s: made by an older weft (schema %d); run 'weft ingest' or 'weft upgrade' to upgrade it",
-				path, ver);
-			goto fail;
+		if (ver == CASE_SCHEMA_VERSION) {
+			*out = c;
+			return 0;
 		}
+		/* An older case: upgrade it in place, then read. */
+		case_close(c);
+		if (case_open(path, CASE_WRITE, &c, e) < 0)
+			return -1;
 		*out = c;
 		return 0;
 	}

@@ -11,6 +11,7 @@
  * already stored is recognised by its hash and not stored twice.
  */
 #include "ingest.h"
+#include "ner.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -69,6 +70,8 @@ struct item {
 	char *inner;             /* member name within its container, or NULL */
 	long long size, mtime;
 	struct xdoc doc;         /* IT_DOC */
+	struct ner_result ner;   /* IT_DOC, when tagged */
+	int tagged;
 	char *reason;            /* IT_FAIL */
 	struct item *next;
 };
@@ -79,6 +82,7 @@ static void item_free(struct item *it)
 	free(it->inner);
 	free(it->reason);
 	xdoc_free(&it->doc);
+	ner_result_free(&it->ner);
 	free(it);
 }
 
@@ -247,6 +251,10 @@ static void process_blob(struct worker *w, struct xctx *parent, const char *path
 		memcpy(it->parent_sha, parent_sha, 65);
 	it->inner = inner ? xstrdup(inner) : NULL;
 	it->size = (long long)len;
+	if (g->o->ner && it->doc.text.len) {
+		/* Tagging failure is not a document failure: the text is kept. */
+		it->tagged = ner_tag_text(g->o->ner, it->doc.text.p, it->doc.text.len, &it->ner, &e) == 0;
+	}
 	it->mtime = mtime;
 	put(g, it);
 }
@@ -442,11 +450,84 @@ static int walk_paths(char *const *paths, int npaths, struct walk *wk, struct er
 	return 0;
 }
 
+/* ---- storing mentions (shared by ingest and retag) ---- */
+
+struct ner_store {
+	sqlite3_stmt *del_m, *del_s, *sent, *men, *mark;
+};
+
+static int ner_store_open(struct ner_store *ns, struct case_db *c, struct err *e)
+{
+	memset(ns, 0, sizeof *ns);
+	if (case_prepare(c, "DELETE FROM mentions WHERE doc=?", &ns->del_m, "preparing the case", e) < 0 ||
+	    case_prepare(c, "DELETE FROM sentences WHERE doc=?", &ns->del_s, "preparing the case", e) < 0 ||
+	    case_prepare(c, "INSERT INTO sentences(doc, n, start, end) VALUES(?,?,?,?)", &ns->sent,
+			 "preparing the case", e) < 0 ||
+	    case_prepare(c, "INSERT INTO mentions(doc, sentence, start, end, type, text, value) VALUES(?,?,?,?,?,?,?)",
+			 &ns->men, "preparing the case", e) < 0 ||
+	    case_prepare(c, "UPDATE documents SET tagged=? WHERE id=?", &ns->mark, "preparing the case", e) < 0)
+		return -1;
+	return 0;
+}
+
+static void ner_store_close(struct ner_store *ns)
+{
+	sqlite3_finalize(ns->del_m);
+	sqlite3_finalize(ns->del_s);
+	sqlite3_finalize(ns->sent);
+	sqlite3_finalize(ns->men);
+	sqlite3_finalize(ns->mark);
+}
+
+static int run_stmt(struct case_db *c, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return case_fail(c, "writing to the case", e);
+	return 0;
+}
+
+/* Replaces document doc's sentences and mentions with r's. */
+static int ner_store_doc(struct ner_store *ns, struct case_db *c, long long doc, const char *text,
+			 const struct ner_result *r, const char *model_id, struct err *e)
+{
+	sqlite3_bind_int64(ns->del_m, 1, doc);
+	sqlite3_bind_int64(ns->del_s, 1, doc);
+	if (run_stmt(c, ns->del_m, e) < 0 || run_stmt(c, ns->del_s, e) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nsentences; i++) {
+		sqlite3_bind_int64(ns->sent, 1, doc);
+		sqlite3_bind_int64(ns->sent, 2, (long long)i);
+		sqlite3_bind_int64(ns->sent, 3, (long long)r->sentences[i].start);
+		sqlite3_bind_int64(ns->sent, 4, (long long)r->sentences[i].end);
+		if (run_stmt(c, ns->sent, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < r->nmentions; i++) {
+		const struct ner_mention *m = &r->mentions[i];
+		sqlite3_bind_int64(ns->men, 1, doc);
+		sqlite3_bind_int64(ns->men, 2, (long long)m->sentence);
+		sqlite3_bind_int64(ns->men, 3, (long long)m->start);
+		sqlite3_bind_int64(ns->men, 4, (long long)m->end);
+		sqlite3_bind_text(ns->men, 5, m->type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ns->men, 6, text + m->start, (int)(m->end - m->start), SQLITE_STATIC);
+		case_bind_text(ns->men, 7, m->value);
+		if (run_stmt(c, ns->men, e) < 0)
+			return -1;
+	}
+	sqlite3_bind_text(ns->mark, 1, model_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ns->mark, 2, doc);
+	return run_stmt(c, ns->mark, e);
+}
+
 /* ---- the writer ---- */
 
 struct writer {
 	struct case_db *c;
 	sqlite3_stmt *placeholder, *lookup, *fill, *fts, *path, *unfail, *fail, *fail_doc, *same_path;
+	struct ner_store ns;
+	const char *ner_id;
 	int in_tx;
 	int pending;             /* items since the last commit */
 	double tx_start;
@@ -479,7 +560,7 @@ static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		if (case_prepare(c, writer_sql[i], sts[i], "preparing the case", e) < 0)
 			return -1;
-	return 0;
+	return ner_store_open(&wr->ns, c, e);
 }
 
 static void writer_close(struct writer *wr)
@@ -488,6 +569,7 @@ static void writer_close(struct writer *wr)
 			       wr->unfail, wr->fail, wr->fail_doc, wr->same_path};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		sqlite3_finalize(sts[i]);
+	ner_store_close(&wr->ns);
 }
 
 static int step_done(struct writer *wr, sqlite3_stmt *st, struct err *e)
@@ -603,6 +685,8 @@ static int write_doc(struct writer *wr, struct item *it, struct ingest_stats *st
 		case_bind_text(s, 6, d->subject);
 		sqlite3_bind_text(s, 7, d->text.p ? d->text.p : "", (int)d->text.len, SQLITE_STATIC);
 		if (step_done(wr, s, e) < 0)
+			return -1;
+		if (it->tagged && ner_store_doc(&wr->ns, wr->c, id, d->text.p, &it->ner, wr->ner_id, e) < 0)
 			return -1;
 		st->docs_added++;
 		if (it->top)
@@ -773,7 +857,8 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 	int nw = 0, started = 0;
 
 	if (writer_open(&wr, c, e) < 0)
-		goto out_walk;
+		goto out_writer;
+	wr.ner_id = o->ner_id ? o->ner_id : "model";
 	/* A bigger page cache for the writer, and fewer, larger FTS5 merges:
 	 * index maintenance is most of the writer's time. */
 	if (case_exec(c, "PRAGMA cache_size=-65536; INSERT INTO fts(fts, rank) VALUES('automerge', 8);"
@@ -872,7 +957,6 @@ out_workers:
 	}
 out_writer:
 	writer_close(&wr);
-out_walk:
 	while (wk.fails) {
 		struct item *it = wk.fails;
 		wk.fails = it->next;
@@ -885,5 +969,105 @@ out_walk:
 	st->seconds = now_seconds() - t0;
 	if (o->progress)
 		o->progress(st, 1, o->user);
+	return rc;
+}
+
+/* ---- retag: run the tagger again over documents in the case ---- */
+
+struct retag_doc {
+	long long id;
+	char *text;
+	size_t len;
+	struct ner_result r;
+	int ok;
+};
+
+struct retag_batch {
+	const struct ner_model *m;
+	struct retag_doc *docs;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *retag_worker(void *arg)
+{
+	struct retag_batch *b = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+		struct err e;
+		b->docs[i].ok = ner_tag_text(b->m, b->docs[i].text, b->docs[i].len, &b->docs[i].r, &e) == 0;
+	}
+	return NULL;
+}
+
+int ingest_retag(struct case_db *c, const struct ner_model *m, const char *id, int all, int jobs,
+		 long *ndocs, struct err *e)
+{
+	enum { BATCH = 128 };
+	sqlite3_stmt *q;
+	struct ner_store ns;
+	*ndocs = 0;
+	if (case_prepare(c, all ? "SELECT id, body FROM documents WHERE status='ok' AND id > ?1 ORDER BY id LIMIT ?3"
+				: "SELECT id, body FROM documents WHERE status='ok' AND id > ?1 AND tagged IS NOT ?2"
+				  " ORDER BY id LIMIT ?3",
+			 &q, "reading the case", e) < 0)
+		return -1;
+	if (ner_store_open(&ns, c, e) < 0) {
+		sqlite3_finalize(q);
+		ner_store_close(&ns);
+		return -1;
+	}
+	if (jobs < 1)
+		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1 || jobs > 64)
+		jobs = 1;
+	struct retag_doc docs[BATCH];
+	long long last = 0;
+	int rc = 0;
+	stop_requested = 0;
+	while (rc == 0 && !stop_requested) {
+		size_t n = 0;
+		sqlite3_bind_int64(q, 1, last);
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, BATCH);
+		while (n < BATCH && sqlite3_step(q) == SQLITE_ROW) {
+			struct retag_doc *d = &docs[n++];
+			memset(d, 0, sizeof *d);
+			d->id = sqlite3_column_int64(q, 0);
+			d->len = (size_t)sqlite3_column_bytes(q, 1);
+			d->text = xstrndup(sqlite3_column_blob(q, 1) ? (const char *)sqlite3_column_blob(q, 1) : "", d->len);
+			last = d->id;
+		}
+		sqlite3_reset(q);
+		if (!n)
+			break;
+		struct retag_batch b = {m, docs, n, 0};
+		pthread_t t[64];
+		int started = 0;
+		for (; started < jobs - 1; started++)
+			if (pthread_create(&t[started], NULL, retag_worker, &b) != 0)
+				break;
+		retag_worker(&b);
+		for (int k = 0; k < started; k++)
+			pthread_join(t[k], NULL);
+		if (case_exec(c, "BEGIN IMMEDIATE", "writing to the case", e) < 0)
+			rc = -1;
+		for (size_t k = 0; k < n; k++) {
+			if (rc == 0 && docs[k].ok) {
+				if (ner_store_doc(&ns, c, docs[k].id, docs[k].text, &docs[k].r, id, e) < 0)
+					rc = -1;
+				else
+					(*ndocs)++;
+			}
+			ner_result_free(&docs[k].r);
+			free(docs[k].text);
+		}
+		if (rc == 0 && case_exec(c, "COMMIT", "writing to the case", e) < 0)
+			rc = -1;
+		if (rc < 0)
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(q);
+	ner_store_close(&ns);
 	return rc;
 }

@@ -16,6 +16,8 @@
 #include "case.h"
 #include "extract.h"
 
+struct ner_model;
+
 struct ingest_stats {
 	long files;          /* files found by the walk */
 	long done;           /* files finished (any outcome) */
@@ -33,6 +35,9 @@ struct ingest_stats {
 struct ingest_opts {
 	int jobs;                    /* worker threads; 0 = number of cores */
 	struct xlimits lim;
+	/* The tagger, shared read-only by the workers; NULL: no entities. */
+	const struct ner_model *ner;
+	const char *ner_id;          /* recorded in documents.tagged */
 	/* Called from the writer thread about 4 times a second, and once with
 	 * final=1 at the end; may be NULL. */
 	void (*progress)(const struct ingest_stats *st, int final, void *user);
@@ -47,6 +52,12 @@ void ingest_default_opts(struct ingest_opts *o);
  * error (e.g. the case cannot be written), with e filled. */
 int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct ingest_opts *o,
 	       struct ingest_stats *st, struct err *e);
+
+/* Tags documents already in the case with m (those not tagged by model id,
+ * or all when all is set), replacing their mentions; jobs threads tag, this
+ * thread writes.  *ndocs gets how many were tagged.  Returns 0 or -1. */
+int ingest_retag(struct case_db *c, const struct ner_model *m, const char *id, int all, int jobs,
+		 long *ndocs, struct err *e);
 
 /* Asks a running ingest to stop after committing what it has (async-signal-safe). */
 void ingest_interrupt(void);
