@@ -348,7 +348,6 @@ struct walk {
 	long parts;             /* leaf parts seen */
 	long max_parts;
 	int nattach;            /* attachments numbered so far */
-	int too_many;           /* the part limit cut the walk short */
 	int too_deep;           /* the depth cap cut some branch off */
 };
 
@@ -550,8 +549,6 @@ static GMimeObject *pick_alternative(GMimeMultipart *mp)
  * asked to stop (w->e says why); limits just end the walk early. */
 static int walk_part(struct walk *w, GMimeObject *o, int depth)
 {
-	if (w->too_many)
-		return 0;
 	if (depth > EMAIL_MAX_DEPTH) {
 		w->too_deep = 1;
 		return 0;
@@ -563,15 +560,13 @@ static int walk_part(struct walk *w, GMimeObject *o, int depth)
 			return best ? walk_part(w, best, depth + 1) : 0;
 		}
 		int n = g_mime_multipart_get_count(mp);
-		for (int i = 0; i < n && !w->too_many; i++)
+		for (int i = 0; i < n; i++)
 			if (walk_part(w, g_mime_multipart_get_part(mp, i), depth + 1) < 0)
 				return -1;
 		return 0;
 	}
-	if (++w->parts > w->max_parts) {
-		w->too_many = 1;
-		return 0;
-	}
+	if (++w->parts > w->max_parts)
+		return err_set(w->e, "too many MIME parts (limit %ld)", w->max_parts);
 	if (GMIME_IS_MESSAGE_PART(o))
 		return attach_message(w, GMIME_MESSAGE_PART(o));
 	if (!GMIME_IS_PART(o) || is_signature(o))
@@ -660,13 +655,8 @@ static int fill_email(struct xctx *x, GMimeMessage *m, GMimeParserOptions *opt, 
 	int rc = body ? walk_part(&w, body, 0) : 0;
 	if (d->text.p[d->text.len - 1] != '\n')
 		buf_addc(&d->text, '\n');
-	if (w.too_many) {
-		char note[96];
-		snprintf(note, sizeof note, "more than %ld MIME parts; the rest were skipped", w.max_parts);
-		xdoc_meta_set(d, "truncated", note);
-	} else if (w.too_deep) {
+	if (w.too_deep)
 		xdoc_meta_set(d, "truncated", "MIME nesting deeper than 64 levels; deeper parts were skipped");
-	}
 	return rc;
 }
 
@@ -764,10 +754,9 @@ int extract_mbox(struct xctx *x, const char *data, size_t len, struct xdoc *d, s
 			continue;
 		}
 		rc = mbox_emit(x, data, len, &pm, &n, &list, e);
-		if (rc == 0 && n >= max) {
-			char note[96];
-			snprintf(note, sizeof note, "more than %ld messages; the rest were skipped", max);
-			xdoc_meta_set(d, "truncated", note);
+		if (rc == 0 && n >= max)
+			rc = err_set(e, "too many messages (limit %ld)", max);
+		if (rc < 0) {
 			g_object_unref(m);
 			break;
 		}
