@@ -123,7 +123,8 @@ static int count_out(struct arun *r, size_t n, struct err *e)
 	if (r->x->expanded > lim->max_total)
 		return err_set(e, "archive expands to more than %" PRIu64 " bytes (limit %" PRIu64
 			       ", possible zip bomb)", lim->max_total, lim->max_total);
-	if (r->out > RATIO_FLOOR && (double)r->out > lim->max_ratio * (double)r->len)
+	if (lim->max_ratio > 0 && r->out > RATIO_FLOOR &&
+	    (double)r->out > lim->max_ratio * (double)r->len)
 		return err_set(e, "expansion ratio over %g (possible zip bomb)", lim->max_ratio);
 	return 0;
 }
