@@ -114,7 +114,8 @@ static int compressed_single_file(struct archive *a)
 }
 
 /* Counts n more expanded bytes against the limits on the whole top-level
- * file and on this archive's ratio.  Returns 0, or -1 with e filled. */
+ * file and on this archive's ratio (max_ratio <= 0: no ratio limit).
+ * Returns 0, or -1 with e filled. */
 static int count_out(struct arun *r, size_t n, struct err *e)
 {
 	const struct xlimits *lim = r->x->lim;
