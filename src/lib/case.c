@@ -60,6 +60,33 @@ static const char *const migrations[] = {
 	"  type TEXT NOT NULL, text TEXT NOT NULL, value TEXT, entity INTEGER);"
 	"CREATE INDEX mentions_doc ON mentions(doc, start);"
 	"CREATE INDEX mentions_type_text ON mentions(type, text);",
+	/* 2 -> 3: entities, the network and its evidence, manual decisions.
+	 * entities, aliases, edges and evidence are derived (rebuilt by
+	 * resolve and graph); decisions are the user's and are never
+	 * rebuilt, only re-applied. */
+	"CREATE TABLE entities("
+	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL,"
+	"  mentions INTEGER NOT NULL DEFAULT 0, docs INTEGER NOT NULL DEFAULT 0,"
+	"  pagerank REAL, community INTEGER);"
+	"CREATE INDEX entities_key ON entities(type, key);"
+	"CREATE INDEX entities_name ON entities(name);"
+	"CREATE TABLE aliases("
+	"  entity INTEGER NOT NULL REFERENCES entities(id), alias TEXT NOT NULL, count INTEGER NOT NULL,"
+	"  PRIMARY KEY(entity, alias)) WITHOUT ROWID;"
+	"CREATE INDEX aliases_alias ON aliases(alias);"
+	"CREATE INDEX mentions_entity ON mentions(entity);"
+	"CREATE TABLE edges("
+	"  id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT NOT NULL,"
+	"  docs INTEGER NOT NULL, sentences INTEGER NOT NULL, weight REAL NOT NULL, score REAL NOT NULL,"
+	"  UNIQUE(a, b, kind));" /* a < b, except for directed kinds such as 'head of' */
+	"CREATE INDEX edges_b ON edges(b);"
+	"CREATE TABLE evidence("
+	"  edge INTEGER NOT NULL REFERENCES edges(id), doc INTEGER NOT NULL, sentence INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL, rank INTEGER NOT NULL);"
+	"CREATE INDEX evidence_edge ON evidence(edge, rank);"
+	"CREATE TABLE decisions("
+	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL," /* merge | split | rename | drop */
+	"  a TEXT NOT NULL, b TEXT, type TEXT, at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
