@@ -191,6 +191,26 @@ static void test_folded_to(void **state)
 	buf_free(&m);
 }
 
+static void test_malformed_addresses_kept(void **state)
+{
+	(void)state;
+	/* addresses GMime's parser rejects (double dot, trailing dot, a local
+	 * part starting with a dot) are still recipients */
+	const char *msg = "From: Desk <desk@example.org>\n"
+			  "To: k..smith@example.org, omar.said.@example.org,\n"
+			  "  wire <.news@example.org>, \"Haddad, R.\" <rh@example.org>\n"
+			  "Cc: undisclosed-recipients:;\n"
+			  "Subject: s\n\nx\n";
+	struct xdoc d;
+	struct err e;
+	assert_int_equal(run(msg, NULL, &d, &e), 0);
+	assert_string_equal(d.sender, "Desk <desk@example.org>");
+	assert_string_equal(d.recipients, "k..smith@example.org, omar.said.@example.org, "
+					  "wire <.news@example.org>, \"Haddad, R.\" <rh@example.org>");
+	assert_string_equal(d.cc, "undisclosed-recipients:;");
+	xdoc_free(&d);
+}
+
 static void test_year_0001_is_suspect(void **state)
 {
 	(void)state;
@@ -618,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_headers_decoded),
 		cmocka_unit_test(test_no_subject_and_enron_headers),
 		cmocka_unit_test(test_folded_to),
+		cmocka_unit_test(test_malformed_addresses_kept),
 		cmocka_unit_test(test_year_0001_is_suspect),
 		cmocka_unit_test(test_latin1_under_us_ascii),
 		cmocka_unit_test(test_alternative_prefers_plain),

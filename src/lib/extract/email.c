@@ -142,56 +142,193 @@ static void end_block(struct buf *b)
 
 /* ---- headers ---- */
 
-/* Appends each mailbox of l as "Name <addr>" or "addr", comma separated;
- * group members are flattened.  A name holding a comma is quoted so the
- * list stays splittable on commas. */
-static void format_addresses(InternetAddressList *l, struct buf *out, int depth)
+/* A header's value as it stands in the message (folded, undecoded), or
+ * NULL if absent: enough for message ids, which are plain ASCII. */
+static const char *header_raw(GMimeObject *o, const char *name)
 {
-	int n = l ? internet_address_list_length(l) : 0;
+	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(o), name);
+	return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
+/* A header's value as clean_dup() gives it, or NULL if absent.  GMime
+ * decodes values on demand, which is costly for the long Enron X-To lists;
+ * a raw value that is plain ASCII with no encoded-word decodes to itself
+ * (once unfolded, which clean_dup() does), so it is taken as is. */
+static char *header_text(struct xdoc *d, GMimeObject *o, const char *name)
+{
+	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(o), name);
+	if (!h)
+		return NULL;
+	const char *raw = g_mime_header_get_raw_value(h);
+	int plain = raw != NULL;
+	for (const unsigned char *c = (const unsigned char *)raw; plain && *c; c++)
+		if (*c >= 0x80 || (c[0] == '=' && c[1] == '?'))
+			plain = 0;
+	char *v = clean_dup(d, plain ? raw : g_mime_header_get_value(h));
+	if (!v || !plain)
+		return v;
+	char *w = v; /* unfolding left runs of spaces */
+	for (const char *r = v; *r; r++)
+		if (*r != ' ' || w == v || w[-1] != ' ')
+			*w++ = *r;
+	*w = 0;
+	return v;
+}
+
+/* Appends one mailbox to a comma-separated list as "Name <addr>" or
+ * "addr".  A name holding a comma is quoted so the list stays splittable on
+ * commas. */
+static void add_mailbox(struct buf *out, const char *name, const char *addr)
+{
+	int has_addr = addr && *addr, has_name = name && *name;
+	if (!has_addr && !has_name)
+		return;
+	if (out->len)
+		buf_adds(out, ", ");
+	if (!has_name) {
+		buf_adds(out, addr);
+		return;
+	}
+	if (strpbrk(name, ",\"")) {
+		buf_addc(out, '"');
+		for (const char *c = name; *c; c++)
+			if (*c != '"')
+				buf_addc(out, *c);
+		buf_addc(out, '"');
+	} else {
+		buf_adds(out, name);
+	}
+	if (has_addr)
+		buf_printf(out, " <%s>", addr);
+}
+
+/* Appends each mailbox of l with add_mailbox(); group members are
+ * flattened.  Returns the number of addresses holding an '@'. */
+static int format_addresses(InternetAddressList *l, struct buf *out, int depth)
+{
+	int n = l ? internet_address_list_length(l) : 0, count = 0;
 	for (int i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address(l, i);
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
 			if (depth < 4)
-				format_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-						 out, depth + 1);
-			continue;
-		}
-		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-			continue;
-		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-		const char *name = internet_address_get_name(ia);
-		int has_addr = addr && *addr, has_name = name && *name;
-		if (!has_addr && !has_name)
-			continue;
-		if (out->len)
-			buf_adds(out, ", ");
-		if (has_name) {
-			if (strpbrk(name, ",\"")) {
-				buf_addc(out, '"');
-				for (const char *c = name; *c; c++)
-					if (*c != '"')
-						buf_addc(out, *c);
-				buf_addc(out, '"');
-			} else {
-				buf_adds(out, name);
-			}
-			if (has_addr)
-				buf_printf(out, " <%s>", addr);
-		} else {
-			buf_adds(out, addr);
+				count += format_addresses(
+					internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out,
+					depth + 1);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+			add_mailbox(out, internet_address_get_name(ia), addr);
+			count += addr && strchr(addr, '@');
 		}
 	}
+	return count;
+}
+
+/* One piece of a raw address list, [s, e): "Name <addr>", "addr (Name)" or
+ * "addr", with a group's "label:" in front dropped.  Appends it with
+ * add_mailbox(); returns 1 if its address holds an '@'. */
+static int add_loose_mailbox(GMimeParserOptions *opt, const char *s, const char *e, struct buf *out)
+{
+	char *piece = xstrndup(s, (size_t)(e - s));
+	for (char *c = piece; *c; c++)
+		if (*c == '\r' || *c == '\n' || *c == '\t')
+			*c = ' ';
+	char *p = str_trim(piece), *name = NULL, *addr = p;
+	char *colon = strchr(p, ':'), *lt = strchr(p, '<'), *at = strchr(p, '@');
+	if (colon && !memchr(p, '"', (size_t)(colon - p)) && (!lt || colon < lt) && (!at || colon < at))
+		addr = p = str_trim(colon + 1);
+	if ((lt = strchr(p, '<'))) {
+		char *gt = strchr(lt, '>');
+		if (gt)
+			*gt = 0;
+		*lt = 0;
+		name = p;
+		addr = lt + 1;
+	} else if ((lt = strchr(p, '('))) {
+		char *rp = strrchr(lt, ')');
+		if (rp)
+			*rp = 0;
+		*lt = 0;
+		name = lt + 1;
+		addr = p;
+	}
+	addr = str_trim(addr);
+	int count = strchr(addr, '@') != NULL;
+	char *decoded = NULL;
+	if (name) {
+		name = str_trim(name);
+		size_t n = strlen(name);
+		if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+			name[n - 1] = 0;
+			name++;
+		}
+		decoded = g_mime_utils_header_decode_phrase(opt, name);
+	}
+	add_mailbox(out, decoded ? str_trim(decoded) : name, addr);
+	g_free(decoded);
+	free(piece);
+	return count;
+}
+
+/* Splits a raw address list the forgiving way, on commas (and a group's
+ * closing ';') outside quotes, <> and comments, with add_loose_mailbox().
+ * Returns the number of addresses holding an '@'. */
+static int split_addresses(GMimeParserOptions *opt, const char *raw, struct buf *out)
+{
+	int count = 0;
+	const char *p = raw;
+	while (*p) {
+		const char *s = p;
+		int quoted = 0, angle = 0, paren = 0;
+		for (; *p; p++) {
+			if (quoted) {
+				if (*p == '\\' && p[1])
+					p++;
+				else if (*p == '"')
+					quoted = 0;
+			} else if (*p == '"') {
+				quoted = 1;
+			} else if (*p == '(') {
+				paren++;
+			} else if (*p == ')' && paren) {
+				paren--;
+			} else if (*p == '<') {
+				angle = 1;
+			} else if (*p == '>') {
+				angle = 0;
+			} else if ((*p == ',' || *p == ';') && !paren && !angle) {
+				break;
+			}
+		}
+		count += add_loose_mailbox(opt, s, p, out);
+		if (*p)
+			p++;
+	}
+	return count;
 }
 
 /* The addresses of one header (From, To, Cc, Bcc) as a malloc'd string, or
- * NULL if absent.  When GMime finds no mailbox in a header that has a value
- * ("undisclosed-recipients", a bare name), the decoded text is kept. */
-static char *header_addresses(struct xdoc *d, GMimeMessage *m, GMimeAddressType t,
-			      const char *name)
+ * NULL if absent.  GMime's parser, even in its loose mode, drops addresses
+ * that break the RFC's dot-atom rules, and Enron is full of them
+ * ("a..howard@enron.com", "juan.canavati.@enron.com"): when a forgiving
+ * split of the raw header finds more addresses than GMime did, the split is
+ * used.  A header with no address at all ("undisclosed-recipients") keeps
+ * its decoded text. */
+static char *header_addresses(struct xdoc *d, GMimeMessage *m, GMimeParserOptions *opt,
+			      GMimeAddressType t, const char *name)
 {
 	struct buf b = BUF_INIT;
-	format_addresses(g_mime_message_get_addresses(m, t), &b, 0);
-	char *r = b.len ? clean_dup(d, b.p) : clean_dup(d, g_mime_object_get_header(GMIME_OBJECT(m), name));
+	int n = format_addresses(g_mime_message_get_addresses(m, t), &b, 0);
+	const char *raw = header_raw(GMIME_OBJECT(m), name);
+	if (raw) {
+		struct buf loose = BUF_INIT;
+		if (split_addresses(opt, raw, &loose) > n) {
+			buf_free(&b);
+			b = loose;
+		} else {
+			buf_free(&loose);
+		}
+	}
+	char *r = b.len ? clean_dup(d, b.p) : header_text(d, GMIME_OBJECT(m), name);
 	buf_free(&b);
 	return r;
 }
@@ -236,39 +373,6 @@ static char *header_ids(struct xdoc *d, GMimeParserOptions *opt, const char *val
 	}
 	buf_free(&b);
 	return r;
-}
-
-/* A header's value as it stands in the message (folded, undecoded), or
- * NULL if absent: enough for message ids, which are plain ASCII. */
-static const char *header_raw(GMimeObject *o, const char *name)
-{
-	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(o), name);
-	return h ? g_mime_header_get_raw_value(h) : NULL;
-}
-
-/* A header's value as clean_dup() gives it, or NULL if absent.  GMime
- * decodes values on demand, which is costly for the long Enron X-To lists;
- * a raw value that is plain ASCII with no encoded-word decodes to itself
- * (once unfolded, which clean_dup() does), so it is taken as is. */
-static char *header_text(struct xdoc *d, GMimeObject *o, const char *name)
-{
-	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(o), name);
-	if (!h)
-		return NULL;
-	const char *raw = g_mime_header_get_raw_value(h);
-	int plain = raw != NULL;
-	for (const unsigned char *c = (const unsigned char *)raw; plain && *c; c++)
-		if (*c >= 0x80 || (c[0] == '=' && c[1] == '?'))
-			plain = 0;
-	char *v = clean_dup(d, plain ? raw : g_mime_header_get_value(h));
-	if (!v || !plain)
-		return v;
-	char *w = v; /* unfolding left runs of spaces */
-	for (const char *r = v; *r; r++)
-		if (*r != ' ' || w == v || w[-1] != ' ')
-			*w++ = *r;
-	*w = 0;
-	return v;
 }
 
 /* The first run of exactly four digits in s that stands alone as a word
@@ -618,9 +722,9 @@ static int fill_email(struct xctx *x, GMimeMessage *m, GMimeParserOptions *opt, 
 {
 	GMimeObject *o = GMIME_OBJECT(m);
 	d->type = "email";
-	d->sender = header_addresses(d, m, GMIME_ADDRESS_TYPE_FROM, "From");
-	d->recipients = header_addresses(d, m, GMIME_ADDRESS_TYPE_TO, "To");
-	d->cc = header_addresses(d, m, GMIME_ADDRESS_TYPE_CC, "Cc");
+	d->sender = header_addresses(d, m, opt, GMIME_ADDRESS_TYPE_FROM, "From");
+	d->recipients = header_addresses(d, m, opt, GMIME_ADDRESS_TYPE_TO, "To");
+	d->cc = header_addresses(d, m, opt, GMIME_ADDRESS_TYPE_CC, "Cc");
 	d->subject = clean_dup(d, g_mime_message_get_subject(m));
 	d->title = xstrdup(d->subject ? d->subject : "(no subject)");
 	char *date_raw = header_text(d, o, "Date");
@@ -633,7 +737,7 @@ static int fill_email(struct xctx *x, GMimeMessage *m, GMimeParserOptions *opt, 
 	if (refs)
 		xdoc_meta_set(d, "references", refs);
 	free(refs);
-	char *bcc = header_addresses(d, m, GMIME_ADDRESS_TYPE_BCC, "Bcc");
+	char *bcc = header_addresses(d, m, opt, GMIME_ADDRESS_TYPE_BCC, "Bcc");
 	if (bcc)
 		xdoc_meta_set(d, "bcc", bcc);
 	free(bcc);
@@ -685,14 +789,14 @@ int extract_email(struct xctx *x, const char *data, size_t len, struct xdoc *d, 
 /* ---- mbox ---- */
 
 /* Appends the listing line of one mbox message: "date — from — subject". */
-static void list_message(struct buf *out, GMimeMessage *m, size_t *invalid)
+static void list_message(struct buf *out, GMimeMessage *m, GMimeParserOptions *opt, size_t *invalid)
 {
 	struct xdoc t;
 	xdoc_init(&t);
 	char *raw = header_text(&t, GMIME_OBJECT(m), "Date");
 	int suspect;
 	char *date = email_date(raw, &suspect);
-	char *from = header_addresses(&t, m, GMIME_ADDRESS_TYPE_FROM, "From");
+	char *from = header_addresses(&t, m, opt, GMIME_ADDRESS_TYPE_FROM, "From");
 	char *subject = clean_dup(&t, g_mime_message_get_subject(m));
 	buf_printf(out, "%s \xe2\x80\x94 %s \xe2\x80\x94 %s\n", date ? date : raw ? raw : "(no date)",
 		   from ? from : "(no sender)", subject ? subject : "(no subject)");
@@ -764,7 +868,7 @@ int extract_mbox(struct xctx *x, const char *data, size_t len, struct xdoc *d, s
 		pm.begin = begin;
 		pm.end = end;
 		buf_reset(&pm.line);
-		list_message(&pm.line, m, &d->invalid_bytes);
+		list_message(&pm.line, m, opt, &d->invalid_bytes);
 		g_object_unref(m);
 	}
 	if (rc == 0)
