@@ -32,6 +32,7 @@ run() { # name, command...
 	esac
 }
 
+run "lint/cppcheck" make -C "$ROOT" --no-print-directory lint
 for t in "$ROOT/$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run "unit/$(basename "$t")" "$t"
@@ -39,6 +40,7 @@ done
 for t in "$ROOT"/tests/e2e/*.sh "$ROOT"/tests/e2e/*.mjs; do
 	[ -f "$t" ] || continue
 	case $t in
+	*/lib.sh) ;;
 	*.sh) run "e2e/$(basename "$t")" sh "$t" ;;
 	*.mjs) run "e2e/$(basename "$t")" node "$t" ;;
 	esac
