@@ -15,9 +15,12 @@
  * the dispatcher extracts it with extract_email() like any other message.
  *
  * GMime reads the caller's bytes in place: a memory stream lent the bytes
- * (never a copy, never a file).  Hostile structure is bounded twice: GMime's
- * parser stops nesting at its own limit, and the walk here stops at
- * EMAIL_MAX_DEPTH levels and after x->lim->max_members leaf parts.
+ * (never a copy, never a file).  Hostile structure is bounded: GMime's
+ * parser stops nesting at its own limit; the walk here skips whatever lies
+ * deeper than EMAIL_MAX_DEPTH levels (and says so in meta "truncated"), and
+ * a message with more than x->lim->max_members leaf parts, or an mbox with
+ * more messages, fails with that reason once the first ones were handed
+ * out, as archives do.
  *
  * Thread-safety: no static mutable state.  Every call has its own parser,
  * parser options and streams, so workers may run these concurrently once
@@ -34,7 +37,7 @@
 /* Deepest multipart / attached-message nesting the walk descends into;
  * real mail rarely goes past 5. */
 #define EMAIL_MAX_DEPTH 64
-/* Leaf parts (or mbox messages) taken when the caller gave no limit. */
+/* Leaf parts (or mbox messages) allowed when the caller gave no limit. */
 #define EMAIL_DEFAULT_MAX_PARTS 10000
 
 /* ---- the caller's bytes as a GMime stream ---- */
@@ -649,8 +652,9 @@ static GMimeObject *pick_alternative(GMimeMultipart *mp)
 }
 
 /* Walks the MIME tree below o: text parts feed the body, attachments and
- * attached messages go to x->child().  Returns -1 only when x->child()
- * asked to stop (w->e says why); limits just end the walk early. */
+ * attached messages go to x->child().  Returns -1 with w->e set when
+ * x->child() asked to stop or there are more than max_parts leaf parts;
+ * branches deeper than EMAIL_MAX_DEPTH are skipped (w->too_deep). */
 static int walk_part(struct walk *w, GMimeObject *o, int depth)
 {
 	if (depth > EMAIL_MAX_DEPTH) {
