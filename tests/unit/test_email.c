@@ -402,6 +402,27 @@ static void test_attachments_reach_child(void **state)
 	xdoc_free(&d);
 }
 
+static void test_empty_parts(void **state)
+{
+	(void)state;
+	/* found by fuzzing: an empty text part and an empty attachment */
+	const char *msg = "From: a@example.org\nSubject: empty\nContent-Type: multipart/mixed; boundary=e\n\n"
+			  "--e\nContent-Type: text/plain; charset=iso-8859-1\n"
+			  "Content-Transfer-Encoding: quoted-printable\n\n"
+			  "--e\nContent-Disposition: attachment; filename=\"nothing.txt\"\n\n"
+			  "--e--\n";
+	struct xdoc d;
+	struct err e;
+	struct kids k = {0};
+	assert_int_equal(run(msg, &k, &d, &e), 0);
+	assert_string_equal(d.text.p, "From: a@example.org\nSubject: empty\n\n");
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.v[0].name, "nothing.txt");
+	assert_int_equal(k.v[0].len, 0);
+	xdoc_free(&d);
+	kids_free(&k);
+}
+
 static void test_child_stop_propagates(void **state)
 {
 	(void)state;
@@ -645,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_html_only_body),
 		cmocka_unit_test(test_mixed_text_parts_and_crlf),
 		cmocka_unit_test(test_attachments_reach_child),
+		cmocka_unit_test(test_empty_parts),
 		cmocka_unit_test(test_child_stop_propagates),
 		cmocka_unit_test(test_mbox_three_messages),
 		cmocka_unit_test(test_ten_thousand_parts),

@@ -322,7 +322,10 @@ static char *header_addresses(struct xdoc *d, GMimeMessage *m, GMimeParserOption
 	struct buf b = BUF_INIT;
 	int n = format_addresses(g_mime_message_get_addresses(m, t), &b, 0);
 	const char *raw = header_raw(GMIME_OBJECT(m), name);
-	if (raw) {
+	int ats = 0;
+	for (const char *c = raw; c && (c = strchr(c, '@')); c++)
+		ats++;
+	if (ats > n) { /* else the split cannot find more */
 		struct buf loose = BUF_INIT;
 		if (split_addresses(opt, raw, &loose) > n) {
 			buf_free(&b);
@@ -493,6 +496,8 @@ static const char *part_charset(GMimeObject *o)
 /* Converts n bytes in charset to UTF-8 and appends them to out. */
 static void to_utf8(const char *s, size_t n, const char *charset, struct buf *out, size_t *invalid)
 {
+	if (n == 0)
+		return; /* an empty part's bytes may be NULL */
 	struct err ce;
 	size_t start = out->len;
 	if (text_to_utf8(s, n, charset, out, invalid, &ce) == 0)
@@ -569,7 +574,8 @@ static int give_child(struct walk *w, const char *filename, GMimeStream *ms)
 {
 	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
 	char *name = attachment_name(w, filename);
-	int rc = w->x->child(w->x, name, (const char *)ba->data, ba->len, w->e);
+	const char *bytes = ba->len ? (const char *)ba->data : ""; /* never NULL */
+	int rc = w->x->child(w->x, name, bytes, ba->len, w->e);
 	free(name);
 	return rc < 0 ? -1 : 0;
 }
