@@ -1,0 +1,1252 @@
+/*
+ * names.c — person-name matching: normalisation (ICU for folding and
+ * romanisation), sound-class skeletons, and the same/different decision.
+ *
+ * This module owns: the word lists (titles, articles, particles, Persian
+ * suffixes), the per-thread ICU transliterators, and nothing else.  It never
+ * touches the case file.
+ *
+ * A name goes through three steps:
+ *   1. lexing: bytes become lower-case ASCII tokens.  Pure-ASCII input takes
+ *      a fast path with no ICU at all.  Otherwise ICU folds (NFKC_Casefold),
+ *      Arabic-script tokens are tidied (letter variants, harakat, ZWNJ, the
+ *      article ال, عبد ال...) and every non-ASCII token is transliterated
+ *      "Any-Latin; Latin-ASCII".  Tokens from an abjad (Arabic, Hebrew) are
+ *      flagged: their romanisation lacks short vowels.
+ *   2. structure: "Last, First" is turned round, leading titles and trailing
+ *      Jr/Sr go, articles go, bin/Abu/... attach to the next token, Abd al-X
+ *      becomes one token, detached Persian suffixes are joined.
+ *   3. keys: each token gets a consonant skeleton in sound classes plus a
+ *      vowel mask per consonant slot.
+ * All of it works in a fixed-size struct work on the stack, so names_key()
+ * allocates nothing for ASCII names.
+ */
+#include "names.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utrans.h>
+
+#define POOL_CAP 4096           /* bytes of token text per name */
+#define MAX_RAW 48              /* raw tokens before structure */
+#define SKEL_MAX 48             /* consonants kept per token */
+#define TOK_MATCH 0.80          /* a token pair at or above this agrees */
+
+/* vowel masks */
+enum { VA = 1, VE = 2, VI = 4, VO = 8, VU = 16 };
+
+/* ---- word lists ---- */
+
+/* Titles and honorifics removed from the front of a name, longest phrase
+ * first wins.  Words are tokens as the lexer makes them (lower case, no
+ * dots); the last group is what Arabic/Persian-script titles romanise to. */
+static const char *const titles[] = {
+	"mr", "mrs", "ms", "miss", "mx", "messrs", "dr", "doctor", "prof", "professor",
+	"sir", "dame", "lord", "lady", "hon", "honorable", "honourable", "rt",
+	"sheikh", "sheik", "shaikh", "shaykh", "shaik", "cheikh", "sheikha", "shaykha",
+	"sayyid", "sayyed", "sayed", "seyyed", "seyed", "syed", "sayid", "sayyida", "seyyedeh",
+	"ayatollah", "ayatullah", "grand ayatollah", "grand ayatullah",
+	"hojatoleslam", "hojjatoleslam", "hojatolislam", "hujjatulislam",
+	"hojjat ol eslam", "hojat ol eslam", "hojjat al islam", "hujjat al islam",
+	"mullah", "mulla", "molla", "imam", "mufti", "maulana", "mawlana", "maulvi",
+	"ustad", "ustadh", "hazrat", "agha", "haji", "hajji", "hajj", "alhaj", "alhajj", "mirza",
+	"president", "pres", "vice president", "prime minister", "deputy prime minister",
+	"minister", "foreign minister", "interior minister", "defense minister",
+	"defence minister", "oil minister", "transport minister", "finance minister",
+	"supreme leader", "leader", "secretary", "secretary general", "secretary of state",
+	"deputy", "vice", "acting", "former", "late", "then", "ex",
+	"general", "gen", "major general", "maj gen", "mg", "brigadier general", "brig gen",
+	"brig", "brigadier", "lieutenant general", "lt gen", "lt col", "lieutenant colonel",
+	"maj", "major", "col", "colonel", "lt", "lieutenant", "capt", "captain", "cmdr",
+	"commander", "cdr", "adm", "admiral", "sgt", "sergeant", "cpl", "pvt", "marshal",
+	"field marshal", "sardar", "sarlashkar", "sartip",
+	"ambassador", "amb", "sen", "senator", "rep", "representative", "gov", "governor",
+	"mayor", "chairman", "speaker", "chief", "judge", "justice", "rev", "reverend",
+	"father", "fr", "king", "queen", "prince", "princess", "emir", "crown prince",
+	"mme", "mlle", "herr", "frau",
+	/* romanised Arabic/Persian script */
+	"shykh", "syd", "sayd", "aytallh", "ayt allh", "ayatallh", "hjtalaslam", "hjt alaslam",
+	"ryys", "wzyr", "lwa", "srdar", "srlshkr", "dktr", "haj", "hajy", "mla", "amam", "sfyr",
+};
+
+static const char *const suffixes[] = {"jr", "sr", "ii", "iii", "iv", "phd", "esq", "md"};
+
+/* Arabic articles: dropped when another token follows (al-Maliki = Maliki). */
+static const char *const articles[] = {
+	"al", "el", "ad", "ash", "as", "az", "an", "ar", "at", "ath", "adh", "ad", "ul", "ud",
+	"us", "ut", "ur", "uz", "un", "ed", "es", "et", "ez", "ol",
+};
+
+/* Western particles: dropped when not first and another token follows. */
+static const char *const west_particles[] = {
+	"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
+	"do", "la", "le", "ter", "ten", "vander",
+};
+
+/* Connected words that stay: bin, ibn ... (text -> enum names_particle). */
+static const struct {
+	const char *w;
+	unsigned char part;
+	unsigned char abjad_only;   /* only when romanised from Arabic script */
+	unsigned char not_first;    /* a given name when first (Ben Smith) */
+} linkers[] = {
+	{"bin", NAMES_PART_BIN, 0, 0}, {"ibn", NAMES_PART_BIN, 0, 0}, {"ben", NAMES_PART_BIN, 0, 1},
+	{"bint", NAMES_PART_BINT, 0, 0}, {"bent", NAMES_PART_BINT, 0, 1},
+	{"abu", NAMES_PART_ABU, 0, 0}, {"abou", NAMES_PART_ABU, 0, 0}, {"abo", NAMES_PART_ABU, 0, 0},
+	{"aboo", NAMES_PART_ABU, 0, 0}, {"abul", NAMES_PART_ABU, 0, 0}, {"abol", NAMES_PART_ABU, 0, 0},
+	{"umm", NAMES_PART_UMM, 0, 0}, {"um", NAMES_PART_UMM, 0, 0}, {"om", NAMES_PART_UMM, 0, 1},
+	{"bn", NAMES_PART_BIN, 1, 0}, {"abn", NAMES_PART_BIN, 1, 0}, {"bnt", NAMES_PART_BINT, 1, 0},
+	{"abw", NAMES_PART_ABU, 1, 0}, {"aby", NAMES_PART_ABU, 1, 0}, {"am", NAMES_PART_UMM, 1, 0},
+};
+
+static const char *const particle_names[] = {"", "bin", "bint", "abu", "umm"};
+
+/* Abd al-X: the first word of the compound. */
+static const char *const abd_words[] = {
+	"abd", "abdul", "abdel", "abdol", "abdal", "abdoul", "abdu", "abdil", "abdur",
+	"abdus", "abdou", "abdoel", "abdulla",
+};
+static const char *const allah_words[] = {"allah", "alla", "ullah", "ulla", "illah", "llah", "allahi"};
+
+/* Persian surname endings sometimes written apart: Danaee Far, Hosseini Zadeh. */
+static const char *const persian_suffixes[] = {
+	"far", "fard", "pour", "pur", "zadeh", "zade", "zada", "nejad", "nezhad", "nejhad",
+	"nia", "manesh", "khah", "doost", "dust", "zadegan",
+};
+static const char *const persian_suffixes_abjad[] = {
+	"fr", "frd", "pwr", "zadh", "njad", "nzhad", "nya", "mnsh", "khwah", "dwst", "zadgan",
+};
+
+static const char *const stopwords[] = {"of", "the", "and"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int in_list(const char *const *list, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- ICU: one transliterator template, one clone per thread ---- */
+
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t icu_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t icu_key;
+static UTransliterator *icu_template;
+static const UNormalizer2 *icu_nfkc_cf;
+static char icu_why[160];
+
+static void close_trans(void *p)
+{
+	utrans_close(p);
+}
+
+static void icu_init(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	static const char id8[] = "Any-Latin; Latin-ASCII";
+	UChar id[sizeof id8];
+	u_uastrcpy(id, id8);
+	icu_template = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+	if (U_FAILURE(st)) {
+		snprintf(icu_why, sizeof icu_why, "ICU transliterator '%s': %s", id8, u_errorName(st));
+		icu_template = NULL;
+		return;
+	}
+	st = U_ZERO_ERROR;
+	icu_nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+	if (U_FAILURE(st)) {
+		snprintf(icu_why, sizeof icu_why, "ICU NFKC_Casefold: %s", u_errorName(st));
+		utrans_close(icu_template);
+		icu_template = NULL;
+		return;
+	}
+	if (pthread_key_create(&icu_key, close_trans) != 0) {
+		snprintf(icu_why, sizeof icu_why, "cannot create a thread key");
+		utrans_close(icu_template);
+		icu_template = NULL;
+	}
+}
+
+/* This thread's transliterator (created on first use, closed at thread
+ * exit), or NULL with e set. */
+static UTransliterator *thread_trans(struct err *e)
+{
+	pthread_once(&icu_once, icu_init);
+	if (!icu_template) {
+		err_set(e, "names: %s", icu_why);
+		return NULL;
+	}
+	UTransliterator *t = pthread_getspecific(icu_key);
+	if (t)
+		return t;
+	UErrorCode st = U_ZERO_ERROR;
+	pthread_mutex_lock(&icu_mu);
+	t = utrans_clone(icu_template, &st);
+	pthread_mutex_unlock(&icu_mu);
+	if (U_FAILURE(st) || !t) {
+		err_set(e, "names: cannot clone the ICU transliterator: %s", u_errorName(st));
+		return NULL;
+	}
+	pthread_setspecific(icu_key, t);
+	return t;
+}
+
+/* ---- the work area ---- */
+
+struct rtok {
+	unsigned short off, len;        /* into pool; NUL-terminated there */
+	unsigned char flags;
+};
+
+struct unit {
+	unsigned short off, len;
+	unsigned char part, flags;
+};
+
+struct work {
+	char pool[POOL_CAP];
+	size_t used;
+	struct rtok raw[MAX_RAW];
+	int nraw;
+	int comma;                      /* raw tokens before the first comma, or -1 */
+	int ncomma;
+	struct unit u[NAMES_MAX_TOKENS];
+	int nu;
+};
+
+static void work_init(struct work *w)
+{
+	w->used = 0;
+	w->nraw = 0;
+	w->comma = -1;
+	w->ncomma = 0;
+	w->nu = 0;
+}
+
+static const char *raw_text(const struct work *w, int i)
+{
+	return w->pool + w->raw[i].off;
+}
+
+/* Appends s[0,n) + NUL to the pool; returns its offset or -1 when full. */
+static int pool_put(struct work *w, const char *s, size_t n)
+{
+	if (w->used + n + 1 > POOL_CAP || w->used + n > 0xffff)
+		return -1;
+	memcpy(w->pool + w->used, s, n);
+	w->pool[w->used + n] = 0;
+	int off = (int)w->used;
+	w->used += n + 1;
+	return off;
+}
+
+/* Splits ASCII-ish bytes into lower-case [a-z0-9] tokens.  Apostrophes and
+ * non-ASCII bytes (marks ICU left, ZWNJ) vanish without splitting a token;
+ * a comma is remembered for "Last, First"; anything else separates. */
+static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
+{
+	size_t start = w->used;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char c = i < n ? (unsigned char)s[i] : ' ';
+		if (isalnum(c) && c < 0x80) {
+			if (w->used + 2 < POOL_CAP)
+				w->pool[w->used++] = (char)tolower(c);
+			continue;
+		}
+		if (c >= 0x80 || c == '\'' || c == '`')
+			continue;
+		if (w->used > start) {
+			if (w->nraw < MAX_RAW && w->used - start <= 0xff) {
+				w->pool[w->used++] = 0;
+				w->raw[w->nraw].off = (unsigned short)start;
+				w->raw[w->nraw].len = (unsigned short)(w->used - 1 - start);
+				w->raw[w->nraw].flags = (unsigned char)flags;
+				w->nraw++;
+			} else {
+				w->used = start;
+			}
+			start = w->used;
+		}
+		if (c == ',') {
+			if (w->ncomma++ == 0)
+				w->comma = w->nraw;
+		}
+	}
+}
+
+/* ---- the Unicode path ---- */
+
+static int is_abjad(UChar32 c)
+{
+	return (c >= 0x0590 && c <= 0x08ff) || (c >= 0xfb1d && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff);
+}
+
+static int is_apostrophe(UChar32 c)
+{
+	return c == 0x27 || c == 0x60 || c == 0xb4 || c == 0x2018 || c == 0x2019 || c == 0x2bb ||
+	       c == 0x2bc || c == 0x2be || c == 0x2bf || c == 0x2b9 || c == 0x2c8 || c == 0xfffd;
+}
+
+static int is_token_char(UChar32 c)
+{
+	if (c == 0x200c || c == 0x200d || is_apostrophe(c))
+		return 1;
+	if (u_isalnum(c))
+		return 1;
+	int8_t t = u_charType(c);
+	return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
+}
+
+/* Arabic-script letter variants read as one letter; harakat, tatweel, ZWNJ
+ * and lone hamza dropped.  Returns the letter to keep, or 0 to drop. */
+static UChar arabic_fold_char(UChar c)
+{
+	if ((c >= 0x064b && c <= 0x065f) || c == 0x0670 || c == 0x0640 || c == 0x200c ||
+	    c == 0x200d || c == 0x0621 || (c >= 0x06d6 && c <= 0x06ed))
+		return 0;
+	switch (c) {
+	case 0x0623: case 0x0625: case 0x0622: case 0x0671: case 0x0672: case 0x0673:
+		return 0x0627;                  /* alef with hamza / madda / wasla */
+	case 0x0624: return 0x0648;             /* waw with hamza */
+	case 0x0626: case 0x0649: case 0x06cc: case 0x06d0: case 0x06d2: case 0x06cd:
+		return 0x064a;                  /* yeh seats, alef maqsura, Persian yeh */
+	case 0x06a9: case 0x06aa: return 0x0643; /* keheh: Persian kaf */
+	case 0x0629: case 0x06c0: case 0x06c1: case 0x06d5:
+		return 0x0647;                  /* taa marbuta, heh variants */
+	default: return c;
+	}
+}
+
+static size_t arabic_fold(const UChar *s, size_t n, UChar *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		UChar c = arabic_fold_char(s[i]);
+		if (c)
+			out[k++] = c;
+	}
+	return k;
+}
+
+static const UChar AR_AL[] = {0x0627, 0x0644};
+static const UChar AR_ABD[] = {0x0639, 0x0628, 0x062f};
+
+static int starts(const UChar *s, size_t n, const UChar *p, size_t pn)
+{
+	return n >= pn && memcmp(s, p, pn * sizeof(UChar)) == 0;
+}
+
+/* Drops the article ال from a folded token of four letters or more, except
+ * in the few names that merely begin with those letters. */
+static size_t arabic_strip_al(UChar *s, size_t n)
+{
+	static const UChar allah[] = {0x0627, 0x0644, 0x0644, 0x0647};
+	static const UChar ilyas[] = {0x0627, 0x0644, 0x064a, 0x0627, 0x0633};
+	static const UChar elham[] = {0x0627, 0x0644, 0x0647, 0x0627, 0x0645};
+	if (n < 4 || !starts(s, n, AR_AL, 2))
+		return n;
+	if ((n == 4 && starts(s, n, allah, 4)) || (n == 5 && (starts(s, n, ilyas, 5) || starts(s, n, elham, 5))))
+		return n;
+	memmove(s, s + 2, (n - 2) * sizeof(UChar));
+	return n - 2;
+}
+
+/* Transliterates s[0,n) in place (capacity cap) and lexes the result. */
+static void translit_lex(struct work *w, UTransliterator *t, UChar *s, int32_t n, int32_t cap, unsigned flags)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t limit = n;
+	utrans_transUChars(t, s, &n, cap, 0, &limit, &st);
+	if (U_FAILURE(st))
+		return;                         /* a token that will not romanise is dropped */
+	char out[1024];
+	int32_t olen = 0;
+	st = U_ZERO_ERROR;
+	u_strToUTF8(out, (int32_t)sizeof out, &olen, s, n, &st);
+	if (U_FAILURE(st) || olen > (int32_t)sizeof out)
+		return;
+	lex_ascii(w, out, (size_t)olen, flags);
+}
+
+/* Lexes a name that is not pure ASCII.  Returns 0, or -1 with e set when ICU
+ * is unusable. */
+static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
+{
+	UTransliterator *t = thread_trans(e);
+	if (!t)
+		return -1;
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t ulen = 0;
+	UChar *src = xmalloc((n + 1) * sizeof(UChar));
+	u_strFromUTF8WithSub(src, (int32_t)n + 1, &ulen, s, (int32_t)n, 0xfffd, NULL, &st);
+	if (U_FAILURE(st)) {
+		free(src);
+		return 0;                       /* nothing readable */
+	}
+	int32_t cap = ulen * 3 + 16;
+	UChar *nf = xmalloc((size_t)cap * sizeof(UChar));
+	st = U_ZERO_ERROR;
+	int32_t nlen = unorm2_normalize(icu_nfkc_cf, src, ulen, nf, cap, &st);
+	if (st == U_BUFFER_OVERFLOW_ERROR) {
+		cap = nlen + 1;
+		nf = xrealloc(nf, (size_t)cap * sizeof(UChar));
+		st = U_ZERO_ERROR;
+		nlen = unorm2_normalize(icu_nfkc_cf, src, ulen, nf, cap, &st);
+	}
+	free(src);
+	if (U_FAILURE(st)) {
+		free(nf);
+		return 0;
+	}
+	/* scratch for one (or two merged) tokens and their romanisation */
+	int32_t scap = nlen * 8 + 64;
+	UChar *tok = xmalloc((size_t)scap * sizeof(UChar));
+	int32_t i = 0;
+	while (i < nlen) {
+		UChar32 c;
+		int32_t at = i;
+		U16_NEXT(nf, i, nlen, c);
+		if (!is_token_char(c)) {
+			if (c == ',' || c == 0x060c || c == 0xff0c)
+				lex_ascii(w, ",", 1, 0);
+			continue;
+		}
+		/* one token: [at, end) */
+		int32_t end = i, abjad = is_abjad(c), ascii = c < 0x80;
+		while (end < nlen) {
+			int32_t j = end;
+			U16_NEXT(nf, j, nlen, c);
+			if (!is_token_char(c))
+				break;
+			abjad |= is_abjad(c);
+			ascii &= c < 0x80;
+			end = j;
+		}
+		i = end;
+		if (ascii) {
+			char b[NAMES_MAX_INPUT];
+			int32_t k = 0;
+			for (int32_t j = at; j < end && k < (int32_t)sizeof b; j++)
+				b[k++] = (char)nf[j];
+			lex_ascii(w, b, (size_t)k, 0);
+			continue;
+		}
+		if (!abjad) {
+			int32_t len = end - at;
+			memcpy(tok, nf + at, (size_t)len * sizeof(UChar));
+			translit_lex(w, t, tok, len, scap, 0);
+			continue;
+		}
+		size_t len = arabic_fold(nf + at, (size_t)(end - at), tok + 5);
+		UChar *p = tok + 5;
+		if (len == 3 && starts(p, len, AR_ABD, 3)) {
+			/* عبد followed by a word: one token "abdul" + the word */
+			int32_t j = i, nat = -1, nend = -1;
+			while (j < nlen) {
+				UChar32 d;
+				int32_t k = j;
+				U16_NEXT(nf, k, nlen, d);
+				if (is_token_char(d)) {
+					nat = j;
+					break;
+				}
+				if (d == ',' || d == 0x060c)
+					break;
+				j = k;
+			}
+			if (nat >= 0) {
+				nend = nat;
+				while (nend < nlen) {
+					UChar32 d;
+					int32_t k = nend;
+					U16_NEXT(nf, k, nlen, d);
+					if (!is_token_char(d))
+						break;
+					nend = k;
+				}
+				size_t m = arabic_fold(nf + nat, (size_t)(nend - nat), tok + 5);
+				len = arabic_strip_al(tok + 5, m);
+				i = nend;
+				goto abdul;
+			}
+		} else if (len > 5 && starts(p, len, AR_ABD, 3) && starts(p + 3, len - 3, AR_AL, 2)) {
+			memmove(p, p + 5, (len - 5) * sizeof(UChar));
+			len -= 5;
+			goto abdul;
+		}
+		len = arabic_strip_al(p, len);
+		if (len >= 5 && p[0] == 0x0644 && p[1] == 0x0644) {   /* لل: li + al */
+			memmove(p, p + 2, (len - 2) * sizeof(UChar));
+			len -= 2;
+		}
+		memmove(tok, p, len * sizeof(UChar));
+		translit_lex(w, t, tok, (int32_t)len, scap, NAMES_TOK_ABJAD);
+		continue;
+abdul:
+		{
+			static const UChar abdul[] = {'a', 'b', 'd', 'u', 'l'};
+			memcpy(tok, abdul, sizeof abdul);
+			translit_lex(w, t, tok, (int32_t)len + 5, scap, NAMES_TOK_ABJAD);
+		}
+	}
+	free(tok);
+	free(nf);
+	return 0;
+}
+
+/* ---- structure ---- */
+
+/* How many tokens of the phrase (space-separated words) match the tokens
+ * order[p..n); 0 if it does not match. */
+static int phrase_match(const struct work *w, const int *order, int p, int n, const char *phrase)
+{
+	int k = 0;
+	const char *s = phrase;
+	while (*s) {
+		const char *sp = strchr(s, ' ');
+		size_t len = sp ? (size_t)(sp - s) : strlen(s);
+		if (p + k >= n)
+			return 0;
+		const char *t = raw_text(w, order[p + k]);
+		if (strlen(t) != len || memcmp(t, s, len) != 0)
+			return 0;
+		k++;
+		s += len;
+		if (*s == ' ')
+			s++;
+	}
+	return k;
+}
+
+static int add_unit(struct work *w, int off, size_t len, unsigned part, unsigned flags)
+{
+	if (w->nu >= NAMES_MAX_TOKENS || off < 0)
+		return -1;
+	struct unit *u = &w->u[w->nu++];
+	u->off = (unsigned short)off;
+	u->len = (unsigned short)len;
+	u->part = (unsigned char)part;
+	u->flags = (unsigned char)flags;
+	if (len == 1 && isalpha((unsigned char)w->pool[off]))
+		u->flags |= NAMES_TOK_INITIAL;
+	return 0;
+}
+
+static int linker_of(const char *t, unsigned flags, int first)
+{
+	for (size_t i = 0; i < NELEM(linkers); i++) {
+		if (strcmp(linkers[i].w, t) != 0)
+			continue;
+		if (linkers[i].abjad_only && !(flags & NAMES_TOK_ABJAD))
+			continue;
+		if (linkers[i].not_first && first)
+			continue;
+		return linkers[i].part;
+	}
+	return 0;
+}
+
+/* Raw tokens -> units (see the file comment, step 2). */
+static void structure(struct work *w)
+{
+	int order[MAX_RAW], n = w->nraw;
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	/* "Soleimani, Qassem" -> "Qassem Soleimani" (not "Bush, Jr.") */
+	if (w->ncomma == 1 && w->comma > 0 && w->comma < n) {
+		int all_suffix = 1;
+		for (int i = w->comma; i < n; i++)
+			all_suffix &= in_list(suffixes, NELEM(suffixes), raw_text(w, i));
+		if (!all_suffix) {
+			int k = 0;
+			for (int i = w->comma; i < n; i++)
+				order[k++] = i;
+			for (int i = 0; i < w->comma; i++)
+				order[k++] = i;
+		}
+	}
+	int p = 0;
+	for (;;) {
+		int best = 0;
+		for (size_t i = 0; i < NELEM(titles); i++) {
+			int k = phrase_match(w, order, p, n, titles[i]);
+			if (k > best)
+				best = k;
+		}
+		if (!best || p + best >= n)
+			break;
+		p += best;
+	}
+	while (n - p >= 2 && in_list(suffixes, NELEM(suffixes), raw_text(w, order[n - 1])))
+		n--;
+
+	unsigned pending = 0, pflags = 0;
+	for (int i = p; i < n; i++) {
+		const struct rtok *r = &w->raw[order[i]];
+		const char *t = w->pool + r->off;
+		int more = i + 1 < n, first = w->nu == 0 && !pending;
+		if (more && in_list(stopwords, NELEM(stopwords), t))
+			continue;
+		if (more && in_list(articles, NELEM(articles), t))
+			continue;
+		if (more && !first && in_list(west_particles, NELEM(west_particles), t))
+			continue;
+		int part = more ? linker_of(t, r->flags, first) : 0;
+		if (part) {
+			pending = (unsigned)part;
+			pflags = r->flags;
+			continue;
+		}
+		if (more && in_list(abd_words, NELEM(abd_words), t)) {
+			int j = i + 1;
+			while (j + 1 < n && in_list(articles, NELEM(articles), raw_text(w, order[j])))
+				j++;
+			const char *next = raw_text(w, order[j]);
+			char m[600];
+			if (in_list(allah_words, NELEM(allah_words), next))
+				snprintf(m, sizeof m, "abdullah");
+			else
+				snprintf(m, sizeof m, "abdul%s", next);
+			add_unit(w, pool_put(w, m, strlen(m)), strlen(m), pending,
+				 r->flags | w->raw[order[j]].flags | pflags);
+			pending = pflags = 0;
+			i = j;
+			continue;
+		}
+		if (w->nu > 0 && !pending && i > p && !(w->u[w->nu - 1].flags & NAMES_TOK_INITIAL) &&
+		    ((r->flags & NAMES_TOK_ABJAD) ? in_list(persian_suffixes_abjad, NELEM(persian_suffixes_abjad), t)
+						  : in_list(persian_suffixes, NELEM(persian_suffixes), t))) {
+			struct unit *u = &w->u[w->nu - 1];
+			char m[600];
+			snprintf(m, sizeof m, "%s%s", w->pool + u->off, t);
+			int off = pool_put(w, m, strlen(m));
+			if (off >= 0) {
+				u->off = (unsigned short)off;
+				u->len = (unsigned short)strlen(m);
+				u->flags = (unsigned char)((u->flags | r->flags) & ~NAMES_TOK_INITIAL);
+			}
+			continue;
+		}
+		add_unit(w, r->off, r->len, pending, r->flags | pflags);
+		pending = pflags = 0;
+	}
+}
+
+/* Lexes and structures name[0,len) into w.  Returns 0 or -1 with e set. */
+static int analyse(struct work *w, const char *name, size_t len, struct err *e)
+{
+	work_init(w);
+	if (!name)
+		len = 0;
+	if (len > NAMES_MAX_INPUT) {
+		len = NAMES_MAX_INPUT;
+		while (len > 0 && ((unsigned char)name[len] & 0xc0) == 0x80)
+			len--;                  /* do not cut a character in two */
+	}
+	int ascii = 1;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] >= 0x80) {
+			ascii = 0;
+			break;
+		}
+	if (ascii)
+		lex_ascii(w, name, len, 0);
+	else if (lex_unicode(w, name, len, e) < 0)
+		return -1;
+	structure(w);
+	return 0;
+}
+
+/* ---- skeletons ---- */
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* The consonant skeleton of t[0,n) in sound classes into skel (SKEL_MAX + 1
+ * bytes, NUL-terminated) and the vowel masks into vow (SKEL_MAX + 1);
+ * returns the skeleton's length. */
+static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsigned char *vow)
+{
+	size_t k = 0;
+	char last = 0;
+	int vowel_since = 0;
+	vow[0] = 0;
+	for (size_t i = 0; i < n;) {
+		char c = t[i], nx = i + 1 < n ? t[i + 1] : 0, cls = 0, cls2 = 0;
+		unsigned vm = 0;
+		size_t adv = 1;
+		switch (c) {
+		case 'a': vm = VA; break;
+		case 'e': vm = VE; break;
+		case 'i': vm = VI; break;
+		case 'o': vm = VO; break;
+		case 'u': vm = VU; break;
+		case 'y':
+			if (i == 0 && is_vowel(nx))
+				cls = 'J';
+			else
+				vm = VI;
+			break;
+		case 'w': case 'v':
+			if (i == 0)
+				cls = 'V';
+			else
+				vm = VU;
+			break;
+		case 'k': cls = nx == 'h' ? 'H' : 'K'; adv = nx == 'h' ? 2 : 1; break;
+		case 'g': cls = 'K'; adv = nx == 'h' ? 2 : 1; break;
+		case 'c':
+			cls = nx == 'h' ? 'H' : 'K';
+			adv = nx == 'h' || nx == 'k' ? 2 : 1;
+			break;
+		case 's': cls = 'S'; adv = nx == 'h' ? 2 : 1; break;
+		case 't':
+			cls = nx == 'h' || nx == 's' || nx == 'z' ? 'S' : 'T';
+			adv = cls == 'S' ? 2 : 1;
+			break;
+		case 'd':
+			cls = nx == 'j' ? 'J' : 'Z';
+			adv = nx == 'h' || nx == 'j' ? 2 : 1;
+			break;
+		case 'z': cls = 'Z'; adv = nx == 'h' ? 2 : 1; break;
+		case 'p': cls = nx == 'h' ? 'F' : 'P'; adv = nx == 'h' ? 2 : 1; break;
+		case 'q': cls = 'K'; break;
+		case 'j': cls = 'J'; break;
+		case 'f': cls = 'F'; break;
+		case 'b': cls = 'B'; break;
+		case 'm': cls = 'M'; break;
+		case 'n': cls = 'N'; break;
+		case 'l': cls = 'L'; break;
+		case 'r': cls = 'R'; break;
+		case 'x': cls = 'K'; cls2 = 'S'; break;
+		case 'h':
+			if (!(i == n - 1 && i > 0))
+				cls = 'H';              /* a final h is silent: Zadeh, Fatimah */
+			break;
+		default:
+			if (c >= '0' && c <= '9')
+				cls = c;
+			break;
+		}
+		i += adv;
+		if (vm) {
+			vow[k] |= (unsigned char)vm;
+			vowel_since = 1;
+		}
+		for (int r = 0; r < 2; r++) {
+			char cc = r ? cls2 : cls;
+			if (!cc)
+				continue;
+			if (cc != last || vowel_since) {
+				if (k < SKEL_MAX) {
+					skel[k++] = cc;
+					vow[k] = 0;
+				}
+				last = cc;
+			}
+			vowel_since = 0;
+		}
+	}
+	skel[k] = 0;
+	if (flags & NAMES_TOK_ABJAD) {
+		vow[0] = 0;                     /* a leading alef only seats a short vowel */
+		if (n > 0 && t[n - 1] == 'y')
+			vow[k] = 0;             /* final ya: -i or -a (Mojtaba) */
+	}
+	return k;
+}
+
+/* ---- output of the work area ---- */
+
+static void unit_text(const struct work *w, int i, struct buf *out)
+{
+	const struct unit *u = &w->u[i];
+	if (u->part) {
+		buf_adds(out, particle_names[u->part]);
+		buf_addc(out, ' ');
+	}
+	buf_add(out, w->pool + u->off, u->len);
+}
+
+static void normalized(const struct work *w, struct buf *out)
+{
+	for (int i = 0; i < w->nu; i++) {
+		if (i)
+			buf_addc(out, ' ');
+		unit_text(w, i, out);
+	}
+	if (!out->p)
+		buf_add(out, "", 0);
+}
+
+/* Appends the key of unit i (its skeleton; a vowel-only token gives its
+ * text) to out. */
+static void unit_key(const struct work *w, int i, struct buf *out)
+{
+	char skel[SKEL_MAX + 1];
+	unsigned char vow[SKEL_MAX + 1];
+	const struct unit *u = &w->u[i];
+	size_t k = skeleton(w->pool + u->off, u->len, u->flags, skel, vow);
+	if (k)
+		buf_add(out, skel, k);
+	else
+		buf_add(out, w->pool + u->off, u->len);
+}
+
+int names_normalize(const char *name, size_t len, struct buf *out, struct err *e)
+{
+	struct work *w = xmalloc(sizeof *w);
+	buf_reset(out);
+	int rc = analyse(w, name, len, e);
+	if (rc == 0)
+		normalized(w, out);
+	free(w);
+	return rc;
+}
+
+int names_key(const char *name, size_t len, struct buf *out, struct err *e)
+{
+	struct work w;
+	buf_reset(out);
+	if (analyse(&w, name, len, e) < 0)
+		return -1;
+	if (w.nu > 0)
+		unit_key(&w, w.nu - 1, out);
+	if (!out->p)
+		buf_add(out, "", 0);
+	return 0;
+}
+
+int names_keys(const char *name, size_t len, struct buf *out, struct err *e)
+{
+	struct work w;
+	buf_reset(out);
+	if (analyse(&w, name, len, e) < 0)
+		return -1;
+	if (w.nu > 0)
+		unit_key(&w, w.nu - 1, out);
+	for (int i = 1; i + 1 < w.nu && w.nu >= 3; i++) {
+		if (w.u[i].flags & NAMES_TOK_INITIAL)
+			continue;
+		struct buf k = BUF_INIT;
+		unit_key(&w, i, &k);
+		/* skip a key already written */
+		int dup = 0;
+		for (const char *s = out->p; s && *s;) {
+			const char *sp = strchr(s, ' ');
+			size_t l = sp ? (size_t)(sp - s) : strlen(s);
+			if (l == k.len && memcmp(s, k.p, l) == 0)
+				dup = 1;
+			s += l + (sp ? 1 : 0);
+		}
+		if (!dup && k.len) {
+			buf_addc(out, ' ');
+			buf_add(out, k.p, k.len);
+		}
+		buf_free(&k);
+	}
+	if (!out->p)
+		buf_add(out, "", 0);
+	return 0;
+}
+
+/* ---- parsed names ---- */
+
+int names_parse(const char *name, size_t len, struct names_name *out, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	struct work *w = xmalloc(sizeof *w);
+	if (analyse(w, name, len, e) < 0) {
+		free(w);
+		return -1;
+	}
+	struct buf norm = BUF_INIT;
+	normalized(w, &norm);
+	/* one block: tokens, then norm, then per token text / skel / vowels */
+	size_t need = (size_t)w->nu * sizeof(struct names_token) + norm.len + 1;
+	for (int i = 0; i < w->nu; i++)
+		need += w->u[i].len + 1 + 2 * (SKEL_MAX + 1);
+	char *mem = xmalloc(need);
+	struct names_token *tok = (struct names_token *)(void *)mem;
+	char *p = mem + (size_t)w->nu * sizeof(struct names_token);
+	memcpy(p, norm.p, norm.len + 1);
+	out->norm = p;
+	p += norm.len + 1;
+	for (int i = 0; i < w->nu; i++) {
+		const struct unit *u = &w->u[i];
+		struct names_token *t = &tok[i];
+		memcpy(p, w->pool + u->off, u->len);
+		p[u->len] = 0;
+		t->text = p;
+		t->len = u->len;
+		p += u->len + 1;
+		char *skel = p;
+		unsigned char *vow = (unsigned char *)p + SKEL_MAX + 1;
+		t->skel_len = (unsigned short)skeleton(t->text, t->len, u->flags, skel, vow);
+		t->skel = skel;
+		t->vowels = vow;
+		p += 2 * (SKEL_MAX + 1);
+		t->particle = u->part;
+		t->flags = u->flags;
+	}
+	out->ntok = (size_t)w->nu;
+	out->tok = tok;
+	out->mem = mem;
+	buf_free(&norm);
+	free(w);
+	return 0;
+}
+
+void names_name_free(struct names_name *n)
+{
+	if (!n)
+		return;
+	free(n->mem);
+	memset(n, 0, sizeof *n);
+}
+
+/* ---- comparison ---- */
+
+/* Jaro-Winkler similarity of two short strings (the first 64 bytes). */
+static double jaro_winkler(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an > 64)
+		an = 64;
+	if (bn > 64)
+		bn = 64;
+	if (!an && !bn)
+		return 1.0;
+	if (!an || !bn)
+		return 0.0;
+	size_t win = (an > bn ? an : bn) / 2;
+	win = win > 0 ? win - 1 : 0;
+	unsigned char am[64] = {0}, bm[64] = {0};
+	size_t m = 0;
+	for (size_t i = 0; i < an; i++) {
+		size_t lo = i > win ? i - win : 0, hi = i + win + 1 < bn ? i + win + 1 : bn;
+		for (size_t j = lo; j < hi; j++)
+			if (!bm[j] && a[i] == b[j]) {
+				am[i] = bm[j] = 1;
+				m++;
+				break;
+			}
+	}
+	if (!m)
+		return 0.0;
+	size_t tr = 0, j = 0;
+	for (size_t i = 0; i < an; i++) {
+		if (!am[i])
+			continue;
+		while (!bm[j])
+			j++;
+		if (a[i] != b[j])
+			tr++;
+		j++;
+	}
+	double md = (double)m;
+	double jaro = (md / (double)an + md / (double)bn + (md - (double)tr / 2) / md) / 3;
+	size_t l = 0;
+	while (l < 4 && l < an && l < bn && a[l] == b[l])
+		l++;
+	return jaro + (double)l * 0.1 * (1 - jaro);
+}
+
+static unsigned expand_vowels(unsigned m)
+{
+	unsigned x = 0;
+	if (m & VA) x |= VA | VE;
+	if (m & VE) x |= VA | VE | VI;
+	if (m & VI) x |= VE | VI;
+	if (m & (VO | VU)) x |= VO | VU;
+	return x;
+}
+
+/* Number of consonant slots whose vowels cannot be the same (Hassan vs
+ * Hussein: a against u).  Skeletons must be equal.  Between two abjad
+ * romanisations the long vowels must be equal, with one slot of slack for
+ * Persian/Arabic spelling in long names; an abjad slot without a vowel, or a
+ * Latin one, is a wildcard. */
+static int vowel_conflicts(const struct names_token *a, const struct names_token *b)
+{
+	int aa = a->flags & NAMES_TOK_ABJAD, ba = b->flags & NAMES_TOK_ABJAD, c = 0;
+	for (size_t j = 0; j <= a->skel_len; j++) {
+		unsigned x = a->vowels[j], y = b->vowels[j];
+		if (aa && ba) {
+			c += x != y;
+			continue;
+		}
+		if (!x || !y)
+			continue;
+		if (!(expand_vowels(x) & y))
+			c++;
+	}
+	if (aa && ba && c > 0 && a->skel_len >= 4)
+		c--;
+	return c;
+}
+
+static int ascii_upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
+/* How well two tokens agree, in [0,1]; TOK_MATCH or more means they can be
+ * the same word. */
+static double token_sim(const struct names_token *a, const struct names_token *b)
+{
+	double pf = 1.0;
+	if (a->particle != b->particle) {
+		unsigned pa = a->particle, pb = b->particle;
+		if (pa && pb)
+			pf = 0.5;
+		else if ((pa | pb) == NAMES_PART_BIN)
+			pf = 0.97;
+		else
+			pf = 0.6;       /* Abu Mahdi is not Mahdi */
+	}
+	int ai = a->flags & NAMES_TOK_INITIAL, bi = b->flags & NAMES_TOK_INITIAL;
+	if (ai || bi) {
+		if (ai && bi)
+			return a->text[0] == b->text[0] ? 0.95 * pf : 0.0;
+		const struct names_token *full = ai ? b : a, *ini = ai ? a : b;
+		if (full->text[0] == ini->text[0])
+			return 0.88 * pf;
+		if ((full->flags & NAMES_TOK_ABJAD) && full->skel_len && full->skel[0] == ascii_upper(ini->text[0]))
+			return 0.82 * pf;
+		return 0.0;
+	}
+	if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+		return pf;
+	int mixed = (a->flags ^ b->flags) & NAMES_TOK_ABJAD;
+	double jt = jaro_winkler(a->text, a->len, b->text, b->len);
+	if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0) {
+		int c = vowel_conflicts(a, b);
+		if (!c)
+			return (0.92 + 0.08 * jt) * pf;
+		double s = 0.65 - 0.1 * (c - 1);
+		return (s < 0.3 ? 0.3 : s) * pf;
+	}
+	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
+	size_t minlen = a->skel_len < b->skel_len ? a->skel_len : b->skel_len;
+	double s = mixed ? 0.9 * js : 0.5 * js + 0.5 * jt;
+	if (minlen < 4)
+		s *= 0.85;
+	return s * pf;
+}
+
+/* Builds a token for the concatenation of x and y (Abu Bakr / Abubakr,
+ * Mac Donald / MacDonald) into storage the caller provides. */
+struct joined {
+	struct names_token t;
+	char text[130];
+	char skel[SKEL_MAX + 1];
+	unsigned char vow[SKEL_MAX + 1];
+};
+
+static void join_tokens(struct joined *j, const struct names_token *x, const struct names_token *y)
+{
+	size_t n = 0;
+	if (x->particle) {
+		const char *pn = particle_names[x->particle];
+		size_t l = strlen(pn);
+		memcpy(j->text, pn, l);
+		n = l;
+	}
+	size_t l = x->len < 60 ? x->len : 60;
+	memcpy(j->text + n, x->text, l);
+	n += l;
+	if (y) {
+		l = y->len < 60 ? y->len : 60;
+		memcpy(j->text + n, y->text, l);
+		n += l;
+	}
+	j->text[n] = 0;
+	unsigned flags = (x->flags | (y ? y->flags : 0)) & NAMES_TOK_ABJAD;
+	j->t.text = j->text;
+	j->t.len = (unsigned short)n;
+	j->t.skel_len = (unsigned short)skeleton(j->text, n, flags, j->skel, j->vow);
+	j->t.skel = j->skel;
+	j->t.vowels = j->vow;
+	j->t.particle = 0;
+	j->t.flags = (unsigned char)flags;
+}
+
+#define MAXT NAMES_MAX_TOKENS
+
+/* Aligns the shorter name s (n tokens) into l (m tokens), in order: see
+ * names.h.  With joins, a token of s may also match two adjacent tokens of
+ * l written together.  Returns the score, or -1 if no alignment exists. */
+static double align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, int joins,
+		    int *given_only)
+{
+	static const double NEG = -1.0;
+	double sim[MAXT][MAXT] = {{0}}, jsim[MAXT][MAXT] = {{0}};
+	if (n > MAXT)
+		n = MAXT;
+	if (m > MAXT)
+		m = MAXT;
+	if (!n || !m)
+		return NEG;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++) {
+			sim[i][j] = token_sim(&s[i], &l[j]);
+			jsim[i][j] = NEG;
+			if (joins && j + 1 < m && !(l[j].flags & NAMES_TOK_INITIAL) &&
+			    !(l[j + 1].flags & NAMES_TOK_INITIAL) && !(s[i].flags & NAMES_TOK_INITIAL)) {
+				struct joined jt;
+				join_tokens(&jt, &l[j], &l[j + 1]);
+				struct names_token si = s[i];
+				struct joined js;
+				if (si.particle) {
+					join_tokens(&js, &s[i], NULL);
+					si = js.t;
+				}
+				if (si.skel_len == jt.t.skel_len && !memcmp(si.skel, jt.t.skel, si.skel_len) &&
+				    !vowel_conflicts(&si, &jt.t))
+					jsim[i][j] = 0.9;
+			}
+		}
+	*given_only = 0;
+	if (n == 1) {
+		double best = NEG;
+		for (size_t j = 0; j < m; j++) {
+			double f = m == 1 ? 1.0 : j == m - 1 ? 0.96 : j > 0 ? 0.88 : 0.70;
+			double v = sim[0][j] >= TOK_MATCH ? sim[0][j] * f : NEG;
+			if (jsim[0][j] > 0) {
+				double g = m == 2 ? 1.0 : j + 1 == m - 1 ? 0.96 : 0.85;
+				if (jsim[0][j] * g > v)
+					v = jsim[0][j] * g;
+			}
+			if (v > best) {
+				best = v;
+				*given_only = m > 1 && j == 0 && !(jsim[0][0] > 0 && m == 2);
+			}
+		}
+		return best;
+	}
+	/* f[i][j]: best weighted sum with s[i] ending at l[j]; u[i][j]: tokens of l used */
+	double f[MAXT][MAXT];
+	int used[MAXT][MAXT];
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			f[i][j] = NEG, used[i][j] = 0;
+	if (sim[0][0] >= TOK_MATCH)
+		f[0][0] = sim[0][0], used[0][0] = 1;
+	if (m > 1 && jsim[0][0] > 0 && jsim[0][0] > f[0][1])
+		f[0][1] = jsim[0][0], used[0][1] = 2;
+	for (size_t i = 1; i < n; i++) {
+		double w = i == n - 1 ? 1.5 : 1.0;
+		for (size_t j = i; j < m; j++) {
+			for (int join = 0; join < 2; join++) {
+				double v = join ? (j >= 1 ? jsim[i][j - 1] : NEG) : sim[i][j];
+				if (join ? v <= 0 : v < TOK_MATCH)
+					continue;
+				size_t first = join ? j - 1 : j;       /* first l token this s token takes */
+				for (size_t k = i - 1; k < first; k++) {
+					if (f[i - 1][k] < 0)
+						continue;
+					/* tokens skipped between: never an initial when
+					 * s names middle tokens of its own */
+					int ok = 1;
+					for (size_t q = k + 1; q < first && n >= 3; q++)
+						if (l[q].flags & NAMES_TOK_INITIAL)
+							ok = 0;
+					if (!ok)
+						continue;
+					double c = f[i - 1][k] + w * v;
+					if (c > f[i][j]) {
+						f[i][j] = c;
+						used[i][j] = used[i - 1][k] + (join ? 2 : 1);
+					}
+				}
+			}
+		}
+	}
+	double best = NEG, wsum = (double)(n - 1) + 1.5;
+	for (size_t j = n - 1; j < m; j++) {
+		if (f[n - 1][j] < 0)
+			continue;
+		double v = f[n - 1][j] / wsum;
+		if (j < m - 1)
+			v *= 0.92;              /* the surname is not the last token */
+		int skipped = (int)m - used[n - 1][j];
+		v *= 1.0 - 0.03 * skipped;
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+double names_compare(const struct names_name *a, const struct names_name *b, int *same)
+{
+	int dummy;
+	if (!same)
+		same = &dummy;
+	*same = 0;
+	if (!a || !b || !a->ntok || !b->ntok)
+		return 0.0;
+	if (strcmp(a->norm, b->norm) == 0) {
+		*same = 1;
+		return 1.0;
+	}
+	const struct names_name *s = a, *l = b;
+	if (b->ntok < a->ntok)
+		s = b, l = a;
+	size_t n = s->ntok, m = l->ntok;
+	int given_only = 0;
+	double v = align(s->tok, n, l->tok, m, 0, &given_only);
+	if (v < 0 || given_only) {
+		int g2 = 0;
+		double v2 = align(s->tok, n, l->tok, m, 1, &g2);
+		if (n == m) {
+			int g3 = 0;
+			double v3 = align(l->tok, m, s->tok, n, 1, &g3);
+			if (v3 > v2)
+				v2 = v3, g2 = g3;
+		}
+		if (v2 > v || (given_only && v2 >= v))
+			v = v2, given_only = g2;
+	}
+	if (v >= 0) {
+		if (v > 1.0)
+			v = 1.0;
+		*same = !given_only && v >= NAMES_SAME_THRESHOLD;
+		return v;
+	}
+	/* no alignment: say how close they came, below the threshold */
+	double first = token_sim(&s->tok[0], &l->tok[0]);
+	double lastv = token_sim(&s->tok[n - 1], &l->tok[m - 1]);
+	double soft = n == 1 ? lastv : (first + 1.5 * lastv) / 2.5;
+	return 0.7 * soft;
+}
+
+double names_similarity(const char *a, size_t alen, const char *b, size_t blen, int *same)
+{
+	struct names_name na, nb;
+	struct err e;
+	if (same)
+		*same = 0;
+	if (names_parse(a, alen, &na, &e) < 0)
+		return -1.0;
+	if (names_parse(b, blen, &nb, &e) < 0) {
+		names_name_free(&na);
+		return -1.0;
+	}
+	double v = names_compare(&na, &nb, same);
+	names_name_free(&na);
+	names_name_free(&nb);
+	return v;
+}

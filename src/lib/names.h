@@ -1,0 +1,129 @@
+/*
+ * names.h — person-name matching across spellings and scripts: the
+ * normalised form of a name, a cheap blocking key for its surname, and a
+ * same/different decision with a score.  resolve uses it to group mentions
+ * into entities; `weft match` exposes it on the command line.
+ *
+ * What counts as one name:
+ *   - NFKC, case folding, accents stripped (Haïder = Haider);
+ *   - Arabic, Persian, Cyrillic, Greek ... script romanised with ICU
+ *     ("Any-Latin; Latin-ASCII"), after Persian ی/ک are read as Arabic
+ *     ي/ك, hamza seats (أ إ آ) as ا, taa marbuta as ه, and ZWNJ, tatweel and
+ *     harakat are dropped; leftover marks (ʿ ʾ ' ’) vanish;
+ *   - leading titles (Mr, Dr, Sheikh, Sayyid, Ayatollah, Prime Minister,
+ *     Gen., Maj. Gen., Amb., Haji, Mirza, ...) and trailing Jr/Sr/III go;
+ *   - the article al-/el-/ad-/ash-/... (and Arabic ال) goes, so al-Maliki =
+ *     al Maliki = Al Maliki = Maliki = المالكي; bin/ibn/bint/Abu/Umm stay
+ *     as part of the name that follows them ("bin laden");
+ *   - Abd al-X / Abdul X / Abdel-X / عبد ال X become one token "abdulx";
+ *     Persian suffixes written apart (Danaee Far, Hosseini Zadeh) are joined.
+ *
+ * Each token gets a consonant skeleton in sound classes (q/k/g/gh, j/y-,
+ * s/ss/ts/th/sh, d/z/dh/zh, h/kh/ch, f/ph; vowels and medial w/v/y are
+ * dropped, doubles collapsed) plus the vowels around each consonant, so that
+ * "qasm slymany" (Arabic script has no short vowels) meets Qassem Soleimani
+ * while Hassan and Hussein, or Bashar and Bashir, stay apart.
+ *
+ * Structure: the last token is the surname.  A surname alone is compatible
+ * with a full name (a little lower score); given names must agree (Saddam
+ * Hussein != Fuad Hussein); an initial agrees with a full given name
+ * (J. Risen ~ James Risen) but not with another initial (George W. Bush !=
+ * George H. W. Bush).
+ *
+ * Limits: only the first NAMES_MAX_INPUT bytes of a name and its first
+ * NAMES_MAX_TOKENS tokens are read.  Aliases (Jawad al-Maliki for Nouri
+ * al-Maliki) and acronyms (IRGC) are beyond spelling and are not matched
+ * here.  An Arabic-script name without long vowels (حسن) cannot tell Hassan
+ * from Hussein and is compatible with both.
+ *
+ * Threads: every function may be called from any number of threads at once.
+ * ICU's transliterator is opened once and cloned per thread (a clone is
+ * never shared); the per-thread clone is closed when its thread exits.
+ */
+#ifndef WEFT_NAMES_H
+#define WEFT_NAMES_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define NAMES_MAX_INPUT 512   /* bytes of a name that are read */
+#define NAMES_MAX_TOKENS 24   /* tokens of a name that are kept */
+
+/* The score at or above which names_similarity() says "same": calibrated on
+ * tests/data/names.tsv. */
+#define NAMES_SAME_THRESHOLD 0.80
+
+/* Particles kept in front of a token. */
+enum names_particle { NAMES_PART_NONE = 0, NAMES_PART_BIN, NAMES_PART_BINT, NAMES_PART_ABU, NAMES_PART_UMM };
+
+/* Token flags. */
+#define NAMES_TOK_INITIAL 1u  /* a single letter: "J." */
+#define NAMES_TOK_ABJAD 2u    /* romanised from Arabic/Hebrew script: no short vowels */
+
+/* One token of a parsed name.  All pointers point into the owning
+ * names_name's memory. */
+struct names_token {
+	const char *text;               /* normalised token: [a-z0-9]+ */
+	const char *skel;               /* consonant skeleton: sound classes, e.g. "SLMN" */
+	const unsigned char *vowels;    /* skel_len + 1 vowel masks: before the first
+	                                 * consonant, then after each one */
+	unsigned short len, skel_len;
+	unsigned char particle;         /* enum names_particle */
+	unsigned char flags;            /* NAMES_TOK_* */
+};
+
+/* A name parsed once, to be compared many times (names_compare).  Fill it
+ * with names_parse(); release it with names_name_free().  Read-only after
+ * parsing: many threads may compare the same names_name at once.  The last
+ * token is the surname. */
+struct names_name {
+	size_t ntok;
+	struct names_token *tok;
+	const char *norm;               /* names_normalize()'s string */
+	void *mem;                      /* the one allocation that owns all the above */
+};
+
+/* Writes the normalised name (folded, romanised, titles and articles
+ * stripped, tokens separated by single spaces, e.g. "adel abdulmahdi") to
+ * out, replacing its contents.  name need not be NUL-terminated nor valid
+ * UTF-8 (bad bytes are dropped).  A name of nothing but punctuation gives
+ * "".  Returns 0, or -1 with e set if ICU cannot be loaded.  The caller owns
+ * out (buf_free). */
+int names_normalize(const char *name, size_t len, struct buf *out, struct err *e);
+
+/* Writes the blocking key of the name's surname to out (replacing its
+ * contents): its consonant skeleton in sound classes, e.g. "SLMN" for
+ * Soleimani, Suleimani, Sulaymani and سليماني alike.  Empty when the name
+ * has no letters or digits.  Cheap (no allocation for ASCII names).  Returns
+ * 0, or -1 with e set if ICU cannot be loaded.  The caller owns out. */
+int names_key(const char *name, size_t len, struct buf *out, struct err *e);
+
+/* Like names_key(), but writes every key under which the name should be
+ * found, separated by single spaces: the surname's key first, then, for
+ * names of three tokens or more, the keys of the middle tokens (Bayan Baqir
+ * Solagh Jabr al-Zubaidi is also filed under Jabr's "JBR").  No key is
+ * repeated.  Returns 0 or -1 with e set; the caller owns out. */
+int names_keys(const char *name, size_t len, struct buf *out, struct err *e);
+
+/* Compares two names: returns a score in [0,1] and sets *same (if not NULL)
+ * to 1 when they can be the same person (score >= NAMES_SAME_THRESHOLD and
+ * no conflicting given name or initial), else 0.  Identical names score 1;
+ * a surname alone against a full name scores a little lower.  Returns -1
+ * (and *same = 0) if ICU cannot be loaded.  Nothing to free. */
+double names_similarity(const char *a, size_t alen, const char *b, size_t blen, int *same);
+
+/* Parses a name into *out (which needs no initialisation) for repeated
+ * comparison.  Returns 0, or -1 with e set (ICU cannot be loaded; *out is
+ * then empty and names_name_free() on it is harmless).  The caller frees
+ * *out with names_name_free(). */
+int names_parse(const char *name, size_t len, struct names_name *out, struct err *e);
+
+/* Releases what names_parse() allocated and leaves *n empty. */
+void names_name_free(struct names_name *n);
+
+/* names_similarity() on parsed names: the same score and decision, without
+ * normalising again.  Allocates nothing. */
+double names_compare(const struct names_name *a, const struct names_name *b, int *same);
+
+#endif
