@@ -40,8 +40,12 @@
 #define SKEL_MAX 48             /* consonants kept per token */
 #define TOK_MATCH 0.80          /* a token pair at or above this agrees */
 
-/* vowel masks */
-enum { VA = 1, VE = 2, VI = 4, VO = 8, VU = 16 };
+/* Vowel masks, one per consonant slot.  VNONE: "no vowel here" is
+ * possible.  A slot that says nothing (a Latin vowel dropped in the middle,
+ * Jabr for Jaber; Arabic script's unwritten short vowels) is VANY. */
+enum { VA = 1, VE = 2, VI = 4, VO = 8, VU = 16, VNONE = 32 };
+#define VALL (VA | VE | VI | VO | VU)
+#define VANY (VALL | VNONE)
 
 /* ---- word lists ---- */
 
@@ -77,7 +81,9 @@ static const char *const titles[] = {
 	"ryys", "wzyr", "lwa", "srdar", "srlshkr", "dktr", "haj", "hajy", "mla", "amam", "sfyr",
 };
 
-static const char *const suffixes[] = {"jr", "sr", "ii", "iii", "iv", "phd", "esq", "md"};
+/* Trailing suffixes; the first NGENERATIONS tell a father from a son. */
+static const char *const suffixes[] = {"jr", "sr", "ii", "iii", "iv", "v", "phd", "esq", "md"};
+#define NGENERATIONS 6
 
 /* Arabic articles: dropped when another token follows (al-Maliki = Maliki). */
 static const char *const articles[] = {
@@ -85,11 +91,14 @@ static const char *const articles[] = {
 	"us", "ut", "ur", "uz", "un", "ed", "es", "et", "ez", "ol",
 };
 
-/* Western particles: dropped when not first and another token follows. */
+/* Western particles: dropped when another token follows (de Gaulle). */
 static const char *const west_particles[] = {
 	"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "dos", "das",
 	"do", "la", "le", "ter", "ten", "vander",
 };
+
+/* ... that may also be a given name, so are kept in front (Le Duc Tho). */
+static const char *const west_given[] = {"da", "di", "do", "la", "le"};
 
 /* Connected words that stay: bin, ibn ... (text -> enum names_particle). */
 static const struct {
@@ -154,7 +163,7 @@ static void close_trans(void *p)
 static void icu_init(void)
 {
 	UErrorCode st = U_ZERO_ERROR;
-	static const char id8[] = "Any-Latin; Latin-ASCII";
+	static const char id8[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII";
 	UChar id[sizeof id8];
 	u_uastrcpy(id, id8);
 	icu_template = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
@@ -223,6 +232,7 @@ struct work {
 	int ncomma;
 	struct unit u[NAMES_MAX_TOKENS];
 	int nu;
+	int suffix;                     /* 1 + index in suffixes[] of a Jr/Sr/II..., or 0 */
 };
 
 static void work_init(struct work *w)
@@ -232,6 +242,7 @@ static void work_init(struct work *w)
 	w->comma = -1;
 	w->ncomma = 0;
 	w->nu = 0;
+	w->suffix = 0;
 }
 
 static const char *raw_text(const struct work *w, int i)
@@ -252,8 +263,10 @@ static int pool_put(struct work *w, const char *s, size_t n)
 }
 
 /* Splits ASCII-ish bytes into lower-case [a-z0-9] tokens.  Apostrophes and
- * non-ASCII bytes (marks ICU left, ZWNJ) vanish without splitting a token;
- * a comma is remembered for "Last, First"; anything else separates. */
+ * non-ASCII bytes (marks ICU left, ZWNJ) vanish without splitting a token,
+ * except that an abjad token keeps the apostrophe arabic_fold() put between
+ * two letters that are not a digraph; a comma is remembered for "Last,
+ * First"; anything else separates. */
 static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
 {
 	size_t start = w->used;
@@ -262,6 +275,10 @@ static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
 		if (isalnum(c) && c < 0x80) {
 			if (w->used + 2 < POOL_CAP)
 				w->pool[w->used++] = (char)tolower(c);
+			continue;
+		}
+		if (c == '\'' && (flags & NAMES_TOK_ABJAD) && w->used > start && w->used + 2 < POOL_CAP) {
+			w->pool[w->used++] = '\'';    /* arabic_fold()'s digraph breaker */
 			continue;
 		}
 		if (c >= 0x80 || c == '\'' || c == '`')
@@ -328,13 +345,36 @@ static UChar arabic_fold_char(UChar c)
 	}
 }
 
+/* 1 if the romanisations of Arabic letters a then b would read as one
+ * digraph in skeleton() (ت ه -> "th" as in Tehran, not ث; د ج -> "dj"). */
+static int false_digraph(UChar a, UChar b)
+{
+	int h = b == 0x0647 || b == 0x062d;
+	switch (a) {
+	case 0x062a: case 0x0637:               /* t */
+		return h || b == 0x0633 || b == 0x0635 || b == 0x0632 || b == 0x0638;
+	case 0x062f: case 0x0636:               /* d */
+		return h || b == 0x062c;
+	case 0x0633: case 0x0635: case 0x0643: case 0x06af: case 0x0632: case 0x0638: case 0x067e:
+		return h;                       /* s k g z p */
+	default: return 0;
+	}
+}
+
+/* Folds an Arabic-script token into out (room for 2n letters): letter
+ * variants read as one, marks dropped, and an apostrophe put between two
+ * letters whose romanisation would otherwise form a false digraph.
+ * Returns the length. */
 static size_t arabic_fold(const UChar *s, size_t n, UChar *out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		UChar c = arabic_fold_char(s[i]);
-		if (c)
-			out[k++] = c;
+		if (!c)
+			continue;
+		if (k > 0 && false_digraph(out[k - 1], c))
+			out[k++] = '\'';
+		out[k++] = c;
 	}
 	return k;
 }
@@ -394,6 +434,13 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 		free(src);
 		return 0;                       /* nothing readable */
 	}
+	/* Persian: a heh before ZWNJ is a silent final -e (خامنه‌ای = Khamenei).
+	 * Done before NFKC_Casefold, which drops ZWNJ. */
+	int32_t kept = 0;
+	for (int32_t j = 0; j < ulen; j++)
+		if (!((src[j] == 0x0647 || src[j] == 0x06c1) && j + 1 < ulen && src[j + 1] == 0x200c && kept > 0))
+			src[kept++] = src[j];
+	ulen = kept;
 	int32_t cap = ulen * 3 + 16;
 	UChar *nf = xmalloc((size_t)cap * sizeof(UChar));
 	st = U_ZERO_ERROR;
@@ -410,7 +457,7 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 		return 0;
 	}
 	/* scratch for one (or two merged) tokens and their romanisation */
-	int32_t scap = nlen * 8 + 64;
+	int32_t scap = nlen * 16 + 64;
 	UChar *tok = xmalloc((size_t)scap * sizeof(UChar));
 	int32_t i = 0;
 	while (i < nlen) {
@@ -448,7 +495,7 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 			translit_lex(w, t, tok, len, scap, 0);
 			continue;
 		}
-		size_t len = arabic_fold(nf + at, (size_t)(end - at), tok + 5);
+		size_t len = arabic_fold(nf + at, (size_t)(end - at), tok + 5);   /* <= 2 * (end - at) */
 		UChar *p = tok + 5;
 		if (len == 3 && starts(p, len, AR_ABD, 3)) {
 			/* عبد followed by a word: one token "abdul" + the word */
@@ -557,6 +604,20 @@ static int linker_of(const char *t, unsigned flags, int first)
 	return 0;
 }
 
+/* The length of the Abd-al spelling other than "abdul" that t begins with
+ * (abdel, abdal, abdol, abdil, abdur, abdus, abdoul, abdoel), or 0. */
+static size_t abd_prefix(const char *t)
+{
+	static const char *const p[] = {"abdel", "abdal", "abdol", "abdil", "abdur", "abdus", "abdoul", "abdoel"};
+	for (size_t i = 0; i < NELEM(p); i++)
+		if (strncmp(t, p[i], strlen(p[i])) == 0)
+			return strlen(p[i]);
+	return 0;
+}
+
+/* What follows abdal- / abdel- in Abdallah, Abdalla, Abdellah. */
+static const char *const allah_rests[] = {"lah", "llah", "la", "lla"};
+
 /* Raw tokens -> units (see the file comment, step 2). */
 static void structure(struct work *w)
 {
@@ -588,8 +649,17 @@ static void structure(struct work *w)
 			break;
 		p += best;
 	}
-	while (n - p >= 2 && in_list(suffixes, NELEM(suffixes), raw_text(w, order[n - 1])))
+	while (n - p >= 2) {
+		const char *t = raw_text(w, order[n - 1]);
+		size_t i = 0;
+		while (i < NELEM(suffixes) && strcmp(suffixes[i], t) != 0)
+			i++;
+		if (i == NELEM(suffixes) || (i == 5 && n - p < 3))
+			break;                  /* "v" only after two names: Henry V is not */
+		if (i < NGENERATIONS && !w->suffix)
+			w->suffix = (int)i + 1;
 		n--;
+	}
 
 	unsigned pending = 0, pflags = 0;
 	for (int i = p; i < n; i++) {
@@ -600,7 +670,8 @@ static void structure(struct work *w)
 			continue;
 		if (more && in_list(articles, NELEM(articles), t))
 			continue;
-		if (more && !first && in_list(west_particles, NELEM(west_particles), t))
+		if (more && in_list(west_particles, NELEM(west_particles), t) &&
+		    (!first || !in_list(west_given, NELEM(west_given), t)))
 			continue;
 		int part = more ? linker_of(t, r->flags, first) : 0;
 		if (part) {
@@ -636,6 +707,19 @@ static void structure(struct work *w)
 				u->len = (unsigned short)strlen(m);
 				u->flags = (unsigned char)((u->flags | r->flags) & ~NAMES_TOK_INITIAL);
 			}
+			continue;
+		}
+		size_t ap = (r->flags & NAMES_TOK_ABJAD) ? 0 : abd_prefix(t);
+		if (ap && r->len >= ap + 2) {
+			/* Abdelaziz, Abdallah, Abdurrahman -> abdulaziz, abdullah, abdulrahman */
+			const char *rest = t + ap;
+			char m[600];
+			if (in_list(allah_rests, NELEM(allah_rests), rest))
+				snprintf(m, sizeof m, "abdullah");
+			else
+				snprintf(m, sizeof m, "abdul%s", rest);
+			add_unit(w, pool_put(w, m, strlen(m)), strlen(m), pending, r->flags | pflags);
+			pending = pflags = 0;
 			continue;
 		}
 		add_unit(w, r->off, r->len, pending, r->flags | pflags);
@@ -678,6 +762,8 @@ static int is_vowel(char c)
 /* The consonant skeleton of t[0,n) in sound classes into skel (SKEL_MAX + 1
  * bytes, NUL-terminated) and the vowel masks into vow (SKEL_MAX + 1);
  * returns the skeleton's length. */
+#define SKEL_LITERAL 0x80u   /* skeleton(): read s h, t h ... as two letters, ch as sh */
+
 static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsigned char *vow)
 {
 	size_t k = 0;
@@ -741,6 +827,12 @@ static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsi
 				cls = c;
 			break;
 		}
+		if (adv == 2 && (flags & SKEL_LITERAL) && nx == 'h') {
+			if (c == 'c')
+				cls = 'S';      /* French ch: Bachar */
+			else
+				adv = 1, cls = c == 'k' || c == 'g' ? 'K' : c == 's' ? 'S' : c == 't' ? 'T' : c == 'p' ? 'P' : 'Z';
+		}
 		i += adv;
 		if (vm) {
 			vow[k] |= (unsigned char)vm;
@@ -761,10 +853,26 @@ static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsi
 		}
 	}
 	skel[k] = 0;
-	if (flags & NAMES_TOK_ABJAD) {
-		vow[0] = 0;                     /* a leading alef only seats a short vowel */
-		if (n > 0 && t[n - 1] == 'y')
-			vow[k] = 0;             /* final ya: -i or -a (Mojtaba) */
+	/* what each slot allows (see VNONE) */
+	size_t last_letter = n;
+	while (last_letter > 0 && t[last_letter - 1] == '\'')
+		last_letter--;
+	char fin = last_letter ? t[last_letter - 1] : 0;
+	for (size_t j = 0; j <= k; j++) {
+		int edge = j == 0 || j == k;
+		if (flags & NAMES_TOK_ABJAD) {
+			if (j == 0 && k > 0)
+				vow[j] = VANY;  /* a leading alef (or a dropped ain) only seats a vowel */
+			else if (j == k)
+				vow[j] = fin == 'y' ? VA | VE | VI      /* -i, or -a (Mojtaba) */
+				       : fin == 'w' ? VO | VU
+				       : fin == 'a' ? VA | VE
+				       : VNONE | VA;                  /* silent or unwritten: Fatemeh, Fatima */
+			else if (!vow[j])
+				vow[j] = VANY;
+		} else if (!vow[j]) {
+			vow[j] = edge ? VNONE : VANY;
+		}
 	}
 	return k;
 }
@@ -778,7 +886,9 @@ static void unit_text(const struct work *w, int i, struct buf *out)
 		buf_adds(out, particle_names[u->part]);
 		buf_addc(out, ' ');
 	}
-	buf_add(out, w->pool + u->off, u->len);
+	for (size_t k = 0; k < u->len; k++)
+		if (w->pool[u->off + k] != '\'')
+			buf_addc(out, w->pool[u->off + k]);
 }
 
 static void normalized(const struct work *w, struct buf *out)
@@ -903,6 +1013,7 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		t->flags = u->flags;
 	}
 	out->ntok = (size_t)w->nu;
+	out->generation = w->suffix;
 	out->tok = tok;
 	out->mem = mem;
 	buf_free(&norm);
@@ -975,22 +1086,17 @@ static unsigned expand_vowels(unsigned m)
 }
 
 /* Number of consonant slots whose vowels cannot be the same (Hassan vs
- * Hussein: a against u).  Skeletons must be equal.  Between two abjad
- * romanisations the long vowels must be equal, with one slot of slack for
- * Persian/Arabic spelling in long names; an abjad slot without a vowel, or a
- * Latin one, is a wildcard. */
+ * Hussein: a against u; Maliki vs Malik: i against nothing).  Skeletons
+ * must be equal.  Between two abjad romanisations the slots must be equal,
+ * with one slot of slack for Persian/Arabic spelling in long names. */
 static int vowel_conflicts(const struct names_token *a, const struct names_token *b)
 {
 	int aa = a->flags & NAMES_TOK_ABJAD, ba = b->flags & NAMES_TOK_ABJAD, c = 0;
 	for (size_t j = 0; j <= a->skel_len; j++) {
 		unsigned x = a->vowels[j], y = b->vowels[j];
-		if (aa && ba) {
+		if (aa && ba)
 			c += x != y;
-			continue;
-		}
-		if (!x || !y)
-			continue;
-		if (!(expand_vowels(x) & y))
+		else if (!((x & y & VNONE) || (expand_vowels(x & VALL) & y & VALL)))
 			c++;
 	}
 	if (aa && ba && c > 0 && a->skel_len >= 4)
@@ -1001,50 +1107,6 @@ static int vowel_conflicts(const struct names_token *a, const struct names_token
 static int ascii_upper(int c)
 {
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
-}
-
-/* How well two tokens agree, in [0,1]; TOK_MATCH or more means they can be
- * the same word. */
-static double token_sim(const struct names_token *a, const struct names_token *b)
-{
-	double pf = 1.0;
-	if (a->particle != b->particle) {
-		unsigned pa = a->particle, pb = b->particle;
-		if (pa && pb)
-			pf = 0.5;
-		else if ((pa | pb) == NAMES_PART_BIN)
-			pf = 0.97;
-		else
-			pf = 0.6;       /* Abu Mahdi is not Mahdi */
-	}
-	int ai = a->flags & NAMES_TOK_INITIAL, bi = b->flags & NAMES_TOK_INITIAL;
-	if (ai || bi) {
-		if (ai && bi)
-			return a->text[0] == b->text[0] ? 0.95 * pf : 0.0;
-		const struct names_token *full = ai ? b : a, *ini = ai ? a : b;
-		if (full->text[0] == ini->text[0])
-			return 0.88 * pf;
-		if ((full->flags & NAMES_TOK_ABJAD) && full->skel_len && full->skel[0] == ascii_upper(ini->text[0]))
-			return 0.82 * pf;
-		return 0.0;
-	}
-	if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
-		return pf;
-	int mixed = (a->flags ^ b->flags) & NAMES_TOK_ABJAD;
-	double jt = jaro_winkler(a->text, a->len, b->text, b->len);
-	if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0) {
-		int c = vowel_conflicts(a, b);
-		if (!c)
-			return (0.92 + 0.08 * jt) * pf;
-		double s = 0.65 - 0.1 * (c - 1);
-		return (s < 0.3 ? 0.3 : s) * pf;
-	}
-	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
-	size_t minlen = a->skel_len < b->skel_len ? a->skel_len : b->skel_len;
-	double s = mixed ? 0.9 * js : 0.5 * js + 0.5 * jt;
-	if (minlen < 4)
-		s *= 0.85;
-	return s * pf;
 }
 
 /* Builds a token for the concatenation of x and y (Abu Bakr / Abubakr,
@@ -1084,7 +1146,111 @@ static void join_tokens(struct joined *j, const struct names_token *x, const str
 	j->t.flags = (unsigned char)flags;
 }
 
+static int has_h_digraph(const char *t, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (t[i] == 'h' && strchr("cdgkpstz", t[i - 1]))
+			return 1;
+	return 0;
+}
+
+/* x again, with its skeleton read letter by letter (SKEL_LITERAL). */
+static void literal_token(struct joined *j, const struct names_token *x)
+{
+	size_t n = x->len < sizeof j->text - 1 ? x->len : sizeof j->text - 1;
+	memcpy(j->text, x->text, n);
+	j->text[n] = 0;
+	j->t = *x;
+	j->t.text = j->text;
+	j->t.len = (unsigned short)n;
+	j->t.skel_len = (unsigned short)skeleton(j->text, n, x->flags | SKEL_LITERAL, j->skel, j->vow);
+	j->t.skel = j->skel;
+	j->t.vowels = j->vow;
+}
+
+/* How well two tokens agree, in [0,1]; TOK_MATCH or more means they can be
+ * the same word. */
+static double token_sim(const struct names_token *a, const struct names_token *b)
+{
+	double pf = 1.0;
+	if (!a->particle != !b->particle && !((a->flags | b->flags) & NAMES_TOK_INITIAL)) {
+		/* Abu Bakr / Abubakr */
+		struct joined j;
+		const struct names_token *with = a->particle ? a : b, *without = a->particle ? b : a;
+		join_tokens(&j, with, NULL);
+		if (j.t.skel_len == without->skel_len && memcmp(j.t.skel, without->skel, j.t.skel_len) == 0 &&
+		    !vowel_conflicts(&j.t, without))
+			return 0.95;
+	}
+	if (a->particle != b->particle) {
+		unsigned pa = a->particle, pb = b->particle;
+		if (pa && pb)
+			pf = 0.5;
+		else if ((pa | pb) == NAMES_PART_BIN)
+			pf = 0.97;
+		else
+			pf = 0.6;       /* Abu Mahdi is not Mahdi */
+	}
+	int ai = a->flags & NAMES_TOK_INITIAL, bi = b->flags & NAMES_TOK_INITIAL;
+	if (ai || bi) {
+		if (ai && bi)
+			return a->text[0] == b->text[0] ? 0.95 * pf : 0.0;
+		const struct names_token *full = ai ? b : a, *ini = ai ? a : b;
+		if (full->text[0] == ini->text[0])
+			return 0.88 * pf;
+		if ((full->flags & NAMES_TOK_ABJAD) && full->skel_len && full->skel[0] == ascii_upper(ini->text[0]))
+			return 0.82 * pf;
+		return 0.0;
+	}
+	if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+		return pf;
+	int mixed = (a->flags ^ b->flags) & NAMES_TOK_ABJAD;
+	double jt = jaro_winkler(a->text, a->len, b->text, b->len);
+	if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0) {
+		int c = vowel_conflicts(a, b);
+		if (!c)
+			return (0.92 + 0.08 * jt) * pf;
+		double s = 0.65 - 0.1 * (c - 1);
+		return (s < 0.3 ? 0.3 : s) * pf;
+	}
+	/* Latin "sh" may be s + h (Is-haq), "th" t + h (Tehran), "ch" sh (Bachar) */
+	struct joined la, lb;
+	const struct names_token *va[2] = {a, NULL}, *vb[2] = {b, NULL};
+	if (!(a->flags & NAMES_TOK_ABJAD) && has_h_digraph(a->text, a->len)) {
+		literal_token(&la, a);
+		va[1] = &la.t;
+	}
+	if (!(b->flags & NAMES_TOK_ABJAD) && has_h_digraph(b->text, b->len)) {
+		literal_token(&lb, b);
+		vb[1] = &lb.t;
+	}
+	for (int x = 0; x < 2; x++)
+		for (int y = 0; y < 2; y++) {
+			if (!va[x] || !vb[y] || (!x && !y))
+				continue;
+			if (va[x]->skel_len == vb[y]->skel_len &&
+			    memcmp(va[x]->skel, vb[y]->skel, va[x]->skel_len) == 0 && !vowel_conflicts(va[x], vb[y]))
+				return 0.9 * pf;
+		}
+	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
+	size_t minlen = a->skel_len < b->skel_len ? a->skel_len : b->skel_len;
+	double s = mixed ? 0.9 * js : 0.5 * js + 0.5 * jt;
+	if (minlen < 4)
+		s *= 0.85;
+	/* one name extends the other: Haddad / Haddadin, Ahmadi / Ahmadinejad */
+	if (minlen >= 2 && memcmp(a->skel, b->skel, minlen) == 0 && s > 0.7)
+		s = 0.7;
+	return s * pf;
+}
+
 #define MAXT NAMES_MAX_TOKENS
+
+/* 1 for Mohammad, Muhammad, Mohammed, Mohamed, محمد ... */
+static int is_mohammad(const struct names_token *t)
+{
+	return !t->particle && t->skel_len == 4 && memcmp(t->skel, "MHMZ", 4) == 0 &&
+	       (t->vowels[3] & (VA | VE | VI)) && (t->vowels[4] & VNONE);
+}
 
 /* Aligns the shorter name s (n tokens) into l (m tokens), in order: see
  * names.h.  With joins, a token of s may also match two adjacent tokens of
@@ -1145,6 +1311,9 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 			f[i][j] = NEG, used[i][j] = 0;
 	if (sim[0][0] >= TOK_MATCH)
 		f[0][0] = sim[0][0], used[0][0] = 1;
+	/* Mohammad Javad Zarif is also Javad Zarif: a leading Mohammad may go */
+	if (m > n && sim[0][1] >= TOK_MATCH && is_mohammad(&l[0]) && 0.95 * sim[0][1] > f[0][1])
+		f[0][1] = 0.95 * sim[0][1], used[0][1] = 1;
 	if (m > 1 && jsim[0][0] > 0 && jsim[0][0] > f[0][1])
 		f[0][1] = jsim[0][0], used[0][1] = 2;
 	for (size_t i = 1; i < n; i++) {
@@ -1198,9 +1367,11 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 	*same = 0;
 	if (!a || !b || !a->ntok || !b->ntok)
 		return 0.0;
+	/* Donald Trump Jr. is not Donald Trump Sr. */
+	double gen = a->generation && b->generation && a->generation != b->generation ? 0.7 : 1.0;
 	if (strcmp(a->norm, b->norm) == 0) {
-		*same = 1;
-		return 1.0;
+		*same = gen == 1.0;
+		return gen;
 	}
 	const struct names_name *s = a, *l = b;
 	if (b->ntok < a->ntok)
@@ -1223,6 +1394,7 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 	if (v >= 0) {
 		if (v > 1.0)
 			v = 1.0;
+		v *= gen;
 		*same = !given_only && v >= NAMES_SAME_THRESHOLD;
 		return v;
 	}

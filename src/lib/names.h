@@ -64,10 +64,13 @@ enum names_particle { NAMES_PART_NONE = 0, NAMES_PART_BIN, NAMES_PART_BINT, NAME
 /* One token of a parsed name.  All pointers point into the owning
  * names_name's memory. */
 struct names_token {
-	const char *text;               /* normalised token: [a-z0-9]+ */
+	const char *text;               /* normalised token: [a-z0-9]+; an abjad token
+	                                 * may hold ' between two letters that are
+	                                 * not a digraph (ت ه: t'h, not ث th) */
 	const char *skel;               /* consonant skeleton: sound classes, e.g. "SLMN" */
-	const unsigned char *vowels;    /* skel_len + 1 vowel masks: before the first
-	                                 * consonant, then after each one */
+	const unsigned char *vowels;    /* skel_len + 1 vowel masks (names.c's VA ...
+	                                 * VNONE): before the first consonant, then
+	                                 * after each one */
 	unsigned short len, skel_len;
 	unsigned char particle;         /* enum names_particle */
 	unsigned char flags;            /* NAMES_TOK_* */
@@ -81,6 +84,8 @@ struct names_name {
 	size_t ntok;
 	struct names_token *tok;
 	const char *norm;               /* names_normalize()'s string */
+	int generation;                 /* 0, or 1 + which of Jr, Sr, II, III, IV, V
+	                                 * ends the name: two different ones conflict */
 	void *mem;                      /* the one allocation that owns all the above */
 };
 
