@@ -1,0 +1,206 @@
+/*
+ * links.c — `weft links ENTITY`: who an entity is connected to, how
+ * strongly, and the sentences that show it.
+ */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cli.h"
+#include "graph.h"
+#include "resolve.h"
+
+const char help_links[] =
+	"usage: weft links [--case FILE] [--limit N] [--kind K] [--evidence N] [--json] ENTITY...\n"
+	"\n"
+	"Lists the entities ENTITY is linked to, strongest first, each with the kind\n"
+	"of link, how many documents and sentences show it, its score, and the best\n"
+	"sentences as evidence with the document they come from.  ENTITY is an id, a\n"
+	"name or an alias (several words are joined: weft links Qassem Soleimani).\n"
+	"\n"
+	"kinds: co-occurs (in one sentence), same document, and the typed links found\n"
+	"in phrasings such as \"X, head of Y\" or \"X met Y\": head of, met, replaced,\n"
+	"ambassador to, ambassador of, minister of.  The score discounts entities\n"
+	"found nearly everywhere, so that \"Iraq\" does not drown every list.\n"
+	"The network is rebuilt by 'weft ingest' and 'weft graph --rebuild'.\n"
+	"\n"
+	"options:\n"
+	"  -n, --limit N    at most N links (default 20; 0 for all)\n"
+	"  --kind K         only links of this kind (e.g. 'head of')\n"
+	"  --evidence N     sentences shown per link (default 1, at most 5)\n"
+	"  --json           an object: entity {id, name, type}, links [{edge, id, name,\n"
+	"                   type, kind, direction (out, in or none), docs, sentences,\n"
+	"                   weight, score, evidence [{doc, path, sentence, start, end,\n"
+	"                   text, marks [[start, end], ...]}]}]; start and end are\n"
+	"                   byte offsets in the document, marks byte offsets in text\n";
+
+/* Prints a snippet from graph_snippet(): marks bold, or in [brackets]. */
+static void put_snippet(const struct graph_evidence *v, int color)
+{
+	struct buf s = BUF_INIT;
+	graph_snippet(v, 320, &s);
+	for (const char *p = s.p; *p; p++) {
+		if (*p == '\x02')
+			fputs(color ? "\033[1;33m" : "[", stdout);
+		else if (*p == '\x03')
+			fputs(color ? "\033[0m" : "]", stdout);
+		else
+			putchar(*p);
+	}
+	buf_free(&s);
+}
+
+static cJSON *evidence_json(const struct graph_link *l)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; i < l->nev; i++) {
+		const struct graph_evidence *v = &l->ev[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "doc", (double)v->doc);
+		cli_json_add(o, "path", v->path);
+		cJSON_AddNumberToObject(o, "sentence", v->sentence);
+		cJSON_AddNumberToObject(o, "start", (double)v->start);
+		cJSON_AddNumberToObject(o, "end", (double)v->end);
+		cli_json_add(o, "text", v->text);
+		cJSON *marks = cJSON_CreateArray();
+		for (int k = 0; k < v->nmarks; k++) {
+			cJSON *m = cJSON_CreateArray();
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][0]));
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][1]));
+			cJSON_AddItemToArray(marks, m);
+		}
+		cJSON_AddItemToObject(o, "marks", marks);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static const char *direction(int dir)
+{
+	return dir > 0 ? "out" : dir < 0 ? "in" : "none";
+}
+
+int cmd_links(int argc, char **argv)
+{
+	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
+					     {"limit", required_argument, 0, 'n'},
+					     {"kind", required_argument, 0, 'k'},
+					     {"evidence", required_argument, 0, 'E'},
+					     {"json", no_argument, 0, 'J'},
+					     {0, 0, 0, 0}};
+	const char *case_opt = NULL, *kind = NULL;
+	int limit = 20, nev = 1, json = 0, o;
+	while ((o = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		char *end;
+		switch (o) {
+		case 'c': case_opt = optarg; break;
+		case 'n':
+			limit = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || limit < 0)
+				return cli_usage("links", "--limit takes a number, 0 for all");
+			break;
+		case 'k': kind = optarg; break;
+		case 'E':
+			nev = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || nev < 0 || nev > GRAPH_EVIDENCE)
+				return cli_usage("links", "--evidence takes a number from 0 to %d", GRAPH_EVIDENCE);
+			break;
+		case 'J': json = 1; break;
+		default: return cli_usage("links", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("links", "whose links? give an entity id, name or alias");
+	struct buf ref = BUF_INIT;
+	for (int i = optind; i < argc; i++)
+		buf_printf(&ref, "%s%s", i > optind ? " " : "", argv[i]);
+	struct case_db *c = cli_open_read(case_opt);
+	if (!c) {
+		buf_free(&ref);
+		return EXIT_FATAL;
+	}
+	struct err e = {{0}};
+	long long id = resolve_find(c, ref.p, NULL, &e);
+	if (id <= 0) {
+		int rc = id < 0 ? cli_error("links: %s", e.msg)
+				: cli_error("links: no entity '%s' in this case (see 'weft entities')", ref.p);
+		buf_free(&ref);
+		case_close(c);
+		return rc;
+	}
+	buf_free(&ref);
+	char *name = NULL, *type = NULL;
+	sqlite3_stmt *st;
+	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "links", &e) == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			name = xstrdup((const char *)sqlite3_column_text(st, 0));
+			type = xstrdup((const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+	}
+	struct graph_link *v;
+	int n;
+	if (graph_links(c, id, kind, limit, nev, &v, &n, &e) < 0) {
+		free(name);
+		free(type);
+		case_close(c);
+		return cli_error("links: %s", e.msg);
+	}
+	if (json) {
+		cJSON *root = cJSON_CreateObject(), *ent = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+		cJSON_AddNumberToObject(ent, "id", (double)id);
+		cli_json_add(ent, "name", name);
+		cli_json_add(ent, "type", type);
+		cJSON_AddItemToObject(root, "entity", ent);
+		for (int i = 0; i < n; i++) {
+			cJSON *l = cJSON_CreateObject();
+			cJSON_AddNumberToObject(l, "edge", (double)v[i].edge);
+			cJSON_AddNumberToObject(l, "id", (double)v[i].other);
+			cli_json_add(l, "name", v[i].name);
+			cli_json_add(l, "type", v[i].type);
+			cli_json_add(l, "kind", v[i].kind);
+			cli_json_add(l, "direction", direction(v[i].dir));
+			cJSON_AddNumberToObject(l, "docs", v[i].docs);
+			cJSON_AddNumberToObject(l, "sentences", v[i].sentences);
+			cJSON_AddNumberToObject(l, "weight", v[i].weight);
+			cJSON_AddNumberToObject(l, "score", v[i].score);
+			cJSON_AddItemToObject(l, "evidence", evidence_json(&v[i]));
+			cJSON_AddItemToArray(arr, l);
+		}
+		cJSON_AddItemToObject(root, "links", arr);
+		cli_print_json(root);
+	} else if (n == 0) {
+		fputs("weft: links: ", stderr);
+		cli_put_safe(stderr, name);
+		fprintf(stderr, " has no links%s%s%s\n", kind ? " of kind '" : "", kind ? kind : "", kind ? "'" : "");
+	} else {
+		int color = cli_color(stdout);
+		printf("%s", color ? "\033[1m" : "");
+		cli_put_safe(stdout, name);
+		printf("%s (%s, id %lld)\n", color ? "\033[0m" : "", type ? type : "?", id);
+		for (int i = 0; i < n; i++) {
+			const struct graph_link *l = &v[i];
+			printf("\n  %s%s%s ", l->dir < 0 ? "<- " : "", l->kind, l->dir > 0 ? " ->" : "");
+			printf("%s", color ? "\033[1m" : "");
+			cli_put_safe(stdout, l->name);
+			printf("%s (%s, id %lld)  %d doc%s, %d sentence%s, score %.3g\n", color ? "\033[0m" : "",
+			       l->type ? l->type : "?", l->other, l->docs, l->docs == 1 ? "" : "s", l->sentences,
+			       l->sentences == 1 ? "" : "s", l->score);
+			for (int k = 0; k < l->nev; k++) {
+				fputs("      \"", stdout);
+				put_snippet(&l->ev[k], color);
+				fputs("\"\n        ", stdout);
+				cli_put_safe(stdout, l->ev[k].path);
+				printf(" (document %lld, sentence %d)\n", l->ev[k].doc, l->ev[k].sentence + 1);
+			}
+		}
+	}
+	graph_links_free(v, n);
+	free(name);
+	free(type);
+	case_close(c);
+	return EXIT_OK;
+}

@@ -1,0 +1,222 @@
+/*
+ * path.c — `weft path A B`: the chain of links from one entity to another,
+ * with the sentences that show each step.
+ */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cli.h"
+#include "graph.h"
+#include "resolve.h"
+
+const char help_path[] =
+	"usage: weft path [--case FILE] [-k N] [--evidence N] [--json] A B\n"
+	"\n"
+	"Finds how A is connected to B: the chain of entities with the strongest\n"
+	"links (a strong link is a short step), preferring chains through people and\n"
+	"organisations over chains through places.  For each step it shows the kind\n"
+	"of link and the sentences that show it.  A and B are ids, names or aliases\n"
+	"(quote names of several words).  Exits 1 when no chain exists.\n"
+	"\n"
+	"options:\n"
+	"  -k N            also the next best chains, N in all (default 1, at most 10)\n"
+	"  --evidence N    sentences per step (default 1, at most 5)\n"
+	"  --json          an object: from, to {id, name, type}, paths [{cost, hops [{id,\n"
+	"                  name, type, and from the second hop on: edge, kind, direction\n"
+	"                  (out: the previous hop -> this one, in, none), docs,\n"
+	"                  sentences, score, evidence [{doc, path, sentence, start, end,\n"
+	"                  text, marks}]}]}]\n";
+
+static void put_snippet(const struct graph_evidence *v, int color)
+{
+	struct buf s = BUF_INIT;
+	graph_snippet(v, 320, &s);
+	for (const char *p = s.p; *p; p++) {
+		if (*p == '\x02')
+			fputs(color ? "\033[1;33m" : "[", stdout);
+		else if (*p == '\x03')
+			fputs(color ? "\033[0m" : "]", stdout);
+		else
+			putchar(*p);
+	}
+	buf_free(&s);
+}
+
+static cJSON *entity_json(long long id, const char *name, const char *type)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cli_json_add(o, "name", name);
+	cli_json_add(o, "type", type);
+	return o;
+}
+
+static cJSON *hop_json(const struct graph_link *h, int first)
+{
+	cJSON *o = entity_json(h->other, h->name, h->type);
+	if (first)
+		return o;
+	cJSON_AddNumberToObject(o, "edge", (double)h->edge);
+	cli_json_add(o, "kind", h->kind);
+	cli_json_add(o, "direction", h->dir > 0 ? "out" : h->dir < 0 ? "in" : "none");
+	cJSON_AddNumberToObject(o, "docs", h->docs);
+	cJSON_AddNumberToObject(o, "sentences", h->sentences);
+	cJSON_AddNumberToObject(o, "score", h->score);
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; i < h->nev; i++) {
+		const struct graph_evidence *v = &h->ev[i];
+		cJSON *ev = cJSON_CreateObject();
+		cJSON_AddNumberToObject(ev, "doc", (double)v->doc);
+		cli_json_add(ev, "path", v->path);
+		cJSON_AddNumberToObject(ev, "sentence", v->sentence);
+		cJSON_AddNumberToObject(ev, "start", (double)v->start);
+		cJSON_AddNumberToObject(ev, "end", (double)v->end);
+		cli_json_add(ev, "text", v->text);
+		cJSON *marks = cJSON_CreateArray();
+		for (int k = 0; k < v->nmarks; k++) {
+			cJSON *m = cJSON_CreateArray();
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][0]));
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][1]));
+			cJSON_AddItemToArray(marks, m);
+		}
+		cJSON_AddItemToObject(ev, "marks", marks);
+		cJSON_AddItemToArray(arr, ev);
+	}
+	cJSON_AddItemToObject(o, "evidence", arr);
+	return o;
+}
+
+static void print_path(const struct graph_path *p, int color)
+{
+	for (int i = 0; i < p->nhops; i++) {
+		const struct graph_link *h = &p->hops[i];
+		if (i) {
+			printf("   |  %s%s%s  (%d doc%s, %d sentence%s, score %.3g)\n", h->dir < 0 ? "<- " : "", h->kind,
+			       h->dir > 0 ? " ->" : "", h->docs, h->docs == 1 ? "" : "s", h->sentences,
+			       h->sentences == 1 ? "" : "s", h->score);
+			for (int k = 0; k < h->nev; k++) {
+				fputs("   |    \"", stdout);
+				put_snippet(&h->ev[k], color);
+				fputs("\"\n   |      ", stdout);
+				cli_put_safe(stdout, h->ev[k].path);
+				printf(" (document %lld, sentence %d)\n", h->ev[k].doc, h->ev[k].sentence + 1);
+			}
+		}
+		printf("%s", color ? "\033[1m" : "");
+		cli_put_safe(stdout, h->name);
+		printf("%s (%s, id %lld)\n", color ? "\033[0m" : "", h->type ? h->type : "?", h->other);
+	}
+}
+
+/* Finds the entity the user means; prints why not and returns <= 0 if none. */
+static long long find(struct case_db *c, const char *ref)
+{
+	struct err e = {{0}};
+	long long id = resolve_find(c, ref, NULL, &e);
+	if (id < 0)
+		cli_error("path: %s", e.msg);
+	else if (id == 0)
+		cli_error("path: no entity '%s' in this case (see 'weft entities')", ref);
+	return id;
+}
+
+int cmd_path(int argc, char **argv)
+{
+	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
+					     {"evidence", required_argument, 0, 'E'},
+					     {"json", no_argument, 0, 'J'},
+					     {0, 0, 0, 0}};
+	const char *case_opt = NULL;
+	int k = 1, nev = 1, json = 0, o;
+	while ((o = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
+		char *end;
+		switch (o) {
+		case 'c': case_opt = optarg; break;
+		case 'k':
+			k = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || k < 1 || k > 10)
+				return cli_usage("path", "-k takes a number from 1 to 10");
+			break;
+		case 'E':
+			nev = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || nev < 0 || nev > GRAPH_EVIDENCE)
+				return cli_usage("path", "--evidence takes a number from 0 to %d", GRAPH_EVIDENCE);
+			break;
+		case 'J': json = 1; break;
+		default: return cli_usage("path", "unknown option");
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage("path", "give two entities (quote names of several words)");
+	struct case_db *c = cli_open_read(case_opt);
+	if (!c)
+		return EXIT_FATAL;
+	long long from = find(c, argv[optind]), to = from > 0 ? find(c, argv[optind + 1]) : 0;
+	if (from <= 0 || to <= 0) {
+		case_close(c);
+		return EXIT_FATAL;
+	}
+	struct err e = {{0}};
+	struct graph_path *p;
+	int np;
+	if (graph_path(c, from, to, k, nev, &p, &np, &e) < 0) {
+		case_close(c);
+		return cli_error("path: %s", e.msg);
+	}
+	int rc = EXIT_OK;
+	if (json) {
+		cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+		struct graph_link ends[2];
+		memset(ends, 0, sizeof ends);
+		/* names of the two ends, also when no path exists */
+		sqlite3_stmt *st;
+		if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "path", &e) == 0) {
+			for (int i = 0; i < 2; i++) {
+				sqlite3_reset(st);
+				sqlite3_bind_int64(st, 1, i ? to : from);
+				if (sqlite3_step(st) == SQLITE_ROW) {
+					ends[i].name = xstrdup((const char *)sqlite3_column_text(st, 0));
+					ends[i].type = xstrdup((const char *)sqlite3_column_text(st, 1));
+				}
+			}
+			sqlite3_finalize(st);
+		}
+		cJSON_AddItemToObject(root, "from", entity_json(from, ends[0].name, ends[0].type));
+		cJSON_AddItemToObject(root, "to", entity_json(to, ends[1].name, ends[1].type));
+		for (int i = 0; i < 2; i++) {
+			free(ends[i].name);
+			free(ends[i].type);
+		}
+		for (int i = 0; i < np; i++) {
+			cJSON *po = cJSON_CreateObject(), *hops = cJSON_CreateArray();
+			cJSON_AddNumberToObject(po, "cost", p[i].cost);
+			for (int h = 0; h < p[i].nhops; h++)
+				cJSON_AddItemToArray(hops, hop_json(&p[i].hops[h], h == 0));
+			cJSON_AddItemToObject(po, "hops", hops);
+			cJSON_AddItemToArray(arr, po);
+		}
+		cJSON_AddItemToObject(root, "paths", arr);
+		cli_print_json(root);
+		if (np == 0)
+			rc = EXIT_FATAL;
+	} else if (np == 0) {
+		rc = from == to ? cli_error("path: '%s' and '%s' are the same entity", argv[optind], argv[optind + 1])
+				: cli_error("path: no chain of links connects '%s' and '%s' (they are in separate parts"
+					    " of the network, or one has no links)",
+					    argv[optind], argv[optind + 1]);
+	} else {
+		int color = cli_color(stdout);
+		for (int i = 0; i < np; i++) {
+			if (np > 1)
+				printf("%spath %d of %d, %d steps (cost %.3g)\n", i ? "\n" : "", i + 1, np, p[i].nhops - 1,
+				       p[i].cost);
+			print_path(&p[i], color);
+		}
+	}
+	graph_paths_free(p, np);
+	case_close(c);
+	return rc;
+}

@@ -1,0 +1,1634 @@
+/*
+ * graph.c — links between entities, their evidence, PageRank, communities
+ * and paths (see graph.h for what a link is and how it is scored).
+ *
+ * graph_build() reads the case's mentions once, ordered by document, and
+ * keeps everything in flat arrays indexed through open-addressing hash maps,
+ * so 100k mentions take well under a second: per document it pairs the
+ * entities of each sentence (strong), the most mentioned entities of the
+ * document (weak), and looks for typed patterns between neighbouring
+ * mentions.  Then it writes edges and evidence and runs igraph's PageRank
+ * and Louvain communities over the undirected network, all in one
+ * transaction.  graph_path() loads the edges into igraph and asks for the
+ * cheapest chains.
+ */
+#include "graph.h"
+
+#include <igraph.h>
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- entity types ---- */
+
+enum { T_PER = 1, T_ORG = 2, T_LOC = 4, T_MISC = 8 };
+
+static int type_bit(const char *t)
+{
+	if (!t)
+		return 0;
+	if (!strcmp(t, "PER"))
+		return T_PER;
+	if (!strcmp(t, "ORG"))
+		return T_ORG;
+	if (!strcmp(t, "LOC"))
+		return T_LOC;
+	if (!strcmp(t, "MISC"))
+		return T_MISC;
+	return 0;
+}
+
+/* igraph aborts on errors unless told otherwise; weft checks every return. */
+static void igraph_quiet(void)
+{
+	igraph_set_error_handler(igraph_error_handler_ignore);
+	igraph_set_warning_handler(igraph_warning_handler_ignore);
+}
+
+/* ---- a hash map from 64-bit keys to 32-bit values ---- */
+
+#define HM_EMPTY UINT64_MAX
+#define NONE UINT32_MAX
+
+struct hmap {
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t cap, n;      /* cap is a power of two */
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static void hmap_init(struct hmap *h, size_t want)
+{
+	size_t cap = 64;
+	while (cap < want * 2)
+		cap *= 2;
+	h->keys = xmalloc(cap * sizeof *h->keys);
+	h->vals = xmalloc(cap * sizeof *h->vals);
+	memset(h->keys, 0xff, cap * sizeof *h->keys);
+	h->cap = cap;
+	h->n = 0;
+}
+
+static void hmap_free(struct hmap *h)
+{
+	free(h->keys);
+	free(h->vals);
+	memset(h, 0, sizeof *h);
+}
+
+/* Returns the value slot for key (never HM_EMPTY), inserting it with value
+ * NONE when absent.  The pointer is valid until the next insertion. */
+static uint32_t *hmap_slot(struct hmap *h, uint64_t key)
+{
+	if ((h->n + 1) * 10 > h->cap * 7) {
+		struct hmap g;
+		hmap_init(&g, h->cap);
+		for (size_t i = 0; i < h->cap; i++)
+			if (h->keys[i] != HM_EMPTY)
+				*hmap_slot(&g, h->keys[i]) = h->vals[i];
+		hmap_free(h);
+		*h = g;
+	}
+	size_t mask = h->cap - 1, i = (size_t)mix64(key) & mask;
+	while (h->keys[i] != HM_EMPTY) {
+		if (h->keys[i] == key)
+			return &h->vals[i];
+		i = (i + 1) & mask;
+	}
+	h->keys[i] = key;
+	h->vals[i] = NONE;
+	h->n++;
+	return &h->vals[i];
+}
+
+/* Returns the value for key, or NONE. */
+static uint32_t hmap_get(const struct hmap *h, uint64_t key)
+{
+	if (!h->cap)
+		return NONE;
+	size_t mask = h->cap - 1, i = (size_t)mix64(key) & mask;
+	while (h->keys[i] != HM_EMPTY) {
+		if (h->keys[i] == key)
+			return h->vals[i];
+		i = (i + 1) & mask;
+	}
+	return NONE;
+}
+
+/* ---- typed patterns ---- */
+
+enum kind { K_COOCCURS, K_SAMEDOC, K_HEAD, K_MET, K_REPLACED, K_AMB_TO, K_AMB_OF, K_MINISTER, NKINDS };
+
+static const char *const kind_names[NKINDS] = {
+	"co-occurs", "same document", "head of", "met", "replaced", "ambassador to", "ambassador of",
+	"minister of",
+};
+
+/* One pattern: POSIX extended regular expressions over the text before the
+ * first mention (pre, anchored at its end by the expression), between the
+ * two (mid) and after the second (post), each lower-cased with whitespace
+ * collapsed; NULL matches anything.  Before any expression runs, one of the
+ * '|'-separated needles must occur in the text named by `in` (a cheap
+ * filter: most mention pairs have none).  swap: the first mention is Y and
+ * the second X.  xt and yt: the entity types X and Y may have. */
+enum where { IN_PRE, IN_MID, IN_POST };
+
+struct pattern {
+	enum kind kind;
+	enum where in;
+	const char *needle;
+	const char *pre, *mid, *post;
+	int swap;
+	int xt, yt;
+};
+
+#define ADV "((has |had |have |also |reportedly |secretly |later |then |recently |previously |" \
+	    "subsequently |privately |once |twice |again |will |would |to |did )*)"
+#define ROLEWORDS "((the |a |an )?(former |then |current |new |acting |top |[a-z'.-]+ ){0,2})"
+#define HEADS "(head|chief|leader|commander|director)"
+#define HEADWORDS "head|chief|leader|command|director"
+#define PO (T_PER | T_ORG)
+
+static const struct pattern patterns[] = {
+	/* X, (the) head of Y */
+	{K_HEAD, IN_MID, HEADWORDS, NULL, "^ ?, " ROLEWORDS HEADS " of (the )?$", NULL, 0, T_PER, T_ORG | T_LOC},
+	/* Y('s) commander X */
+	{K_HEAD, IN_MID, HEADWORDS, NULL, "^('s)? " HEADS ",? $", NULL, 1, T_PER, T_ORG},
+	/* the head of Y, X */
+	{K_HEAD, IN_PRE, HEADWORDS, HEADS " of (the )?$", "^ ?, $", NULL, 1, T_PER, T_ORG},
+	/* X met (with) Y; X's meeting with Y; X held talks with Y */
+	{K_MET, IN_MID, "met|meet", NULL, "^ ?,? " ADV "(met|meets|meet)( privately| secretly| again)?( with)? (the )?$",
+	 NULL, 0, PO, PO},
+	{K_MET, IN_MID, "meeting|talks", NULL, "^('s)? (meeting|meetings|talks) with (the )?$", NULL, 0, PO, PO},
+	{K_MET, IN_MID, "talks|meeting", NULL, "^ ?,? " ADV "(held|holds|hold) (talks|a meeting|meetings) with (the )?$",
+	 NULL, 0, PO, PO},
+	/* a meeting between X and Y; X and Y met */
+	{K_MET, IN_PRE, "between", "(meeting|meetings|talks) between (the )?$", "^ and (the )?$", NULL, 0, PO, PO},
+	{K_MET, IN_POST, "met|meet", NULL, "^ and (the )?$", "^ " ADV "(met|meet)([^a-z]|$)", 0, PO, PO},
+	/* X replaced / succeeded Y; X was replaced (as ...) by Y */
+	{K_REPLACED, IN_MID, "replace|succeed", NULL,
+	 "^ ?,? (who )?" ADV "(replaced|replaces|replace|succeeded|succeeds|succeed) (the )?$", NULL, 0, PO, PO},
+	{K_REPLACED, IN_MID, "replace|succeed", NULL,
+	 "^ ?,? (who )?(was|is|has been|had been|will be|would be) (replaced|succeeded)( as [a-z' -]+)? by (the )?$",
+	 NULL, 1, PO, PO},
+	/* X, (Iran's) ambassador to Y; the ambassador to Y, X */
+	{K_AMB_TO, IN_MID, "ambassador", NULL, "^ ?, " ROLEWORDS "ambassador (to|in) (the )?$", NULL, 0, T_PER, T_LOC},
+	{K_AMB_TO, IN_PRE, "ambassador", "ambassador (to|in) (the )?$", "^ ?, $", NULL, 1, T_PER, T_LOC},
+	/* Y's ambassador X; X, Y's ambassador: X represents Y */
+	{K_AMB_OF, IN_MID, "ambassador", NULL, "^('s)? ambassador,? $", NULL, 1, T_PER, T_LOC | T_ORG | T_MISC},
+	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG},
+	/* X, (the) minister of Y; Y's (foreign) minister X; X, Y's minister */
+	{K_MINISTER, IN_MID, "minister", NULL, "^ ?, " ROLEWORDS "minister (of|for) (the )?$", NULL, 0, T_PER,
+	 T_LOC | T_ORG},
+	{K_MINISTER, IN_MID, "minister", NULL, "^('s)? ([a-z-]+ ){0,2}minister,? $", NULL, 1, T_PER,
+	 T_LOC | T_ORG | T_MISC},
+	{K_MINISTER, IN_POST, "minister", NULL, "^ ?, (the )?$", "^'s ([a-z-]+ ){0,2}minister([^a-z]|$)", 0, T_PER,
+	 T_LOC | T_ORG},
+};
+#define NPATTERNS ((int)(sizeof patterns / sizeof patterns[0]))
+
+/* Words that undo a match: a deputy is not the head, "never met" is not a meeting. */
+static const char reject_re[] =
+	"(deputy|vice[ -]|assistant|aide|advis[eo]r|spokes|never|n't|not |denied|denies|former aide)";
+
+struct matcher {
+	regex_t pre[NPATTERNS], mid[NPATTERNS], post[NPATTERNS];
+	regex_t reject;
+	int ncompiled;      /* patterns compiled (for freeing after a failure) */
+	int reject_ok;
+};
+
+static void matcher_free(struct matcher *m)
+{
+	if (m->reject_ok)
+		regfree(&m->reject);
+	for (int i = 0; i < m->ncompiled; i++) {
+		if (patterns[i].pre)
+			regfree(&m->pre[i]);
+		if (patterns[i].mid)
+			regfree(&m->mid[i]);
+		if (patterns[i].post)
+			regfree(&m->post[i]);
+	}
+	m->ncompiled = m->reject_ok = 0;
+}
+
+static int matcher_init(struct matcher *m, struct err *e)
+{
+	memset(m, 0, sizeof *m);
+	if (regcomp(&m->reject, reject_re, REG_EXTENDED | REG_NOSUB))
+		return err_set(e, "building the network: a link pattern does not compile");
+	m->reject_ok = 1;
+	for (int i = 0; i < NPATTERNS; i++) {
+		const struct pattern *p = &patterns[i];
+		int ok = 1;
+		if (p->pre && regcomp(&m->pre[i], p->pre, REG_EXTENDED | REG_NOSUB))
+			ok = 0;
+		if (ok && p->mid && regcomp(&m->mid[i], p->mid, REG_EXTENDED | REG_NOSUB)) {
+			if (p->pre)
+				regfree(&m->pre[i]);
+			ok = 0;
+		}
+		if (ok && p->post && regcomp(&m->post[i], p->post, REG_EXTENDED | REG_NOSUB)) {
+			if (p->pre)
+				regfree(&m->pre[i]);
+			if (p->mid)
+				regfree(&m->mid[i]);
+			ok = 0;
+		}
+		if (!ok) {
+			matcher_free(m);
+			return err_set(e, "building the network: link pattern %d does not compile", i);
+		}
+		m->ncompiled = i + 1;
+	}
+	return 0;
+}
+
+/* Lower-cases ASCII, turns each run of whitespace into one space and the
+ * typographic apostrophes into ', so "HEAD\n OF" and "head of" compare
+ * equal.  b->p is always a string afterwards. */
+static void normalize(struct buf *b, const char *s, size_t n)
+{
+	buf_reset(b);
+	buf_grow(b, n + 1);
+	int space = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			space = 1;
+			continue;
+		}
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) { /* no-break space */
+			i++;
+			space = 1;
+			continue;
+		}
+		if (space) {
+			buf_addc(b, ' ');
+			space = 0;
+		}
+		if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99)) {
+			buf_addc(b, '\'');
+			i += 2;
+			continue;
+		}
+		buf_addc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+	if (space)
+		buf_addc(b, ' ');
+	b->p[b->len] = 0;
+}
+
+static int has_needle(const char *needles, const char *text)
+{
+	char word[32];
+	for (const char *p = needles; *p;) {
+		size_t n = strcspn(p, "|");
+		if (n < sizeof word) {
+			memcpy(word, p, n);
+			word[n] = 0;
+			if (strstr(text, word))
+				return 1;
+		}
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+/* ---- the build ---- */
+
+/* A candidate piece of evidence: one sentence, or for a document-only link
+ * the closest sentences naming each entity (n2 set).  Lower cls is better:
+ * 0 typed match, 1 shared sentence, 2 same document; then lower key
+ * (sentence length, or distance in sentences). */
+struct evn {
+	uint32_t doc;           /* index into builder.docs */
+	uint32_t n, start, end;
+	uint32_t n2, start2, end2;
+	uint32_t key;
+	uint32_t next;          /* next in the link's list, or NONE */
+	uint8_t cls;
+};
+
+struct pair {
+	uint32_t a, b;          /* entity indexes, a < b */
+	uint32_t docs, sdocs, sentences;
+	uint32_t last_doc, last_sdoc, last_sent;
+	uint32_t ev;
+	uint8_t nev;
+};
+
+struct rel {
+	uint32_t from, to;      /* X and Y; from < to for "met" */
+	uint32_t docs, sentences, last_doc, last_sent;
+	uint32_t ev;
+	uint8_t nev;
+	uint8_t kind;
+};
+
+/* A mention of the current document. */
+struct dm {
+	int32_t sent;           /* -1 when it has no sentence */
+	uint32_t sstart, send;  /* its sentence's bytes */
+	uint32_t start, end;
+	uint32_t ent;
+};
+
+struct builder {
+	struct case_db *c;
+	/* entities, by index (ids ascending) */
+	uint32_t nent;
+	long long *ent_id;
+	uint8_t *ent_type;
+	uint32_t *ent_docs;
+	uint32_t *stamp, *cnt, *first, *sstamp, *slot, *cstamp;
+	struct hmap ent_map;
+	/* documents with linkable mentions, in order */
+	long long *docs;
+	uint32_t ndocs, capdocs;
+	/* links */
+	struct pair *pairs;
+	uint32_t npairs, cappairs;
+	struct hmap pair_map;
+	struct rel *rels;
+	uint32_t nrels, caprels;
+	struct hmap rel_map;
+	struct evn *pool;
+	uint32_t npool, cappool;
+	uint32_t sent_serial;
+	/* typed matching */
+	struct matcher m;
+	struct buf pre, mid, post;
+	sqlite3_stmt *body_st;
+	const char *body;
+	size_t body_len;
+	int body_loaded;
+	/* per-document scratch */
+	uint32_t *scratch;
+	size_t scratch_cap;
+};
+
+static int ev_worse(const struct evn *x, const struct evn *y)
+{
+	if (x->cls != y->cls)
+		return x->cls > y->cls;
+	return x->key > y->key;
+}
+
+/* Offers a candidate to a link's evidence list (head, count): kept when the
+ * list has room or the candidate beats its worst entry; a sentence already
+ * listed only improves its class. */
+static void ev_offer(struct builder *g, uint32_t *head, uint8_t *nev, const struct evn *cand)
+{
+	uint32_t worst = NONE;
+	for (uint32_t i = *head; i != NONE; i = g->pool[i].next) {
+		if (g->pool[i].doc == cand->doc && g->pool[i].n == cand->n) {
+			if (cand->cls < g->pool[i].cls)
+				g->pool[i].cls = cand->cls;
+			return;
+		}
+		if (worst == NONE || ev_worse(&g->pool[i], &g->pool[worst]))
+			worst = i;
+	}
+	if (*nev < GRAPH_EVIDENCE) {
+		if (g->npool == g->cappool) {
+			g->cappool = g->cappool ? g->cappool * 2 : 4096;
+			g->pool = xrealloc(g->pool, (size_t)g->cappool * sizeof *g->pool);
+		}
+		uint32_t i = g->npool++;
+		g->pool[i] = *cand;
+		g->pool[i].next = *head;
+		*head = i;
+		(*nev)++;
+		return;
+	}
+	if (ev_worse(&g->pool[worst], cand)) {
+		uint32_t next = g->pool[worst].next;
+		g->pool[worst] = *cand;
+		g->pool[worst].next = next;
+	}
+}
+
+/* 1 if a candidate of class cls and key would be kept (saves computing it). */
+static int ev_wanted(const struct builder *g, uint32_t head, uint8_t nev, uint8_t cls, uint32_t key)
+{
+	if (nev < GRAPH_EVIDENCE)
+		return 1;
+	struct evn probe = {.cls = cls, .key = key};
+	for (uint32_t i = head; i != NONE; i = g->pool[i].next)
+		if (ev_worse(&g->pool[i], &probe))
+			return 1;
+	return 0;
+}
+
+/* The pair record of entities a and b, created when new.  The pointer is
+ * valid until the next pair_get. */
+static struct pair *pair_get(struct builder *g, uint32_t a, uint32_t b)
+{
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	uint32_t *slot = hmap_slot(&g->pair_map, (uint64_t)a << 32 | b);
+	if (*slot == NONE) {
+		if (g->npairs == g->cappairs) {
+			g->cappairs = g->cappairs ? g->cappairs * 2 : 4096;
+			g->pairs = xrealloc(g->pairs, (size_t)g->cappairs * sizeof *g->pairs);
+		}
+		struct pair *p = &g->pairs[g->npairs];
+		memset(p, 0, sizeof *p);
+		p->a = a;
+		p->b = b;
+		p->last_doc = p->last_sdoc = p->last_sent = p->ev = NONE;
+		*slot = g->npairs++;
+	}
+	return &g->pairs[*slot];
+}
+
+/* The typed relation k from X to Y, created when new. */
+static struct rel *rel_get(struct builder *g, enum kind k, uint32_t from, uint32_t to)
+{
+	if (k == K_MET && from > to) {
+		uint32_t t = from;
+		from = to;
+		to = t;
+	}
+	uint32_t *slot = hmap_slot(&g->rel_map, (uint64_t)k << 58 | (uint64_t)from << 29 | to);
+	if (*slot == NONE) {
+		if (g->nrels == g->caprels) {
+			g->caprels = g->caprels ? g->caprels * 2 : 256;
+			g->rels = xrealloc(g->rels, (size_t)g->caprels * sizeof *g->rels);
+		}
+		struct rel *r = &g->rels[g->nrels];
+		memset(r, 0, sizeof *r);
+		r->from = from;
+		r->to = to;
+		r->kind = (uint8_t)k;
+		r->last_doc = r->last_sent = r->ev = NONE;
+		*slot = g->nrels++;
+	}
+	return &g->rels[*slot];
+}
+
+static struct evn sentence_ev(uint32_t doc, const struct dm *m, uint8_t cls)
+{
+	struct evn v = {.doc = doc, .n = (uint32_t)m->sent, .start = m->sstart, .end = m->send,
+			.n2 = NONE, .key = m->send - m->sstart, .cls = cls, .next = NONE};
+	return v;
+}
+
+/* Counts the current sentence (where mention m is) for entities a and b. */
+static void touch_sentence(struct builder *g, uint32_t a, uint32_t b, uint32_t doc, const struct dm *m, int typed)
+{
+	struct pair *p = pair_get(g, a, b);
+	if (p->last_sent == g->sent_serial) {
+		if (typed) {
+			struct evn v = sentence_ev(doc, m, 0);
+			ev_offer(g, &p->ev, &p->nev, &v);
+		}
+		return;
+	}
+	p->last_sent = g->sent_serial;
+	p->sentences++;
+	if (p->last_doc != doc) {
+		p->last_doc = doc;
+		p->docs++;
+	}
+	if (p->last_sdoc != doc) {
+		p->last_sdoc = doc;
+		p->sdocs++;
+	}
+	struct evn v = sentence_ev(doc, m, typed ? 0 : 1);
+	ev_offer(g, &p->ev, &p->nev, &v);
+}
+
+/* Loads the current document's text for pattern matching, once per
+ * document; returns 1 if there is one. */
+static int load_body(struct builder *g, long long doc)
+{
+	if (g->body_loaded)
+		return g->body != NULL;
+	g->body_loaded = 1;
+	sqlite3_reset(g->body_st);
+	sqlite3_bind_int64(g->body_st, 1, doc);
+	if (sqlite3_step(g->body_st) == SQLITE_ROW) {
+		g->body = (const char *)sqlite3_column_text(g->body_st, 0);
+		g->body_len = (size_t)sqlite3_column_bytes(g->body_st, 0);
+	}
+	return g->body != NULL;
+}
+
+/* Looks for typed relations between mentions x and y (x first) of one
+ * sentence, and records each one found. */
+static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, const struct dm *y)
+{
+	if (y->end > g->body_len || x->end > y->start || x->start < x->sstart || y->end > y->send)
+		return;
+	size_t pre_from = x->start >= x->sstart + 48 ? x->start - 48 : x->sstart;
+	size_t post_to = y->end + 40 <= y->send ? y->end + 40 : y->send;
+	if (post_to > g->body_len)
+		post_to = g->body_len;
+	normalize(&g->mid, g->body + x->end, y->start - x->end);
+	int pre_done = 0, post_done = 0, rejected = -1;
+	for (int i = 0; i < NPATTERNS; i++) {
+		const struct pattern *p = &patterns[i];
+		if ((p->pre || p->in == IN_PRE) && !pre_done) {
+			normalize(&g->pre, g->body + pre_from, x->start - pre_from);
+			pre_done = 1;
+		}
+		if (!post_done) { /* always needed: "X met Y's deputy" */
+			normalize(&g->post, g->body + y->end, post_to - y->end);
+			post_done = 1;
+		}
+		const char *hay = p->in == IN_PRE ? g->pre.p : p->in == IN_POST ? g->post.p : g->mid.p;
+		if (!has_needle(p->needle, hay))
+			continue;
+		if (p->mid && regexec(&g->m.mid[i], g->mid.p, 0, NULL, 0))
+			continue;
+		if (p->pre && regexec(&g->m.pre[i], g->pre.p, 0, NULL, 0))
+			continue;
+		if (p->post && regexec(&g->m.post[i], g->post.p, 0, NULL, 0))
+			continue;
+		/* in "X met Y's deputy" Y is not the one met */
+		if (!p->post && !p->swap && !strncmp(g->post.p, "'s", 2))
+			continue;
+		if (rejected < 0)
+			rejected = !regexec(&g->m.reject, g->mid.p, 0, NULL, 0);
+		/* post expressions are anchored and allow only a few words; in
+		 * pre only the words just before the keyword matter */
+		if (rejected || (p->pre && !regexec(&g->m.reject, g->pre.p + (g->pre.len > 32 ? g->pre.len - 32 : 0), 0,
+						   NULL, 0)))
+			continue;
+		const struct dm *X = p->swap ? y : x, *Y = p->swap ? x : y;
+		if (!(g->ent_type[X->ent] & p->xt) || !(g->ent_type[Y->ent] & p->yt))
+			continue;
+		struct rel *r = rel_get(g, p->kind, X->ent, Y->ent);
+		if (r->last_sent != g->sent_serial) {
+			r->last_sent = g->sent_serial;
+			r->sentences++;
+			if (r->last_doc != doc) {
+				r->last_doc = doc;
+				r->docs++;
+			}
+			struct evn v = sentence_ev(doc, x, 0);
+			ev_offer(g, &r->ev, &r->nev, &v);
+		}
+		touch_sentence(g, x->ent, y->ent, doc, x, 1);
+	}
+}
+
+#define SENT_MAX_DISTINCT 64   /* entities of one sentence that are paired */
+
+/* Links within one sentence: m[0..n) are its mentions, in order. */
+static void do_sentence(struct builder *g, uint32_t doc, long long doc_id, const struct dm *m, size_t n)
+{
+	g->sent_serial++;
+	uint32_t distinct[SENT_MAX_DISTINCT];
+	size_t at[SENT_MAX_DISTINCT], nd = 0;
+	for (size_t i = 0; i < n && nd < SENT_MAX_DISTINCT; i++) {
+		if (g->sstamp[m[i].ent] == g->sent_serial)
+			continue;
+		g->sstamp[m[i].ent] = g->sent_serial;
+		at[nd] = i;
+		distinct[nd++] = m[i].ent;
+	}
+	if (nd < 2)
+		return;
+	/* typed patterns between nearby mentions (they also give the
+	 * co-occurrence its best evidence) */
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n && j <= i + 3; j++) {
+			if (m[j].start < m[i].end || m[j].ent == m[i].ent)
+				continue;
+			if (m[j].start - m[i].end > 100)
+				break;
+			if (!load_body(g, doc_id))
+				goto cooccur;
+			match_pair(g, doc, &m[i], &m[j]);
+		}
+cooccur:
+	/* every pair; in a long list of names only those within 10 places */
+	for (size_t i = 0; i < nd; i++)
+		for (size_t j = i + 1; j < nd && (nd <= 20 || j - i <= 10); j++)
+			touch_sentence(g, distinct[i], distinct[j], doc, &m[at[i]], 0);
+}
+
+/* qsort context: entity indexes by mentions in the document, most first,
+ * then by first appearance. */
+static const struct builder *sort_g;
+static int by_count(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	if (sort_g->cnt[a] != sort_g->cnt[b])
+		return sort_g->cnt[a] > sort_g->cnt[b] ? -1 : 1;
+	return (sort_g->first[a] > sort_g->first[b]) - (sort_g->first[a] < sort_g->first[b]);
+}
+
+/* Document-level links between the chosen entities ents[0..ne) of the
+ * current document (mentions m[0..n)). */
+static void do_doc_pairs(struct builder *g, uint32_t doc, const struct dm *m, size_t n, const uint32_t *ents,
+			 uint32_t ne, uint32_t *pos)
+{
+	uint32_t offs[GRAPH_DOC_TOP + 1], fill[GRAPH_DOC_TOP];
+	memset(offs, 0, sizeof offs);
+	for (uint32_t k = 0; k < ne; k++) {
+		g->slot[ents[k]] = k;
+		g->cstamp[ents[k]] = doc + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (g->cstamp[m[i].ent] == doc + 1 && m[i].sent >= 0)
+			offs[g->slot[m[i].ent] + 1]++;
+	for (uint32_t k = 0; k < ne; k++) {
+		offs[k + 1] += offs[k];
+		fill[k] = offs[k];
+	}
+	for (size_t i = 0; i < n; i++)
+		if (g->cstamp[m[i].ent] == doc + 1 && m[i].sent >= 0)
+			pos[fill[g->slot[m[i].ent]]++] = (uint32_t)i;
+
+	for (uint32_t k = 0; k < ne; k++)
+		for (uint32_t l = k + 1; l < ne; l++) {
+			struct pair *p = pair_get(g, ents[k], ents[l]);
+			if (p->last_doc != doc) {
+				p->last_doc = doc;
+				p->docs++;
+			}
+			if (p->last_sdoc == doc || offs[k] == offs[k + 1] || offs[l] == offs[l + 1] ||
+			    !ev_wanted(g, p->ev, p->nev, 2, 0))
+				continue;
+			/* the closest two sentences naming each */
+			uint32_t i = offs[k], j = offs[l], bi = i, bj = j, best = NONE;
+			while (i < offs[k + 1] && j < offs[l + 1]) {
+				int32_t si = m[pos[i]].sent, sj = m[pos[j]].sent;
+				uint32_t d = (uint32_t)(si > sj ? si - sj : sj - si);
+				if (d < best) {
+					best = d;
+					bi = i;
+					bj = j;
+				}
+				if (si < sj)
+					i++;
+				else
+					j++;
+			}
+			const struct dm *x = &m[pos[bi]], *y = &m[pos[bj]];
+			if (x->sent > y->sent) {
+				const struct dm *t = x;
+				x = y;
+				y = t;
+			}
+			struct evn v = sentence_ev(doc, x, 2);
+			v.key = best;
+			v.n2 = (uint32_t)y->sent;
+			v.start2 = y->sstart;
+			v.end2 = y->send;
+			ev_offer(g, &p->ev, &p->nev, &v);
+		}
+}
+
+/* Everything one document contributes: m[0..n) are its mentions of
+ * linkable entities, by offset. */
+static void do_document(struct builder *g, long long doc_id, const struct dm *m, size_t n)
+{
+	if (g->ndocs == g->capdocs) {
+		g->capdocs = g->capdocs ? g->capdocs * 2 : 1024;
+		g->docs = xrealloc(g->docs, (size_t)g->capdocs * sizeof *g->docs);
+	}
+	uint32_t doc = g->ndocs++;
+	g->docs[doc] = doc_id;
+	g->body = NULL;
+	g->body_loaded = 0;
+
+	if (g->scratch_cap < 2 * n + 2) {
+		g->scratch_cap = 2 * n + 2;
+		g->scratch = xrealloc(g->scratch, g->scratch_cap * sizeof *g->scratch);
+	}
+	uint32_t *ents = g->scratch, ne = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t x = m[i].ent;
+		if (g->stamp[x] != doc + 1) {
+			g->stamp[x] = doc + 1;
+			g->cnt[x] = 0;
+			g->first[x] = (uint32_t)i;
+			g->ent_docs[x]++;
+			ents[ne++] = x;
+		}
+		g->cnt[x]++;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && m[j].sent == m[i].sent)
+			j++;
+		if (m[i].sent >= 0 && j - i >= 2)
+			do_sentence(g, doc, doc_id, m + i, j - i);
+		i = j;
+	}
+	if (ne < 2)
+		return;
+	if (ne > GRAPH_DOC_TOP) {
+		sort_g = g;
+		qsort(ents, ne, sizeof *ents, by_count);
+		ne = GRAPH_DOC_TOP;
+	}
+	do_doc_pairs(g, doc, m, n, ents, ne, g->scratch + n + 1);
+}
+
+/* Reads the linkable entities (PER/ORG/LOC/MISC) into g. */
+static int load_entities(struct builder *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(g->c, "SELECT id, type FROM entities WHERE type IN ('PER','ORG','LOC','MISC') ORDER BY id",
+			 &st, "building the network", e) < 0)
+		return -1;
+	uint32_t cap = 1024;
+	g->ent_id = xmalloc(cap * sizeof *g->ent_id);
+	g->ent_type = xmalloc(cap);
+	hmap_init(&g->ent_map, 1024);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (g->nent == cap) {
+			if (cap >= (1u << 28)) {
+				sqlite3_finalize(st);
+				return err_set(e, "building the network: too many entities");
+			}
+			cap *= 2;
+			g->ent_id = xrealloc(g->ent_id, cap * sizeof *g->ent_id);
+			g->ent_type = xrealloc(g->ent_type, cap);
+		}
+		g->ent_id[g->nent] = sqlite3_column_int64(st, 0);
+		g->ent_type[g->nent] = (uint8_t)type_bit((const char *)sqlite3_column_text(st, 1));
+		*hmap_slot(&g->ent_map, (uint64_t)g->ent_id[g->nent]) = g->nent;
+		g->nent++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(g->c, "building the network", e);
+	size_t n = g->nent ? g->nent : 1;
+	g->ent_docs = xcalloc(n, sizeof *g->ent_docs);
+	g->stamp = xcalloc(n, sizeof *g->stamp);
+	g->cnt = xcalloc(n, sizeof *g->cnt);
+	g->first = xcalloc(n, sizeof *g->first);
+	g->sstamp = xcalloc(n, sizeof *g->sstamp);
+	g->slot = xcalloc(n, sizeof *g->slot);
+	g->cstamp = xcalloc(n, sizeof *g->cstamp);
+	return 0;
+}
+
+/* Streams the mentions of linkable entities, document by document. */
+static int scan_mentions(struct builder *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(g->c,
+			 "SELECT m.doc, m.sentence, m.start, m.end, m.entity, s.start, s.end"
+			 " FROM mentions m LEFT JOIN sentences s ON s.doc = m.doc AND s.n = m.sentence"
+			 " WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start, m.end",
+			 &st, "building the network", e) < 0)
+		return -1;
+	struct dm *v = NULL;
+	size_t n = 0, cap = 0;
+	long long cur = -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long doc = sqlite3_column_int64(st, 0);
+		uint32_t x = hmap_get(&g->ent_map, (uint64_t)sqlite3_column_int64(st, 4));
+		if (x == NONE)
+			continue; /* a DATE, EMAIL, ... entity, or a stale id */
+		if (doc != cur) {
+			if (n)
+				do_document(g, cur, v, n);
+			n = 0;
+			cur = doc;
+		}
+		long long ms = sqlite3_column_int64(st, 2), me = sqlite3_column_int64(st, 3);
+		long long ss = sqlite3_column_int64(st, 5), se = sqlite3_column_int64(st, 6);
+		if (ms < 0 || me < ms || me > (long long)UINT32_MAX)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		struct dm *d = &v[n++];
+		int has_sent = sqlite3_column_type(st, 1) != SQLITE_NULL && sqlite3_column_type(st, 5) != SQLITE_NULL &&
+			       ss >= 0 && se >= ss && se <= (long long)UINT32_MAX && sqlite3_column_int64(st, 1) >= 0 &&
+			       sqlite3_column_int64(st, 1) < INT32_MAX;
+		d->sent = has_sent ? (int32_t)sqlite3_column_int64(st, 1) : -1;
+		d->sstart = has_sent ? (uint32_t)ss : 0;
+		d->send = has_sent ? (uint32_t)se : 0;
+		d->start = (uint32_t)ms;
+		d->end = (uint32_t)me;
+		d->ent = x;
+	}
+	if (n && rc == SQLITE_DONE)
+		do_document(g, cur, v, n);
+	free(v);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(g->c, "building the network", e);
+	return 0;
+}
+
+/* How specific a link between a and b is: 1 for entities found in one
+ * document each, near 0 when either is in nearly every document. */
+static double specificity(const struct builder *g, uint32_t a, uint32_t b)
+{
+	double n1 = (double)g->ndocs + 1, max = log(n1);
+	if (max <= 0)
+		return 1;
+	double ia = log(n1 / (g->ent_docs[a] ? g->ent_docs[a] : 1));
+	double ib = log(n1 / (g->ent_docs[b] ? g->ent_docs[b] : 1));
+	return ia * ib / (max * max);
+}
+
+static int by_evidence(const void *pa, const void *pb)
+{
+	const struct evn *x = pa, *y = pb;
+	if (x->cls != y->cls)
+		return x->cls - y->cls;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->doc != y->doc)
+		return x->doc < y->doc ? -1 : 1;
+	return (x->n > y->n) - (x->n < y->n);
+}
+
+struct writer {
+	sqlite3_stmt *edge, *ev;
+	long long next_id;
+};
+
+static int step_done(struct case_db *c, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(c, "saving the network", e);
+	return 0;
+}
+
+/* Writes one edge and its evidence list; returns 0 or -1. */
+static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t b, enum kind k, uint32_t docs,
+		      uint32_t sentences, double weight, double score, uint32_t head, struct err *e)
+{
+	long long id = w->next_id++;
+	sqlite3_bind_int64(w->edge, 1, id);
+	sqlite3_bind_int64(w->edge, 2, g->ent_id[a]);
+	sqlite3_bind_int64(w->edge, 3, g->ent_id[b]);
+	sqlite3_bind_text(w->edge, 4, kind_names[k], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(w->edge, 5, docs);
+	sqlite3_bind_int64(w->edge, 6, sentences);
+	sqlite3_bind_double(w->edge, 7, weight);
+	sqlite3_bind_double(w->edge, 8, score);
+	if (step_done(g->c, w->edge, e) < 0)
+		return -1;
+	struct evn list[GRAPH_EVIDENCE];
+	int n = 0;
+	for (uint32_t i = head; i != NONE && n < GRAPH_EVIDENCE; i = g->pool[i].next)
+		list[n++] = g->pool[i];
+	qsort(list, (size_t)n, sizeof *list, by_evidence);
+	int rank = 0;
+	for (int i = 0; i < n; i++)
+		for (int half = 0; half < 2; half++) {
+			if (half && list[i].n2 == NONE)
+				break;
+			sqlite3_bind_int64(w->ev, 1, id);
+			sqlite3_bind_int64(w->ev, 2, g->docs[list[i].doc]);
+			sqlite3_bind_int64(w->ev, 3, half ? list[i].n2 : list[i].n);
+			sqlite3_bind_int64(w->ev, 4, half ? list[i].start2 : list[i].start);
+			sqlite3_bind_int64(w->ev, 5, half ? list[i].end2 : list[i].end);
+			sqlite3_bind_int64(w->ev, 6, rank++);
+			if (step_done(g->c, w->ev, e) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+struct comm {
+	long id, size;
+};
+
+static int by_size(const void *pa, const void *pb)
+{
+	const struct comm *x = pa, *y = pb;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* PageRank and Louvain communities over the undirected network of pairs
+ * (weights: pair scores, typed links added).  Fills pr[nent] and
+ * comm[nent] (-1 for an entity without links).  Returns 0 or -1. */
+static int rank_and_cluster(struct builder *g, const double *pscore, double *pr, long *comm, struct err *e)
+{
+	igraph_quiet();
+	igraph_vector_int_t edges, memb;
+	igraph_vector_t w, rank;
+	igraph_t gr;
+	igraph_integer_t ne = 0;
+	int ok = 0;
+	uint8_t *linked = xcalloc(g->nent ? g->nent : 1, 1);
+	for (uint32_t i = 0; i < g->npairs; i++)
+		ne += g->pairs[i].nev > 0;
+	if (igraph_vector_int_init(&edges, 2 * ne))
+		goto out0;
+	if (igraph_vector_init(&w, ne))
+		goto out1;
+	igraph_integer_t k = 0;
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		if (!g->pairs[i].nev)
+			continue;
+		VECTOR(edges)[2 * k] = g->pairs[i].a;
+		VECTOR(edges)[2 * k + 1] = g->pairs[i].b;
+		VECTOR(w)[k] = pscore[i] > 1e-9 ? pscore[i] : 1e-9;
+		linked[g->pairs[i].a] = linked[g->pairs[i].b] = 1;
+		k++;
+	}
+	if (igraph_create(&gr, &edges, g->nent, IGRAPH_UNDIRECTED))
+		goto out2;
+	if (igraph_vector_init(&rank, 0))
+		goto out3;
+	if (igraph_vector_int_init(&memb, 0))
+		goto out4;
+	if (igraph_pagerank(&gr, IGRAPH_PAGERANK_ALGO_PRPACK, &rank, NULL, igraph_vss_all(), 0, 0.85, &w, NULL))
+		goto out5;
+	/* Louvain visits nodes in random order: a fixed seed keeps
+	 * communities the same from one build to the next */
+	igraph_rng_seed(igraph_rng_default(), 20191118);
+	if (igraph_community_multilevel(&gr, &w, 1.0, &memb, NULL, NULL))
+		goto out5;
+	/* renumber communities by size, largest 0; entities without links have none */
+	long ncomm = 0;
+	for (uint32_t i = 0; i < g->nent; i++)
+		if (VECTOR(memb)[i] + 1 > ncomm)
+			ncomm = (long)VECTOR(memb)[i] + 1;
+	struct comm *cs = xcalloc((size_t)ncomm + 1, sizeof *cs);
+	for (long c = 0; c < ncomm; c++)
+		cs[c].id = c;
+	for (uint32_t i = 0; i < g->nent; i++)
+		if (linked[i])
+			cs[VECTOR(memb)[i]].size++;
+	qsort(cs, (size_t)ncomm, sizeof *cs, by_size);
+	long *renum = xmalloc(((size_t)ncomm + 1) * sizeof *renum);
+	for (long c = 0; c < ncomm; c++)
+		renum[cs[c].id] = c;
+	for (uint32_t i = 0; i < g->nent; i++) {
+		pr[i] = VECTOR(rank)[i];
+		comm[i] = linked[i] ? renum[VECTOR(memb)[i]] : -1;
+	}
+	free(cs);
+	free(renum);
+	ok = 1;
+out5:
+	igraph_vector_int_destroy(&memb);
+out4:
+	igraph_vector_destroy(&rank);
+out3:
+	igraph_destroy(&gr);
+out2:
+	igraph_vector_destroy(&w);
+out1:
+	igraph_vector_int_destroy(&edges);
+out0:
+	free(linked);
+	return ok ? 0 : err_set(e, "building the network: igraph could not rank the entities (out of memory?)");
+}
+
+/* Writes edges, evidence, PageRank and communities. */
+static int save(struct builder *g, struct err *e)
+{
+	struct case_db *c = g->c;
+	struct writer w = {NULL, NULL, 1};
+	sqlite3_stmt *upd = NULL;
+	double *pscore = xcalloc(g->npairs ? g->npairs : 1, sizeof *pscore);
+	double *pr = xcalloc(g->nent ? g->nent : 1, sizeof *pr);
+	long *comm = xcalloc(g->nent ? g->nent : 1, sizeof *comm);
+	int rc = -1;
+	if (case_exec(c, "DELETE FROM evidence; DELETE FROM edges;"
+			 "UPDATE entities SET pagerank = NULL, community = NULL"
+			 " WHERE pagerank IS NOT NULL OR community IS NOT NULL",
+		      "clearing the old network", e) < 0 ||
+	    case_prepare(c, "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score) VALUES(?,?,?,?,?,?,?,?)",
+			 &w.edge, "saving the network", e) < 0 ||
+	    case_prepare(c, "INSERT INTO evidence(edge, doc, sentence, start, end, rank) VALUES(?,?,?,?,?,?)", &w.ev,
+			 "saving the network", e) < 0 ||
+	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ? WHERE id = ?", &upd,
+			 "saving the network", e) < 0)
+		goto out;
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		struct pair *p = &g->pairs[i];
+		if (!p->nev)
+			continue; /* no sentence to show for it */
+		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
+		pscore[i] = weight * specificity(g, p->a, p->b);
+		if (write_edge(g, &w, p->a, p->b, p->sdocs ? K_COOCCURS : K_SAMEDOC, p->docs, p->sentences, weight,
+			       pscore[i], p->ev, e) < 0)
+			goto out;
+	}
+	for (uint32_t i = 0; i < g->nrels; i++) {
+		struct rel *r = &g->rels[i];
+		double score = r->docs * (1 + specificity(g, r->from, r->to));
+		uint32_t a = r->from < r->to ? r->from : r->to, b = r->from < r->to ? r->to : r->from;
+		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
+		if (pi != NONE)
+			pscore[pi] += score;
+		if (write_edge(g, &w, r->from, r->to, (enum kind)r->kind, r->docs, r->sentences, r->docs, score, r->ev,
+			       e) < 0)
+			goto out;
+	}
+	if (rank_and_cluster(g, pscore, pr, comm, e) < 0)
+		goto out;
+	for (uint32_t i = 0; i < g->nent; i++) {
+		sqlite3_bind_double(upd, 1, pr[i]);
+		if (comm[i] >= 0)
+			sqlite3_bind_int64(upd, 2, comm[i]);
+		else
+			sqlite3_bind_null(upd, 2);
+		sqlite3_bind_int64(upd, 3, g->ent_id[i]);
+		if (step_done(c, upd, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(w.edge);
+	sqlite3_finalize(w.ev);
+	sqlite3_finalize(upd);
+	free(pscore);
+	free(pr);
+	free(comm);
+	return rc;
+}
+
+static void builder_free(struct builder *g)
+{
+	free(g->ent_id);
+	free(g->ent_type);
+	free(g->ent_docs);
+	free(g->stamp);
+	free(g->cnt);
+	free(g->first);
+	free(g->sstamp);
+	free(g->slot);
+	free(g->cstamp);
+	hmap_free(&g->ent_map);
+	free(g->docs);
+	free(g->pairs);
+	hmap_free(&g->pair_map);
+	free(g->rels);
+	hmap_free(&g->rel_map);
+	free(g->pool);
+	matcher_free(&g->m);
+	buf_free(&g->pre);
+	buf_free(&g->mid);
+	buf_free(&g->post);
+	sqlite3_finalize(g->body_st);
+	free(g->scratch);
+}
+
+int graph_build(struct case_db *c, struct err *e)
+{
+	int nested = !sqlite3_get_autocommit(c->db);
+	if (case_exec(c, nested ? "SAVEPOINT graph_build" : "BEGIN IMMEDIATE", "building the network", e) < 0)
+		return -1;
+	struct builder g;
+	memset(&g, 0, sizeof g);
+	g.c = c;
+	hmap_init(&g.pair_map, 4096);
+	hmap_init(&g.rel_map, 256);
+	int rc = -1;
+	if (matcher_init(&g.m, e) < 0 ||
+	    case_prepare(c, "SELECT body FROM documents WHERE id = ?", &g.body_st, "building the network", e) < 0 ||
+	    load_entities(&g, e) < 0 || scan_mentions(&g, e) < 0)
+		goto out;
+	sqlite3_finalize(g.body_st); /* releases the last document's text */
+	g.body_st = NULL;
+	if (save(&g, e) < 0)
+		goto out;
+	rc = case_exec(c, nested ? "RELEASE graph_build" : "COMMIT", "saving the network", e);
+out:
+	builder_free(&g);
+	if (rc < 0)
+		sqlite3_exec(c->db, nested ? "ROLLBACK TO graph_build; RELEASE graph_build" : "ROLLBACK", NULL, NULL,
+			     NULL);
+	return rc;
+}
+
+/* ---- reading links and evidence ---- */
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? xstrndup(s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+/* Loads up to max pieces of evidence of edge, with the spans of entities a
+ * and b in each sentence. */
+static int load_evidence(struct case_db *c, long long edge, long long a, long long b, int max,
+			 struct graph_link *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL, *mk = NULL;
+	if (max <= 0)
+		return 0;
+	if (case_prepare(c,
+			 "SELECT v.doc, v.sentence, v.start, v.end,"
+			 " substr(CAST(d.body AS BLOB), v.start + 1, v.end - v.start),"
+			 " (SELECT min(path) FROM paths WHERE doc = v.doc)"
+			 " FROM evidence v JOIN documents d ON d.id = v.doc WHERE v.edge = ?1 ORDER BY v.rank LIMIT ?2",
+			 &st, "reading evidence", e) < 0 ||
+	    case_prepare(c,
+			 "SELECT start, end FROM mentions WHERE doc = ?1 AND start >= ?2 AND start < ?3 AND end <= ?3"
+			 " AND entity IN (?4, ?5) ORDER BY start",
+			 &mk, "reading evidence", e) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, edge);
+	sqlite3_bind_int(st, 2, max);
+	l->ev = xcalloc((size_t)max, sizeof *l->ev);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && l->nev < max) {
+		struct graph_evidence *v = &l->ev[l->nev++];
+		v->doc = sqlite3_column_int64(st, 0);
+		v->sentence = sqlite3_column_int(st, 1);
+		v->start = sqlite3_column_int64(st, 2);
+		v->end = sqlite3_column_int64(st, 3);
+		const void *blob = sqlite3_column_blob(st, 4);
+		v->text = xstrndup(blob ? blob : "", blob ? (size_t)sqlite3_column_bytes(st, 4) : 0);
+		v->path = col_dup(st, 5);
+		sqlite3_reset(mk);
+		sqlite3_bind_int64(mk, 1, v->doc);
+		sqlite3_bind_int64(mk, 2, v->start);
+		sqlite3_bind_int64(mk, 3, v->end);
+		sqlite3_bind_int64(mk, 4, a);
+		sqlite3_bind_int64(mk, 5, b);
+		int cap = 0;
+		while (sqlite3_step(mk) == SQLITE_ROW) {
+			if (v->nmarks == cap) {
+				cap = cap ? cap * 2 : 4;
+				v->marks = xrealloc(v->marks, (size_t)cap * sizeof *v->marks);
+			}
+			v->marks[v->nmarks][0] = sqlite3_column_int64(mk, 0) - v->start;
+			v->marks[v->nmarks][1] = sqlite3_column_int64(mk, 1) - v->start;
+			v->nmarks++;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(mk);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return case_fail(c, "reading evidence", e);
+	return 0;
+}
+
+void graph_snippet(const struct graph_evidence *v, size_t max, struct buf *out)
+{
+	buf_reset(out);
+	const char *t = v->text ? v->text : "";
+	size_t len = strlen(t), from = 0, to = len;
+	if (max < 16)
+		max = 16;
+	if (len > max) {
+		size_t first = v->nmarks > 0 && v->marks[0][0] >= 0 ? (size_t)v->marks[0][0] : 0;
+		from = first > max / 3 ? first - max / 3 : 0;
+		if (from + max > len)
+			from = len - max;
+		to = from + max;
+		while (from > 0 && ((unsigned char)t[from] & 0xc0) == 0x80)
+			from--;
+		while (to < len && ((unsigned char)t[to] & 0xc0) == 0x80)
+			to++;
+	}
+	if (from > 0)
+		buf_adds(out, "\xe2\x80\xa6");
+	int space = 0, in = 0;
+	for (size_t i = from; i < to; i++) {
+		int mark = 0;
+		for (int k = 0; k < v->nmarks; k++)
+			if ((long long)i >= v->marks[k][0] && (long long)i < v->marks[k][1])
+				mark = 1;
+		if (mark != in) {
+			if (space && out->len)
+				buf_addc(out, ' ');
+			space = 0;
+			buf_addc(out, mark ? '\x02' : '\x03');
+			in = mark;
+		}
+		unsigned char c = (unsigned char)t[i];
+		if (c <= ' ' || c == 0x7f) {
+			space = 1;
+			continue;
+		}
+		if (space && out->len && out->p[out->len - 1] != '\x02')
+			buf_addc(out, ' ');
+		space = 0;
+		buf_addc(out, (char)c);
+	}
+	if (in)
+		buf_addc(out, '\x03');
+	if (to < len)
+		buf_adds(out, "\xe2\x80\xa6");
+	if (!out->p)
+		buf_grow(out, 1);
+}
+
+static void link_free(struct graph_link *l)
+{
+	free(l->name);
+	free(l->type);
+	free(l->kind);
+	for (int j = 0; j < l->nev; j++) {
+		free(l->ev[j].path);
+		free(l->ev[j].text);
+		free(l->ev[j].marks);
+	}
+	free(l->ev);
+}
+
+void graph_links_free(struct graph_link *v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		link_free(&v[i]);
+	free(v);
+}
+
+/* Fills l from an edges row (id, a, b, kind, docs, sentences, weight, score)
+ * seen from entity self, with the other end's name and type at 8 and 9. */
+static void link_from_row(sqlite3_stmt *st, long long self, struct graph_link *l)
+{
+	long long a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
+	l->edge = sqlite3_column_int64(st, 0);
+	l->other = a == self ? b : a;
+	l->kind = col_dup(st, 3);
+	l->docs = sqlite3_column_int(st, 4);
+	l->sentences = sqlite3_column_int(st, 5);
+	l->weight = sqlite3_column_double(st, 6);
+	l->score = sqlite3_column_double(st, 7);
+	l->name = col_dup(st, 8);
+	l->type = col_dup(st, 9);
+	int directed = l->kind && strcmp(l->kind, "co-occurs") && strcmp(l->kind, "same document") &&
+		       strcmp(l->kind, "met");
+	l->dir = !directed ? 0 : a == self ? 1 : -1;
+}
+
+int graph_links(struct case_db *c, long long entity, const char *kind, int limit, int nev,
+		struct graph_link **out, int *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	if (case_prepare(c,
+			 "SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score, o.name, o.type"
+			 " FROM edges x JOIN entities o ON o.id = (CASE WHEN x.a = ?1 THEN x.b ELSE x.a END)"
+			 " WHERE (x.a = ?1 OR x.b = ?1) AND (?2 IS NULL OR x.kind = ?2)"
+			 " ORDER BY x.score DESC, x.docs DESC, x.id LIMIT ?3",
+			 &st, "reading links", e) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, entity);
+	case_bind_text(st, 2, kind);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+	struct graph_link *v = NULL;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		memset(&v[*n], 0, sizeof v[*n]);
+		link_from_row(st, entity, &v[*n]);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		graph_links_free(v, *n);
+		*n = 0;
+		return case_fail(c, "reading links", e);
+	}
+	for (int i = 0; i < *n; i++)
+		if (load_evidence(c, v[i].edge, entity, v[i].other, nev, &v[i], e) < 0) {
+			graph_links_free(v, *n);
+			*n = 0;
+			return -1;
+		}
+	*out = v;
+	return 0;
+}
+
+/* ---- paths ---- */
+
+struct net {
+	uint32_t nv;
+	long long *vid;          /* vertex -> entity id */
+	uint8_t *vtype;
+	struct hmap vmap;        /* entity id -> vertex */
+	/* unordered vertex pairs */
+	uint32_t np, capp;
+	uint32_t *pa, *pb;
+	double *pscore;
+	long long *pedge;        /* the pair's best edge: typed first, then highest score */
+	int *ptyped;
+	double *pbest;
+	struct hmap pmap;
+};
+
+static void net_free(struct net *t)
+{
+	free(t->vid);
+	free(t->vtype);
+	hmap_free(&t->vmap);
+	free(t->pa);
+	free(t->pb);
+	free(t->pscore);
+	free(t->pedge);
+	free(t->ptyped);
+	free(t->pbest);
+	hmap_free(&t->pmap);
+}
+
+static uint32_t net_vertex(struct net *t, long long id, const char *type)
+{
+	uint32_t *slot = hmap_slot(&t->vmap, (uint64_t)id);
+	if (*slot == NONE) {
+		if ((t->nv & (t->nv - 1)) == 0) {
+			size_t cap = t->nv ? 2 * (size_t)t->nv : 1;
+			t->vid = xrealloc(t->vid, cap * sizeof *t->vid);
+			t->vtype = xrealloc(t->vtype, cap);
+		}
+		t->vid[t->nv] = id;
+		t->vtype[t->nv] = (uint8_t)type_bit(type);
+		*slot = t->nv++;
+	}
+	return *slot;
+}
+
+/* Loads every edge, merged per pair of entities. */
+static int net_load(struct case_db *c, struct net *t, struct err *e)
+{
+	sqlite3_stmt *st;
+	memset(t, 0, sizeof *t);
+	hmap_init(&t->vmap, 1024);
+	hmap_init(&t->pmap, 4096);
+	if (case_prepare(c,
+			 "SELECT x.id, x.a, x.b, x.kind, x.score, ta.type, tb.type FROM edges x"
+			 " JOIN entities ta ON ta.id = x.a JOIN entities tb ON tb.id = x.b",
+			 &st, "reading the network", e) < 0)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t a = net_vertex(t, sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 5));
+		uint32_t b = net_vertex(t, sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 6));
+		if (a == b)
+			continue;
+		if (a > b) {
+			uint32_t x = a;
+			a = b;
+			b = x;
+		}
+		const char *kind = (const char *)sqlite3_column_text(st, 3);
+		int typed = kind && strcmp(kind, "co-occurs") && strcmp(kind, "same document");
+		double score = sqlite3_column_double(st, 4);
+		uint32_t *slot = hmap_slot(&t->pmap, (uint64_t)a << 32 | b);
+		if (*slot == NONE) {
+			if (t->np == t->capp) {
+				t->capp = t->capp ? t->capp * 2 : 4096;
+				t->pa = xrealloc(t->pa, t->capp * sizeof *t->pa);
+				t->pb = xrealloc(t->pb, t->capp * sizeof *t->pb);
+				t->pscore = xrealloc(t->pscore, t->capp * sizeof *t->pscore);
+				t->pedge = xrealloc(t->pedge, t->capp * sizeof *t->pedge);
+				t->ptyped = xrealloc(t->ptyped, t->capp * sizeof *t->ptyped);
+				t->pbest = xrealloc(t->pbest, t->capp * sizeof *t->pbest);
+			}
+			uint32_t i = t->np++;
+			t->pa[i] = a;
+			t->pb[i] = b;
+			t->pscore[i] = 0;
+			t->pedge[i] = 0;
+			t->ptyped[i] = -1;
+			t->pbest[i] = 0;
+			*slot = i;
+		}
+		uint32_t i = *slot;
+		t->pscore[i] += score;
+		if (typed > t->ptyped[i] || (typed == t->ptyped[i] && score > t->pbest[i])) {
+			t->ptyped[i] = typed;
+			t->pbest[i] = score;
+			t->pedge[i] = sqlite3_column_int64(st, 0);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(c, "reading the network", e);
+	return 0;
+}
+
+void graph_paths_free(struct graph_path *p, int n)
+{
+	for (int i = 0; p && i < n; i++)
+		graph_links_free(p[i].hops, p[i].nhops);
+	free(p);
+}
+
+/* Fills hop h (entity id) of a path: its name and type, and when prev is
+ * not 0 the edge between prev and it, with evidence. */
+static int fill_hop(struct case_db *c, long long prev, long long id, long long edge, int nev,
+		    struct graph_link *h, struct err *e)
+{
+	sqlite3_stmt *st;
+	memset(h, 0, sizeof *h);
+	h->other = id;
+	if (!prev) {
+		if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading the network", e) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			h->name = col_dup(st, 0);
+			h->type = col_dup(st, 1);
+		}
+		sqlite3_finalize(st);
+		return 0;
+	}
+	if (case_prepare(c,
+			 "SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score, o.name, o.type"
+			 " FROM edges x JOIN entities o ON o.id = ?2 WHERE x.id = ?1",
+			 &st, "reading the network", e) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, edge);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		link_from_row(st, prev, h);
+	sqlite3_finalize(st);
+	h->other = id;
+	return load_evidence(c, edge, prev, id, nev, h, e);
+}
+
+int graph_path(struct case_db *c, long long from, long long to, int k, int nev, struct graph_path **out,
+	       int *npaths, struct err *e)
+{
+	*out = NULL;
+	*npaths = 0;
+	if (k < 1)
+		k = 1;
+	struct net t;
+	if (net_load(c, &t, e) < 0) {
+		net_free(&t);
+		return -1;
+	}
+	uint32_t vf = hmap_get(&t.vmap, (uint64_t)from), vt = hmap_get(&t.vmap, (uint64_t)to);
+	if (vf == NONE || vt == NONE || from == to) {
+		net_free(&t);
+		return 0;
+	}
+	igraph_quiet();
+	igraph_vector_int_t edges;
+	igraph_vector_t w;
+	igraph_vector_int_list_t vpaths, epaths;
+	igraph_t gr;
+	int rc = -1, stage = 0, lib_failed = 1;
+	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)t.np))
+		goto out;
+	stage = 1;
+	if (igraph_vector_init(&w, t.np))
+		goto out;
+	stage = 2;
+	for (uint32_t i = 0; i < t.np; i++) {
+		VECTOR(edges)[2 * i] = t.pa[i];
+		VECTOR(edges)[2 * i + 1] = t.pb[i];
+		double cost = 1 / (t.pscore[i] > 1e-9 ? t.pscore[i] : 1e-9);
+		/* through a place or a MISC entity: four times the cost */
+		if ((t.vtype[t.pa[i]] & (T_LOC | T_MISC)) && t.pa[i] != vf && t.pa[i] != vt)
+			cost *= 4;
+		if ((t.vtype[t.pb[i]] & (T_LOC | T_MISC)) && t.pb[i] != vf && t.pb[i] != vt)
+			cost *= 4;
+		VECTOR(w)[i] = cost;
+	}
+	if (igraph_create(&gr, &edges, t.nv, IGRAPH_UNDIRECTED))
+		goto out;
+	stage = 3;
+	if (igraph_vector_int_list_init(&vpaths, 0))
+		goto out;
+	stage = 4;
+	if (igraph_vector_int_list_init(&epaths, 0))
+		goto out;
+	stage = 5;
+	if (igraph_get_k_shortest_paths(&gr, &w, &vpaths, &epaths, k, vf, vt, IGRAPH_ALL))
+		goto out;
+	lib_failed = 0;
+	igraph_integer_t np = igraph_vector_int_list_size(&vpaths);
+	struct graph_path *paths = xcalloc((size_t)np + 1, sizeof *paths);
+	int failed = 0;
+	for (igraph_integer_t p = 0; p < np && !failed; p++) {
+		igraph_vector_int_t *vp = igraph_vector_int_list_get_ptr(&vpaths, p);
+		igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, p);
+		igraph_integer_t nh = igraph_vector_int_size(vp);
+		if (nh == 0)
+			continue;
+		struct graph_path *gp = &paths[(*npaths)++];
+		gp->hops = xcalloc((size_t)nh, sizeof *gp->hops);
+		for (igraph_integer_t h = 0; h < nh && !failed; h++) {
+			long long id = t.vid[VECTOR(*vp)[h]];
+			long long prev = h ? t.vid[VECTOR(*vp)[h - 1]] : 0;
+			long long edge = h ? t.pedge[VECTOR(*ep)[h - 1]] : 0;
+			if (h)
+				gp->cost += VECTOR(w)[VECTOR(*ep)[h - 1]];
+			failed = fill_hop(c, prev, id, edge, nev, &gp->hops[h], e) < 0;
+			gp->nhops++;
+		}
+	}
+	if (failed) {
+		graph_paths_free(paths, *npaths);
+		*npaths = 0;
+	} else {
+		*out = paths;
+		rc = 0;
+	}
+out:
+	if (lib_failed)
+		err_set(e, "finding a path: igraph failed (out of memory?)");
+	if (stage >= 5)
+		igraph_vector_int_list_destroy(&epaths);
+	if (stage >= 4)
+		igraph_vector_int_list_destroy(&vpaths);
+	if (stage >= 3)
+		igraph_destroy(&gr);
+	if (stage >= 2)
+		igraph_vector_destroy(&w);
+	if (stage >= 1)
+		igraph_vector_int_destroy(&edges);
+	net_free(&t);
+	return rc;
+}
+
+/* ---- summary ---- */
+
+static void copy_utf8(char *dst, size_t cap, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--; /* do not cut a character in two */
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+int graph_summary(struct case_db *c, int ntop, struct graph_summary *s, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	sqlite3_stmt *st;
+	if (case_prepare(c,
+			 "SELECT (SELECT count(*) FROM entities WHERE type IN ('PER','ORG','LOC','MISC')),"
+			 " (SELECT count(*) FROM (SELECT a FROM edges UNION SELECT b FROM edges)),"
+			 " (SELECT count(*) FROM edges), (SELECT count(*) FROM evidence),"
+			 " (SELECT count(DISTINCT community) FROM entities WHERE community IS NOT NULL)",
+			 &st, "reading the network", e) < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->entities = (long)sqlite3_column_int64(st, 0);
+		s->nodes = (long)sqlite3_column_int64(st, 1);
+		s->edges = (long)sqlite3_column_int64(st, 2);
+		s->evidence = (long)sqlite3_column_int64(st, 3);
+		s->communities = (long)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (case_prepare(c, "SELECT kind, count(*) FROM edges GROUP BY kind ORDER BY 2 DESC, 1", &st,
+			 "reading the network", e) < 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW && s->nkinds < 16) {
+		copy_utf8(s->kinds[s->nkinds].kind, sizeof s->kinds[0].kind, (const char *)sqlite3_column_text(st, 0));
+		s->kinds[s->nkinds++].n = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (ntop > 20)
+		ntop = 20;
+	if (ntop <= 0)
+		return 0;
+	if (case_prepare(c,
+			 "SELECT id, name, type, pagerank, community FROM entities WHERE pagerank IS NOT NULL"
+			 " AND community IS NOT NULL ORDER BY pagerank DESC, id LIMIT ?",
+			 &st, "reading the network", e) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, ntop);
+	while (sqlite3_step(st) == SQLITE_ROW && s->ntop < ntop) {
+		s->top[s->ntop].id = sqlite3_column_int64(st, 0);
+		copy_utf8(s->top[s->ntop].name, sizeof s->top[0].name, (const char *)sqlite3_column_text(st, 1));
+		copy_utf8(s->top[s->ntop].type, sizeof s->top[0].type, (const char *)sqlite3_column_text(st, 2));
+		s->top[s->ntop].pagerank = sqlite3_column_double(st, 3);
+		s->top[s->ntop].community = (long)sqlite3_column_int64(st, 4);
+		s->ntop++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}

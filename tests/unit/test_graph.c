@@ -1,0 +1,607 @@
+/*
+ * test_graph.c — graph_build(), graph_links(), graph_path() and the
+ * exporters on cases the test writes itself (documents, sentences,
+ * mentions and entities inserted directly, entity ids chosen): sentence
+ * versus document co-occurrence, typed links ("head of", "met", "replaced",
+ * "ambassador to", "minister of") in plain and ALL-CAPS text and the
+ * phrasings that must not match, evidence offsets that point at the right
+ * sentence, a ubiquitous entity scoring lower, PageRank and communities,
+ * paths with evidence and no path across components, a 2,000-mention
+ * document that must not explode into pairs, rebuilds that give the same
+ * network, and GEXF/GraphML/CSV output that parses with hostile names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "export.h"
+#include "graph.h"
+
+/* ---- building a case by hand ---- */
+
+struct fx {
+	char dir[64];
+	char path[96];
+	struct case_db *c;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/weft-graph-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/case.weft", f->dir);
+	struct err e = {{0}};
+	if (case_open(f->path, CASE_WRITE, &f->c, &e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	case_close(f->c);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void sql(struct case_db *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *q = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", q, msg);
+		fail();
+	}
+	sqlite3_free(q);
+}
+
+static long long sql_int(struct case_db *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *q = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, q, -1, &st, NULL), SQLITE_OK);
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return v;
+}
+
+static double sql_real(struct case_db *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *q = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, q, -1, &st, NULL), SQLITE_OK);
+	double v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_double(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return v;
+}
+
+static void entity(struct case_db *c, long long id, const char *type, const char *name)
+{
+	sql(c, "INSERT INTO entities(id, type, name, key, mentions, docs) VALUES(%lld, %Q, %Q, lower(%Q), 0, 0)", id,
+	    type, name, name);
+}
+
+/* Adds document id whose text is the sentences, joined by one space; every
+ * sentence gets its row. */
+static void document(struct case_db *c, long long id, const char *const *sent, int n)
+{
+	char body[65536] = "";
+	size_t len = 0;
+	sql(c, "INSERT INTO documents(id, sha256, status, type, title) VALUES(%lld, 'sha%lld', 'ok', 'text', 'doc %lld')", id,
+	    id, id);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			body[len++] = ' ';
+		size_t start = len, k = strlen(sent[i]);
+		assert_true(len + k + 2 < sizeof body);
+		memcpy(body + len, sent[i], k);
+		len += k;
+		body[len] = 0;
+		sql(c, "INSERT INTO sentences(doc, n, start, end) VALUES(%lld, %d, %lld, %lld)", id, i, (long long)start, (long long)len);
+	}
+	sql(c, "UPDATE documents SET body = %Q WHERE id = %lld", body, id);
+	sql(c, "INSERT INTO paths(path, doc) VALUES('/leak/doc%lld.txt', %lld)", id, id);
+}
+
+/* Marks every occurrence of surface in document doc as a mention of entity. */
+static void mentions(struct case_db *c, long long doc, const char *surface, long long ent)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT body FROM documents WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, doc);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *body = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	int found = 0;
+	for (char *p = strstr(body, surface); p; p = strstr(p + 1, surface)) {
+		long long start = p - body, end = start + (long long)strlen(surface);
+		long long sent = sql_int(c, "SELECT n FROM sentences WHERE doc = %lld AND start <= %lld AND end >= %lld", doc,
+					 start, end);
+		sql(c,
+		    "INSERT INTO mentions(doc, sentence, start, end, type, text, entity)"
+		    " SELECT %lld, %lld, %lld, %lld, type, %Q, id FROM entities WHERE id = %lld",
+		    doc, sent, start, end, surface, ent);
+		found++;
+	}
+	free(body);
+	assert_true(found > 0);
+}
+
+static void build(struct case_db *c)
+{
+	struct err e = {{0}};
+	if (graph_build(c, &e) < 0)
+		fail_msg("graph_build: %s", e.msg);
+}
+
+static long long edge_id(struct case_db *c, long long a, long long b, const char *kind)
+{
+	return sql_int(c, "SELECT id FROM edges WHERE a = %lld AND b = %lld AND kind = %Q", a, b, kind);
+}
+
+/* ---- the tests ---- */
+
+static void test_sentence_and_document_links(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Hadi al-Amiri");
+	entity(c, 2, "PER", "Nouri al-Maliki");
+	entity(c, 3, "ORG", "Badr Organization");
+	entity(c, 4, "DATE", "2014");
+	const char *d1[] = {"Hadi al-Amiri spoke with Nouri al-Maliki in 2014.", "The weather was hot.",
+			    "Reporters asked about the Badr Organization."};
+	document(c, 1, d1, 3);
+	mentions(c, 1, "Hadi al-Amiri", 1);
+	mentions(c, 1, "Nouri al-Maliki", 2);
+	mentions(c, 1, "Badr Organization", 3);
+	mentions(c, 1, "2014", 4);
+	/* a mention the resolver left alone: ignored */
+	sql(c, "INSERT INTO mentions(doc, sentence, start, end, type, text) VALUES(1, 1, 4, 11, 'PER', 'weather')");
+	build(c);
+
+	long long s = edge_id(c, 1, 2, "co-occurs");
+	assert_true(s > 0);
+	assert_int_equal(sql_int(c, "SELECT docs FROM edges WHERE id = %lld", s), 1);
+	assert_int_equal(sql_int(c, "SELECT sentences FROM edges WHERE id = %lld", s), 1);
+	long long d = edge_id(c, 1, 3, "same document");
+	assert_true(d > 0);
+	assert_true(edge_id(c, 2, 3, "same document") > 0);
+	/* strong beats weak */
+	assert_true(sql_real(c, "SELECT weight FROM edges WHERE id = %lld", s) >
+		    sql_real(c, "SELECT weight FROM edges WHERE id = %lld", d));
+	/* dates are not linked */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE a = 4 OR b = 4"), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), 3);
+
+	/* evidence of the sentence link: sentence 0, its exact bytes */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence WHERE edge = %lld", s), 1);
+	assert_int_equal(sql_int(c, "SELECT sentence FROM evidence WHERE edge = %lld", s), 0);
+	assert_int_equal(sql_int(c,
+				 "SELECT substr(d.body, v.start + 1, v.end - v.start) = %Q FROM evidence v"
+				 " JOIN documents d ON d.id = v.doc WHERE v.edge = %lld",
+				 d1[0], s),
+			 1);
+	/* evidence of the document link: the sentences naming each */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence WHERE edge = %lld", d), 2);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT group_concat(sentence, ',') FROM (SELECT sentence FROM evidence"
+						   " WHERE edge = ? ORDER BY rank)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, d);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0,2");
+	sqlite3_finalize(st);
+
+	/* PageRank for every linkable entity, a community for the linked ones */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE pagerank IS NULL AND type != 'DATE'"), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE community IS NULL AND type != 'DATE'"), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE pagerank IS NOT NULL AND type = 'DATE'"), 0);
+
+	/* a rebuild gives the same network */
+	long long n = sql_int(c, "SELECT count(*) FROM edges"), ev = sql_int(c, "SELECT count(*) FROM evidence");
+	build(c);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), n);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence"), ev);
+}
+
+static void test_typed_links(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Qassem Soleimani");
+	entity(c, 2, "ORG", "Quds Force");
+	entity(c, 3, "PER", "Abu Mahdi al-Muhandis");
+	entity(c, 4, "ORG", "Kataib Hezbollah");
+	entity(c, 5, "PER", "Adil Abdul-Mahdi");
+	entity(c, 6, "PER", "Haider al-Abadi");
+	entity(c, 7, "PER", "Iraj Masjedi");
+	entity(c, 8, "LOC", "Iraq");
+	entity(c, 9, "LOC", "Iran");
+	entity(c, 10, "PER", "Ibrahim al-Jaafari");
+	entity(c, 11, "PER", "Jalal Talabani");
+	entity(c, 12, "ORG", "Badr Organization");
+	entity(c, 13, "PER", "Hadi al-Amiri");
+	const char *d1[] = {
+		"Qassem Soleimani, the commander of the Quds Force, arrived in Baghdad.",
+		"ABU MAHDI AL-MUHANDIS MET WITH QASSEM SOLEIMANI AT THE AIRPORT.",
+		"Kataib Hezbollah leader Abu Mahdi al-Muhandis was there too.",
+		"Adil Abdul-Mahdi replaced Haider al-Abadi in October 2018.",
+		"Iraj Masjedi, Iran's ambassador to Iraq, was not consulted.",
+		"Ibrahim al-Jaafari, the foreign minister of Iraq, said nothing.",
+		/* phrasings that must not give typed links */
+		"Jalal Talabani never met Hadi al-Amiri.",
+		"Hadi al-Amiri, deputy head of the Badr Organization, declined.",
+	};
+	document(c, 1, d1, 8);
+	mentions(c, 1, "Qassem Soleimani", 1);
+	mentions(c, 1, "QASSEM SOLEIMANI", 1);
+	mentions(c, 1, "Quds Force", 2);
+	mentions(c, 1, "Abu Mahdi al-Muhandis", 3);
+	mentions(c, 1, "ABU MAHDI AL-MUHANDIS", 3);
+	mentions(c, 1, "Kataib Hezbollah", 4);
+	mentions(c, 1, "Adil Abdul-Mahdi", 5);
+	mentions(c, 1, "Haider al-Abadi", 6);
+	mentions(c, 1, "Iraj Masjedi", 7);
+	mentions(c, 1, "Iraq", 8);
+	mentions(c, 1, "Iran", 9);
+	mentions(c, 1, "Ibrahim al-Jaafari", 10);
+	mentions(c, 1, "Jalal Talabani", 11);
+	mentions(c, 1, "Badr Organization", 12);
+	mentions(c, 1, "Hadi al-Amiri", 13);
+	build(c);
+
+	long long head = edge_id(c, 1, 2, "head of");
+	assert_true(head > 0);
+	assert_int_equal(sql_int(c, "SELECT sentence FROM evidence WHERE edge = %lld AND rank = 0", head), 0);
+	assert_true(edge_id(c, 3, 4, "head of") > 0);       /* "Kataib Hezbollah leader X": X heads it */
+	assert_true(edge_id(c, 1, 3, "met") > 0);           /* ALL CAPS; undirected, a < b */
+	assert_int_equal(sql_int(c, "SELECT sentence FROM evidence WHERE edge = %lld", edge_id(c, 1, 3, "met")), 1);
+	assert_true(edge_id(c, 5, 6, "replaced") > 0);
+	assert_int_equal(edge_id(c, 6, 5, "replaced"), -1); /* directed */
+	assert_true(edge_id(c, 7, 8, "ambassador to") > 0);
+	assert_true(edge_id(c, 7, 9, "ambassador of") > 0);
+	assert_int_equal(edge_id(c, 7, 9, "ambassador to"), -1);
+	assert_true(edge_id(c, 10, 8, "minister of") > 0);
+	/* negated, deputy: co-occurrence only */
+	assert_int_equal(edge_id(c, 11, 13, "met"), -1);
+	assert_true(edge_id(c, 11, 13, "co-occurs") > 0);
+	assert_int_equal(edge_id(c, 13, 12, "head of"), -1);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE kind NOT IN ('co-occurs', 'same document')"), 7);
+
+	/* the co-occurrence of a typed pair shows the typed sentence first */
+	long long co = edge_id(c, 1, 3, "co-occurs");
+	assert_true(co > 0);
+	assert_int_equal(sql_int(c, "SELECT sentence FROM evidence WHERE edge = %lld AND rank = 0", co), 1);
+
+	/* links of Soleimani: typed first, with evidence text and marks */
+	struct graph_link *v;
+	int n;
+	struct err e = {{0}};
+	assert_int_equal(graph_links(c, 1, NULL, 0, 3, &v, &n, &e), 0);
+	assert_true(n >= 3);
+	assert_string_equal(v[0].kind, "head of");
+	assert_int_equal(v[0].other, 2);
+	assert_int_equal(v[0].dir, 1);
+	assert_int_equal(v[0].nev, 1);
+	assert_string_equal(v[0].ev[0].text, d1[0]);
+	assert_string_equal(v[0].ev[0].path, "/leak/doc1.txt");
+	assert_int_equal(v[0].ev[0].nmarks, 2);
+	assert_int_equal(v[0].ev[0].marks[0][0], 0);
+	assert_int_equal(v[0].ev[0].marks[0][1], 16);
+	for (int i = 1; i < n; i++)
+		assert_true(v[i - 1].score >= v[i].score);
+	graph_links_free(v, n);
+	assert_int_equal(graph_links(c, 2, "head of", 0, 1, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].dir, -1);
+	graph_links_free(v, n);
+}
+
+static void test_ubiquitous_entity_scores_lower(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "LOC", "Iraq");
+	entity(c, 2, "PER", "Falih al-Fayyadh");
+	entity(c, 3, "PER", "Qais al-Khazali");
+	for (int d = 1; d <= 10; d++) {
+		const char *both[] = {"Falih al-Fayyadh and Qais al-Khazali talked about Iraq."};
+		const char *only[] = {"Iraq is in the news again."};
+		document(c, d, d <= 2 ? both : only, 1);
+		mentions(c, d, "Iraq", 1);
+		if (d <= 2) {
+			mentions(c, d, "Falih al-Fayyadh", 2);
+			mentions(c, d, "Qais al-Khazali", 3);
+		}
+	}
+	build(c);
+	long long people = edge_id(c, 2, 3, "co-occurs"), place = edge_id(c, 1, 2, "co-occurs");
+	assert_true(people > 0 && place > 0);
+	/* same weight (two documents each) ... */
+	assert_true(sql_real(c, "SELECT weight FROM edges WHERE id = %lld", people) ==
+		    sql_real(c, "SELECT weight FROM edges WHERE id = %lld", place));
+	/* ... but Iraq is everywhere: a much lower score */
+	assert_true(sql_real(c, "SELECT score FROM edges WHERE id = %lld", place) * 3 <
+		    sql_real(c, "SELECT score FROM edges WHERE id = %lld", people));
+}
+
+static void test_paths(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	const char *names[] = {"", "Ali Alpha", "Bashir Beta", "Camil Gamma", "Dara Delta", "Ezra Epsilon", "Baghdad",
+			       "Farid Zeta"};
+	for (int i = 1; i <= 7; i++)
+		entity(c, i, i == 6 ? "LOC" : "PER", names[i]);
+	/* Alpha - Beta - Gamma in people; Alpha - Baghdad - Gamma through a
+	 * place (shorter, but places cost more); Delta - Epsilon apart */
+	const char *d1[] = {"Ali Alpha met Bashir Beta in secret."};
+	const char *d2[] = {"Bashir Beta and Camil Gamma were seen together."};
+	const char *d3[] = {"Ali Alpha lives in Baghdad."};
+	const char *d4[] = {"Camil Gamma visited Baghdad."};
+	const char *d5[] = {"Dara Delta phoned Ezra Epsilon."};
+	document(c, 1, d1, 1);
+	document(c, 2, d2, 1);
+	document(c, 3, d3, 1);
+	document(c, 4, d4, 1);
+	document(c, 5, d5, 1);
+	mentions(c, 1, "Ali Alpha", 1);
+	mentions(c, 1, "Bashir Beta", 2);
+	mentions(c, 2, "Bashir Beta", 2);
+	mentions(c, 2, "Camil Gamma", 3);
+	mentions(c, 3, "Ali Alpha", 1);
+	mentions(c, 3, "Baghdad", 6);
+	mentions(c, 4, "Camil Gamma", 3);
+	mentions(c, 4, "Baghdad", 6);
+	mentions(c, 5, "Dara Delta", 4);
+	mentions(c, 5, "Ezra Epsilon", 5);
+	build(c);
+
+	struct graph_path *p;
+	int np;
+	struct err e = {{0}};
+	assert_int_equal(graph_path(c, 1, 3, 2, 2, &p, &np, &e), 0);
+	assert_int_equal(np, 2);
+	assert_int_equal(p[0].nhops, 3);
+	assert_int_equal(p[0].hops[0].other, 1);
+	assert_string_equal(p[0].hops[0].name, "Ali Alpha");
+	assert_int_equal(p[0].hops[1].other, 2); /* through the person, not Baghdad */
+	assert_string_equal(p[0].hops[1].kind, "met");
+	assert_int_equal(p[0].hops[1].nev, 1);
+	assert_string_equal(p[0].hops[1].ev[0].text, d1[0]);
+	assert_int_equal(p[0].hops[2].other, 3);
+	assert_string_equal(p[0].hops[2].ev[0].text, d2[0]);
+	assert_int_equal(p[1].hops[1].other, 6); /* the alternative */
+	assert_true(p[1].cost >= p[0].cost);
+	graph_paths_free(p, np);
+
+	/* other component; an entity without links */
+	assert_int_equal(graph_path(c, 1, 4, 1, 2, &p, &np, &e), 0);
+	assert_int_equal(np, 0);
+	graph_paths_free(p, np);
+	assert_int_equal(graph_path(c, 1, 7, 1, 2, &p, &np, &e), 0);
+	assert_int_equal(np, 0);
+	graph_paths_free(p, np);
+
+	/* two components, two communities; the summary agrees with the tables */
+	assert_int_not_equal(sql_int(c, "SELECT community FROM entities WHERE id = 1"),
+			     sql_int(c, "SELECT community FROM entities WHERE id = 4"));
+	assert_int_equal(sql_int(c, "SELECT community FROM entities WHERE id = 4"),
+			 sql_int(c, "SELECT community FROM entities WHERE id = 5"));
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE id = 7 AND community IS NULL"), 1);
+	struct graph_summary s;
+	assert_int_equal(graph_summary(c, 3, &s, &e), 0);
+	assert_int_equal(s.entities, 7);
+	assert_int_equal(s.nodes, 6);
+	assert_int_equal(s.edges, sql_int(c, "SELECT count(*) FROM edges"));
+	assert_int_equal(s.ntop, 3);
+	assert_true(s.top[0].pagerank >= s.top[1].pagerank);
+}
+
+static void test_big_document_is_capped(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	/* 500 entities, 4 mentions each, two per sentence: 2,000 mentions */
+	enum { NE = 500 };
+	static char text[NE * 2][64];
+	const char *sent[NE * 2];
+	for (int i = 0; i < NE; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Person%03d", i);
+		entity(c, i + 1, "PER", name);
+	}
+	for (int s = 0; s < NE * 2; s++) {
+		int a = s % NE, b = (s * 7 + 3) % NE;
+		if (b == a)
+			b = (a + 1) % NE;
+		snprintf(text[s], sizeof text[s], "Person%03d saw Person%03d.", a, b);
+		sent[s] = text[s];
+	}
+	document(c, 1, sent, NE * 2);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db,
+					    "INSERT INTO mentions(doc, sentence, start, end, type, text, entity)"
+					    " VALUES(1, ?, ?, ?, 'PER', ?, ?)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sql(c, "BEGIN");
+	long long off = 0;
+	for (int s = 0; s < NE * 2; s++) {
+		for (int k = 0; k < 2; k++) {
+			int who = atoi(text[s] + (k ? 20 : 6));
+			long long start = off + (k ? 14 : 0);
+			sqlite3_bind_int(st, 1, s);
+			sqlite3_bind_int64(st, 2, start);
+			sqlite3_bind_int64(st, 3, start + 9);
+			sqlite3_bind_text(st, 4, text[s] + (k ? 14 : 0), 9, SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, who + 1);
+			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+			sqlite3_reset(st);
+		}
+		off += (long long)strlen(text[s]) + 1;
+	}
+	sqlite3_finalize(st);
+	sql(c, "COMMIT");
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM mentions"), 2000);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.doc"
+				    " WHERE substr(d.body, m.start + 1, 9) != m.text"), 0);
+
+	time_t t0 = time(NULL);
+	build(c);
+	assert_true(time(NULL) - t0 < 10);
+	long long co = sql_int(c, "SELECT count(*) FROM edges WHERE kind = 'co-occurs'");
+	long long same = sql_int(c, "SELECT count(*) FROM edges WHERE kind = 'same document'");
+	assert_true(co > 0 && co <= NE * 2);
+	/* at most the 40 most mentioned entities are paired at document level */
+	assert_true(same <= GRAPH_DOC_TOP * (GRAPH_DOC_TOP - 1) / 2);
+	assert_true(sql_int(c, "SELECT max(n) FROM (SELECT count(*) n FROM evidence GROUP BY edge)") <= 2 * GRAPH_EVIDENCE);
+}
+
+static void test_evidence_keeps_best_five(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Nazim Omar");
+	entity(c, 2, "ORG", "Asaib Ahl al-Haq");
+	const char *d1[] = {
+		"In a long and winding statement issued late on Tuesday, Nazim Omar praised Asaib Ahl al-Haq at length.",
+		"Nazim Omar and Asaib Ahl al-Haq again.",
+		"Nazim Omar, head of Asaib Ahl al-Haq, spoke.",
+		"Nazim Omar criticised Asaib Ahl al-Haq yesterday in public for the third time this month.",
+		"Nazim Omar; Asaib Ahl al-Haq.",
+		"Nazim Omar and Asaib Ahl al-Haq, with many other words that make this sentence longer still.",
+		"Nazim Omar with Asaib Ahl al-Haq, and then some.",
+	};
+	document(c, 1, d1, 7);
+	mentions(c, 1, "Nazim Omar", 1);
+	mentions(c, 1, "Asaib Ahl al-Haq", 2);
+	build(c);
+	long long co = edge_id(c, 1, 2, "co-occurs");
+	assert_int_equal(sql_int(c, "SELECT sentences FROM edges WHERE id = %lld", co), 7);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence WHERE edge = %lld", co), GRAPH_EVIDENCE);
+	/* the typed sentence first, then the shortest */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT group_concat(sentence, ',') FROM (SELECT sentence FROM evidence"
+						   " WHERE edge = ? ORDER BY rank)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, co);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "2,4,1,6,3");
+	sqlite3_finalize(st);
+}
+
+/* ---- exporters ---- */
+
+static long count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	long n = 0;
+	int ch;
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	return n;
+}
+
+static void hostile_case(struct case_db *c)
+{
+	entity(c, 1, "PER", "Ali <\"&'> \x01 Rahim");
+	entity(c, 2, "ORG", "Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\"");
+	entity(c, 3, "LOC", "Basra");
+	const char *d1[] = {"Ali <\"&'> \x01 Rahim, head of Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\", left.",
+			    "He went to Basra."};
+	document(c, 1, d1, 2);
+	mentions(c, 1, "Ali <\"&'> \x01 Rahim", 1);
+	mentions(c, 1, "Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\"", 2);
+	mentions(c, 1, "Basra", 3);
+	build(c);
+}
+
+static void test_export_xml_parses(void **state)
+{
+	struct fx *f = *state;
+	hostile_case(f->c);
+	long edges = sql_int(f->c, "SELECT count(*) FROM edges");
+	assert_true(edges >= 3);
+	const char *fmts[] = {"gexf", "graphml"};
+	for (int i = 0; i < 2; i++) {
+		char out[160];
+		snprintf(out, sizeof out, "%s/graph.%s", f->dir, fmts[i]);
+		enum export_format fmt;
+		assert_int_equal(export_format_parse(fmts[i], &fmt), 0);
+		struct export_opts o = {.min_docs = 1};
+		struct export_counts n;
+		struct err e = {{0}};
+		if (export_run(f->c, fmt, out, &o, &n, &e) < 0)
+			fail_msg("export %s: %s", fmts[i], e.msg);
+		assert_int_equal(n.nodes, 3);
+		assert_int_equal(n.edges, edges);
+		xmlDocPtr doc = xmlReadFile(out, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+		assert_non_null(doc);
+		xmlFreeDoc(doc);
+	}
+}
+
+static void test_export_csv_rows(void **state)
+{
+	struct fx *f = *state;
+	hostile_case(f->c);
+	char dir[160], path[200];
+	snprintf(dir, sizeof dir, "%s/csv", f->dir);
+	enum export_format fmt;
+	assert_int_equal(export_format_parse("csv", &fmt), 0);
+	struct export_opts o = {.min_docs = 1};
+	struct export_counts n;
+	struct err e = {{0}};
+	if (export_run(f->c, fmt, dir, &o, &n, &e) < 0)
+		fail_msg("export csv: %s", e.msg);
+	snprintf(path, sizeof path, "%s/nodes.csv", dir);
+	assert_int_equal(count_lines(path), 1 + 3);
+	snprintf(path, sizeof path, "%s/edges.csv", dir);
+	assert_int_equal(count_lines(path), 1 + sql_int(f->c, "SELECT count(*) FROM edges"));
+	assert_int_equal(export_format_parse("pdf", &fmt), -1);
+}
+
+int main(void)
+{
+	xmlInitParser();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sentence_and_document_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_typed_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_csv_rows, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests_name("graph", tests, NULL, NULL);
+	xmlCleanupParser();
+	return rc;
+}
