@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "ingest.h"
 #include "ner.h"
+#include "resolve.h"
+#include "graph.h"
 
 const char help_ingest[] =
 	"usage: weft ingest [--case FILE] [options] PATH...\n"
@@ -168,6 +170,20 @@ int cmd_ingest(int argc, char **argv)
 	io.user = &p;
 	struct ingest_stats st;
 	int rc = ingest_run(c, argv + optind, argc - optind, &io, &st, &e);
+	/* New mentions: resolve entities and rebuild the network (both derived,
+	 * both rebuilt whole; the user's decisions are applied again). */
+	if (rc == 0 && model && st.docs_added > 0 && !st.interrupted) {
+		long nent = 0;
+		if (p.tty)
+			fputs("resolving entities and links...", stderr);
+		rc = resolve_all(c, &nent, &e);
+		if (rc == 0)
+			rc = graph_build(c, &e);
+		if (p.tty)
+			fputs("\r\033[K", stderr);
+		if (rc == 0)
+			printf("ingest: %ld entities; try 'weft entities' and 'weft links NAME'\n", nent);
+	}
 	case_close(c);
 	ner_free(model);
 	if (rc < 0)

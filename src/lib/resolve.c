@@ -1,0 +1,815 @@
+/*
+ * resolve.c — mentions to entities (see resolve.h).
+ */
+#include "resolve.h"
+
+#include <ctype.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+/* Entities whose key matches ref's and that the matcher calls the same
+ * name: the fallback for spellings not seen as aliases. */
+static long long find_by_matcher(struct case_db *c, const char *ref, const char *type, struct buf *cands, int *n)
+{
+	struct buf key = BUF_INIT;
+	names_key(ref, strlen(ref), &key, NULL);
+	sqlite3_stmt *st;
+	long long best = 0;
+	double best_score = 0;
+	if (key.len && sqlite3_prepare_v2(c->db, "SELECT id, name, type FROM entities WHERE key=?1 AND (?2 IS NULL OR type=?2)"
+						 " ORDER BY mentions DESC LIMIT 50", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key.p, -1, SQLITE_STATIC);
+		if (type)
+			sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 1);
+			int same = 0;
+			double sc = names_similarity(ref, strlen(ref), name, strlen(name), &same);
+			if (!same)
+				continue;
+			buf_printf(cands, "%s%lld %s (%s)", (*n)++ ? ", " : "", (long long)sqlite3_column_int64(st, 0), name,
+				   sqlite3_column_text(st, 2));
+			if (sc > best_score) {
+				best_score = sc;
+				best = sqlite3_column_int64(st, 0);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	buf_free(&key);
+	return best;
+}
+
+long long resolve_find(struct case_db *c, const char *ref, const char *type, struct err *e)
+{
+	char *end;
+	long long id = strtoll(ref, &end, 10);
+	sqlite3_stmt *st;
+	if (*ref && !*end) {
+		if (case_prepare(c, "SELECT id FROM entities WHERE id=?", &st, "finding entity", e) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		return id;
+	}
+	/* The name exactly as written wins; else the entity that the text
+	 * most often calls that (any case), if it clearly dominates. */
+	if (case_prepare(c,
+			 "SELECT e.id, e.name, e.type, e.name = ?1 AS exact,"
+			 " (SELECT total(count) FROM aliases a WHERE a.entity = e.id AND a.alias = ?1 COLLATE NOCASE) AS uses"
+			 " FROM entities e WHERE (?2 IS NULL OR e.type=?2) AND"
+			 " (e.name = ?1 COLLATE NOCASE OR e.id IN (SELECT entity FROM aliases WHERE alias = ?1 COLLATE NOCASE))"
+			 " ORDER BY exact DESC, uses DESC, e.mentions DESC LIMIT 4",
+			 &st, "finding entity", e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if (type)
+		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	long long ids[4] = {0};
+	double uses[4] = {0};
+	int exact0 = 0, n = 0;
+	struct buf cands = BUF_INIT;
+	while (n < 4 && sqlite3_step(st) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		uses[n] = sqlite3_column_double(st, 4);
+		if (n == 0)
+			exact0 = sqlite3_column_int(st, 3);
+		buf_printf(&cands, "%s%lld %s (%s)", n ? ", " : "", ids[n], sqlite3_column_text(st, 1),
+			   sqlite3_column_text(st, 2));
+		n++;
+	}
+	sqlite3_finalize(st);
+	long long found = 0;
+	if (n == 1 || (n > 1 && (exact0 || uses[0] >= 3 * uses[1])))
+		found = ids[0];
+	else if (n > 1)
+		found = err_set(e, "'%s' could be: %s; give the id", ref, cands.p);
+	else {
+		found = find_by_matcher(c, ref, type, &cands, &n);
+		if (n > 1 && found)
+			found = err_set(e, "'%s' could be: %s; give the id", ref, cands.p);
+	}
+	buf_free(&cands);
+	return found;
+}
+
+/* ---- resolve_all ---- */
+
+
+struct rmention {
+	long long id, doc;
+	int type;               /* index into entity_types */
+	char *text;             /* surface, as in the document */
+	char *norm;             /* names_normalize(text) */
+	char *resolved;         /* the fuller form it stands for (norm), or norm */
+	char *key;              /* names_key(text): the surname's sound skeleton */
+	int form;               /* index into forms after grouping */
+};
+
+static const char *const entity_types[] = {"PER", "ORG", "LOC", "MISC"};
+#define NTYPES 4
+
+static int type_index(const char *t)
+{
+	for (int i = 0; i < NTYPES; i++)
+		if (!strcmp(t, entity_types[i]))
+			return i;
+	return -1;
+}
+
+static int ntokens(const char *norm)
+{
+	int n = *norm ? 1 : 0;
+	for (const char *p = norm; *p; p++)
+		n += *p == ' ';
+	return n;
+}
+
+/* An acronym: 2–8 letters, all capitals, dots allowed ("IRGC", "U.N."). */
+static int is_acronym(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+	for (; *s; s++) {
+		if (*s == '.')
+			continue;
+		if (!isupper((unsigned char)*s) || n + 1 >= outlen)
+			return 0;
+		out[n++] = *s;
+	}
+	out[n] = 0;
+	return n >= 2 && n <= 8;
+}
+
+/* 1 if acro abbreviates the long form s, reading the initials of its
+ * capitalised words ("Islamic Revolutionary Guard Corps" = IRGC), of every
+ * word but "and"/"the"/"&" ("Ministry of Intelligence and Security" = MOIS),
+ * or of every word. */
+static int abbreviates(const char *acro, const char *s)
+{
+	for (int mode = 0; mode < 3; mode++) {
+		char ini[16];
+		size_t n = 0;
+		const char *w = s;
+		while (*w && n + 1 < sizeof ini) {
+			while (*w == ' ' || *w == '-' || *w == '\n')
+				w++;
+			if (!*w)
+				break;
+			const char *we = w;
+			while (*we && *we != ' ' && *we != '-' && *we != '\n')
+				we++;
+			size_t wl = (size_t)(we - w);
+			int skip = mode == 0 ? !isupper((unsigned char)*w)
+				   : mode == 1 ? (wl == 3 && !strncasecmp(w, "and", 3)) || (wl == 3 && !strncasecmp(w, "the", 3)) ||
+						 (wl == 1 && *w == '&')
+				   : 0;
+			if (!skip && isalpha((unsigned char)*w))
+				ini[n++] = (char)toupper((unsigned char)*w);
+			w = we;
+		}
+		ini[n] = 0;
+		if (n >= 2 && !strcmp(ini, acro))
+			return 1;
+	}
+	return 0;
+}
+
+/* Acronyms too common to need a definition in the text. */
+static const char *const known_acronyms[][2] = {
+	{"US", "united states"}, {"USA", "united states"}, {"UK", "united kingdom"},
+	{"UN", "united nations"}, {"EU", "european union"}, {"CIA", "central intelligence agency"},
+	{"FBI", "federal bureau of investigation"}, {"NATO", "north atlantic treaty organization"},
+	{"UAE", "united arab emirates"}, {"IAEA", "international atomic energy agency"},
+};
+
+struct form {
+	int type;
+	char *norm;             /* resolved normalised form */
+	char *key;
+	long count;
+	int cluster;
+	int tokens;
+	struct names_name parsed;
+};
+
+struct cluster {
+	int type;
+	int best_form;          /* the form the cluster grew from (compared against) */
+	int name_form;          /* the form its name is taken from */
+	long count;
+	long long entity;
+};
+
+static int cmp_form_key(const void *a, const void *b)
+{
+	const struct form *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	if (x->type != y->type)
+		return x->type - y->type; /* PER first */
+	if (x->tokens != y->tokens)
+		return y->tokens - x->tokens; /* full names first */
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->norm, y->norm);
+}
+
+/* Within one document: a one-word person mention takes the fuller name of
+ * the same document that ends (or starts) with it, when exactly one does;
+ * an acronym takes the long form it abbreviates. */
+static void resolve_in_doc(struct rmention *m, size_t n, char *(*acro_map)[2], size_t nacro)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rmention *a = &m[i];
+		char acro[16];
+		if (a->type == 1 || a->type == 3 || a->type == 2) {
+			if (is_acronym(a->text, acro, sizeof acro)) {
+				/* a long form in this document with these initials */
+				for (size_t k = 0; k < n; k++) {
+					if (k == i || m[k].type != a->type || ntokens(m[k].norm) < 2)
+						continue;
+					if (abbreviates(acro, m[k].text)) {
+						a->resolved = m[k].norm;
+						break;
+					}
+				}
+				if (a->resolved == a->norm) {
+					for (size_t k = 0; k < nacro; k++)
+						if (!strcmp(acro_map[k][0], acro)) {
+							a->resolved = acro_map[k][1];
+							break;
+						}
+				}
+				continue;
+			}
+		}
+		/* a one-word mention (whatever the tagger called it: "al-Abadi"
+		 * is often MISC) stands for the one person of this document
+		 * with that surname */
+		if (a->type == 2 || ntokens(a->norm) != 1)
+			continue;
+		const char *full = NULL;
+		int ambiguous = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (m[k].type != 0 || ntokens(m[k].norm) < 2)
+				continue;
+			if (strcmp(m[k].key, a->key))
+				continue;
+			if (full && strcmp(full, m[k].norm))
+				ambiguous = 1;
+			full = m[k].norm;
+		}
+		if (full && !ambiguous) {
+			a->resolved = (char *)full;
+			a->type = 0;
+		}
+	}
+}
+
+/* A copy of s with each run of whitespace made one space ("Quds\nForce"). */
+static char *collapse_space(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	int sp = 0;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			sp = o > out;
+			continue;
+		}
+		if (sp)
+			*o++ = ' ';
+		sp = 0;
+		*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
+/* Reads all name mentions, ordered by document. */
+static int load_mentions(struct case_db *c, struct rmention **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(c, "SELECT id, doc, type, text FROM mentions WHERE type IN ('PER','ORG','LOC','MISC')"
+			    " ORDER BY doc, start", &st, "reading mentions", e) < 0)
+		return -1;
+	size_t cap = 1024, k = 0;
+	struct rmention *m = xmalloc(cap * sizeof *m);
+	struct buf b = BUF_INIT;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		if (!text)
+			continue;
+		if (k == cap)
+			m = xrealloc(m, (cap *= 2) * sizeof *m);
+		struct rmention *r = &m[k];
+		r->id = sqlite3_column_int64(st, 0);
+		r->doc = sqlite3_column_int64(st, 1);
+		r->type = type_index((const char *)sqlite3_column_text(st, 2));
+		r->text = collapse_space(text);
+		buf_reset(&b);
+		names_normalize(text, strlen(text), &b, NULL);
+		if (!b.len) { /* nothing left of the name (only a title, say) */
+			free(r->text);
+			continue;
+		}
+		r->norm = xstrdup(b.p);
+		buf_reset(&b);
+		names_key(text, strlen(text), &b, NULL);
+		r->key = xstrdup(b.len ? b.p : r->norm);
+		r->resolved = r->norm;
+		k++;
+	}
+	buf_free(&b);
+	sqlite3_finalize(st);
+	*out = m;
+	*n = k;
+	return 0;
+}
+
+/* Adds acronym definitions seen anywhere ("Islamic Revolutionary Guard
+ * Corps (IRGC)", or an acronym next to its long form in one document) to
+ * the built-in list: acronym -> long normalised form, the most frequent. */
+static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
+{
+	size_t cap = 64, k = 0;
+	char *(*map)[2] = xmalloc(cap * sizeof *map);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sizeof known_acronyms / sizeof *known_acronyms; i++) {
+		map[k][0] = xstrdup(known_acronyms[i][0]);
+		map[k][1] = xstrdup(known_acronyms[i][1]);
+		k++;
+	}
+	for (size_t i = 0, d0 = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		for (size_t a = d0; a < i; a++) {
+			char acro[16];
+			if (!is_acronym(m[a].text, acro, sizeof acro))
+				continue;
+			for (size_t l = d0; l < i; l++) {
+				if (m[l].type != m[a].type || ntokens(m[l].norm) < 2)
+					continue;
+				if (!abbreviates(acro, m[l].text))
+					continue;
+				size_t j = 0;
+				while (j < k && strcmp(map[j][0], acro))
+					j++;
+				if (j == k) {
+					if (k == cap)
+						map = xrealloc(map, (cap *= 2) * sizeof *map);
+					map[k][0] = xstrdup(acro);
+					map[k][1] = xstrdup(m[l].norm);
+					k++;
+				}
+				break;
+			}
+		}
+		d0 = i;
+	}
+	buf_free(&b);
+	*out = map;
+	return k;
+}
+
+/* Groups equal (type, resolved form) into forms, then clusters forms that
+ * share a key and that the matcher calls the same name. */
+static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_t *nf_out,
+			 struct cluster **cout, size_t *nc_out)
+{
+	/* forms: sort mention indexes by (type, resolved) */
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+	size_t cap = 256, nf = 0;
+	struct form *f = xmalloc(cap * sizeof *f);
+	struct buf k = BUF_INIT, kb = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&k);
+		buf_printf(&k, "%d\t%s", m[i].type, m[i].resolved);
+		gpointer v;
+		if (g_hash_table_lookup_extended(h, k.p, NULL, &v)) {
+			m[i].form = GPOINTER_TO_INT(v);
+			f[m[i].form].count++;
+			continue;
+		}
+		if (nf == cap)
+			f = xrealloc(f, (cap *= 2) * sizeof *f);
+		f[nf].type = m[i].type;
+		f[nf].norm = m[i].resolved;
+		buf_reset(&kb);
+		names_key(m[i].resolved, strlen(m[i].resolved), &kb, NULL);
+		f[nf].key = xstrdup(kb.len ? kb.p : m[i].resolved);
+		f[nf].count = 1;
+		f[nf].tokens = ntokens(m[i].resolved);
+		f[nf].cluster = -1;
+		names_parse(m[i].resolved, strlen(m[i].resolved), &f[nf].parsed, NULL);
+		m[i].form = (int)nf;
+		g_hash_table_insert(h, xstrdup(k.p), GINT_TO_POINTER((int)nf));
+		nf++;
+	}
+	buf_free(&k);
+	buf_free(&kb);
+	/* sort forms, remembering where each went */
+	int *order = xmalloc(nf * sizeof *order);
+	struct form *sorted = xmalloc(nf * sizeof *sorted);
+	memcpy(sorted, f, nf * sizeof *f);
+	for (size_t i = 0; i < nf; i++)
+		sorted[i].cluster = (int)i; /* temporarily: original index */
+	qsort(sorted, nf, sizeof *sorted, cmp_form_key);
+	for (size_t i = 0; i < nf; i++)
+		order[sorted[i].cluster] = (int)i;
+	for (size_t i = 0; i < n; i++)
+		m[i].form = order[m[i].form];
+	free(order);
+	free(f);
+	f = sorted;
+
+	size_t ccap = 256, nc = 0;
+	struct cluster *cl = xmalloc(ccap * sizeof *cl);
+	for (size_t g0 = 0, i = 0; i <= nf; i++) {
+		if (i < nf && !strcmp(f[i].key, f[g0].key))
+			continue;
+		/* forms g0..i-1 share a key; people first, fullest and most
+		 * frequent first, so clusters grow from full names */
+		size_t first_cluster = nc;
+		for (size_t a = g0; a < i; a++) {
+			int best = -1, nmatch = 0;
+			long top = 0, second = 0;
+			double best_score = 0;
+			for (size_t cidx = first_cluster; cidx < nc; cidx++) {
+				/* same type; or a name the tagger called MISC that
+				 * matches a person (a common tagging slip) */
+				if (cl[cidx].type != f[a].type && !(f[a].type == 3 && cl[cidx].type == 0))
+					continue;
+				int same = 0;
+				const struct form *cf = &f[cl[cidx].best_form];
+				double sc = names_compare(&f[a].parsed, &cf->parsed, &same);
+				if (!same)
+					continue;
+				nmatch++;
+				long cnt = cl[cidx].count;
+				if (cnt > top) {
+					second = top;
+					top = cnt;
+				} else if (cnt > second) {
+					second = cnt;
+				}
+				if (sc > best_score || (sc == best_score && best >= 0 && cl[cidx].count > cl[best].count)) {
+					best_score = sc;
+					best = (int)cidx;
+				}
+			}
+			/* a lone surname that fits several people stays apart
+			 * unless one of them clearly dominates */
+			if (best >= 0 && nmatch > 1 && f[a].tokens == 1 && top < 3 * second)
+				best = -1;
+			if (best < 0) {
+				if (nc == ccap)
+					cl = xrealloc(cl, (ccap *= 2) * sizeof *cl);
+				cl[nc].type = f[a].type;
+				cl[nc].best_form = (int)a;
+				cl[nc].count = 0;
+				cl[nc].entity = 0;
+				best = (int)nc++;
+			}
+			f[a].cluster = best;
+			cl[best].count += f[a].count;
+		}
+		g0 = i;
+	}
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		free(key);
+	g_hash_table_destroy(h);
+	*fout = f;
+	*nf_out = nf;
+	*cout = cl;
+	*nc_out = nc;
+	return 0;
+}
+
+/* Picks each cluster's canonical name: the most frequent surface text of
+ * its fullest form among the frequent ones (a one-off long span such as
+ * "Murtaza Hussain of The Intercept" must not name "The Intercept"). */
+static char **canonical_names(struct rmention *m, size_t n, struct form *f, size_t nf, struct cluster *cl, size_t nc)
+{
+	long *top = xcalloc(nc, sizeof *top);
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].count > top[f[i].cluster])
+			top[f[i].cluster] = f[i].count;
+	for (size_t c = 0; c < nc; c++)
+		cl[c].name_form = -1;
+	for (size_t i = 0; i < nf; i++) {
+		int c = f[i].cluster;
+		long floor = top[c] / 5 > 2 ? top[c] / 5 : 2;
+		if (f[i].count < floor && f[i].count < top[c])
+			continue;
+		int cur = cl[c].name_form;
+		if (cur < 0 || f[i].tokens > f[cur].tokens ||
+		    (f[i].tokens == f[cur].tokens && f[i].count > f[cur].count))
+			cl[c].name_form = (int)i;
+	}
+	free(top);
+	char **name = xcalloc(nc, sizeof *name);
+	long *best = xcalloc(nc, sizeof *best);
+	GHashTable *cnt = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	struct buf k = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		int c = f[m[i].form].cluster;
+		if (f[m[i].form].tokens != f[cl[c].name_form].tokens || m[i].resolved != m[i].norm)
+			continue;
+		buf_reset(&k);
+		buf_printf(&k, "%d\t%s", c, m[i].text);
+		long v = GPOINTER_TO_INT(g_hash_table_lookup(cnt, k.p)) + 1;
+		g_hash_table_replace(cnt, xstrdup(k.p), GINT_TO_POINTER((int)v));
+		if (v > best[c] || (v == best[c] && strlen(m[i].text) > strlen(name[c]))) {
+			best[c] = v;
+			name[c] = m[i].text;
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
+		if (!name[c])
+			name[c] = f[cl[c].name_form].norm; /* only ever seen abbreviated */
+	buf_free(&k);
+	free(best);
+	g_hash_table_destroy(cnt);
+	return name;
+}
+
+static int write_entities(struct case_db *c, struct rmention *m, size_t n, struct form *f, size_t nf,
+			  struct cluster *cl, size_t nc, struct err *e)
+{
+	char **name = canonical_names(m, n, f, nf, cl, nc);
+	sqlite3_stmt *ins = NULL, *men = NULL, *al = NULL;
+	int rc = -1;
+	if (case_exec(c, "DELETE FROM aliases; DELETE FROM entities;"
+			 " UPDATE mentions SET entity=NULL WHERE entity IS NOT NULL;", "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO entities(type, name, key, mentions) VALUES(?,?,?,?)", &ins, "resolving entities", e) < 0 ||
+	    case_prepare(c, "UPDATE mentions SET entity=? WHERE id=?", &men, "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO aliases(entity, alias, count) VALUES(?,?,1)"
+			    " ON CONFLICT(entity, alias) DO UPDATE SET count=count+1", &al, "resolving entities", e) < 0)
+		goto out;
+	for (size_t i = 0; i < nc; i++) {
+		sqlite3_bind_text(ins, 1, entity_types[cl[i].type], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, name[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, f[cl[i].best_form].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, cl[i].count);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			case_fail(c, "resolving entities", e);
+			goto out;
+		}
+		sqlite3_reset(ins);
+		cl[i].entity = sqlite3_last_insert_rowid(c->db);
+	}
+	for (size_t i = 0; i < n; i++) {
+		long long ent = cl[f[m[i].form].cluster].entity;
+		sqlite3_bind_int64(men, 1, ent);
+		sqlite3_bind_int64(men, 2, m[i].id);
+		sqlite3_bind_int64(al, 1, ent);
+		sqlite3_bind_text(al, 2, m[i].text, -1, SQLITE_STATIC);
+		if (sqlite3_step(men) != SQLITE_DONE || sqlite3_step(al) != SQLITE_DONE) {
+			case_fail(c, "resolving entities", e);
+			goto out;
+		}
+		sqlite3_reset(men);
+		sqlite3_reset(al);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(men);
+	sqlite3_finalize(al);
+	free(name);
+	return rc;
+}
+
+/* Re-applies the user's decisions, oldest first.  A decision whose
+ * entities no longer exist (the documents went away) is skipped. */
+static int apply_decisions(struct case_db *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(c, "SELECT kind, a, b, type FROM decisions WHERE undone=0 ORDER BY id", &st, "applying decisions", e) < 0)
+		return -1;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		const char *a = (const char *)sqlite3_column_text(st, 1);
+		const char *b = (const char *)sqlite3_column_text(st, 2);
+		const char *type = (const char *)sqlite3_column_text(st, 3);
+		struct err ignore;
+		long long ea = resolve_find(c, a, type, &ignore);
+		if (ea <= 0)
+			continue;
+		char sql[512];
+		if (!strcmp(kind, "merge")) {
+			long long eb = b ? resolve_find(c, b, NULL, &ignore) : 0;
+			if (eb <= 0 || eb == ea)
+				continue;
+			snprintf(sql, sizeof sql,
+				 "UPDATE mentions SET entity=%lld WHERE entity=%lld;"
+				 "INSERT INTO aliases(entity, alias, count) SELECT %lld, alias, count FROM aliases WHERE entity=%lld"
+				 " ON CONFLICT(entity, alias) DO UPDATE SET count=aliases.count+excluded.count;"
+				 "DELETE FROM aliases WHERE entity=%lld; DELETE FROM entities WHERE id=%lld;",
+				 ea, eb, ea, eb, eb, eb);
+			rc = case_exec(c, sql, "applying a merge", e);
+		} else if (!strcmp(kind, "split") && b) {
+			sqlite3_stmt *ins;
+			if (case_prepare(c, "INSERT INTO entities(type, name, key, mentions)"
+					    " SELECT type, ?2, key || '/split', 0 FROM entities WHERE id=?1", &ins, "applying a split", e) < 0) {
+				rc = -1;
+				break;
+			}
+			sqlite3_bind_int64(ins, 1, ea);
+			sqlite3_bind_text(ins, 2, b, -1, SQLITE_STATIC);
+			rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : case_fail(c, "applying a split", e);
+			sqlite3_finalize(ins);
+			long long nb = sqlite3_last_insert_rowid(c->db);
+			sqlite3_stmt *mv;
+			if (rc == 0 && case_prepare(c, "UPDATE mentions SET entity=?2 WHERE entity=?1 AND text=?3;"
+						       , &mv, "applying a split", e) == 0) {
+				sqlite3_bind_int64(mv, 1, ea);
+				sqlite3_bind_int64(mv, 2, nb);
+				sqlite3_bind_text(mv, 3, b, -1, SQLITE_STATIC);
+				rc = sqlite3_step(mv) == SQLITE_DONE ? 0 : case_fail(c, "applying a split", e);
+				sqlite3_finalize(mv);
+			}
+			snprintf(sql, sizeof sql, "UPDATE aliases SET entity=%lld WHERE entity=%lld AND alias=", nb, ea);
+			char *q = sqlite3_mprintf("%s%Q", sql, b);
+			if (rc == 0)
+				rc = case_exec(c, q, "applying a split", e);
+			sqlite3_free(q);
+		} else if (!strcmp(kind, "rename") && b) {
+			char *q = sqlite3_mprintf("UPDATE entities SET name=%Q WHERE id=%lld", b, ea);
+			rc = case_exec(c, q, "applying a rename", e);
+			sqlite3_free(q);
+		} else if (!strcmp(kind, "drop")) {
+			snprintf(sql, sizeof sql,
+				 "UPDATE mentions SET entity=NULL WHERE entity=%lld; DELETE FROM aliases WHERE entity=%lld;"
+				 "DELETE FROM entities WHERE id=%lld;", ea, ea, ea);
+			rc = case_exec(c, sql, "applying a drop", e);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int resolve_all(struct case_db *c, long *nentities, struct err *e)
+{
+	struct rmention *m = NULL;
+	size_t n = 0, nf = 0, nc = 0;
+	struct form *f = NULL;
+	struct cluster *cl = NULL;
+	char *(*acro)[2] = NULL;
+	size_t nacro = 0;
+	int rc = -1;
+	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0)
+		return -1;
+	if (load_mentions(c, &m, &n, e) < 0)
+		goto out;
+	nacro = collect_acronyms(m, n, &acro);
+	for (size_t d0 = 0, i = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		resolve_in_doc(m + d0, i - d0, acro, nacro);
+		d0 = i;
+	}
+	cluster_forms(m, n, &f, &nf, &cl, &nc);
+	if (write_entities(c, m, n, f, nf, cl, nc, e) < 0 || apply_decisions(c, e) < 0 ||
+	    case_exec(c, "UPDATE entities SET mentions=(SELECT count(*) FROM mentions WHERE entity=entities.id),"
+			 " docs=(SELECT count(DISTINCT doc) FROM mentions WHERE entity=entities.id);"
+			 "DELETE FROM entities WHERE mentions=0;", "resolving entities", e) < 0)
+		goto out;
+	if (nentities) {
+		sqlite3_stmt *st;
+		*nentities = 0;
+		if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM entities", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			*nentities = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	rc = case_exec(c, "COMMIT", "resolving entities", e);
+out:
+	if (rc < 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].text);
+		free(m[i].norm);
+		free(m[i].key);
+	}
+	free(m);
+	for (size_t i = 0; i < nf; i++) {
+		free(f[i].key);
+		names_name_free(&f[i].parsed);
+	}
+	free(f);
+	free(cl);
+	for (size_t i = 0; i < nacro; i++) {
+		free(acro[i][0]);
+		free(acro[i][1]);
+	}
+	free(acro);
+	return rc;
+}
+
+int (*resolve_after)(struct case_db *c, struct err *e);
+
+/* The canonical name and type of entity id, malloc'd, or NULL. */
+static char *entity_name(struct case_db *c, long long id, char type[8])
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT name, type FROM entities WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		name = xstrdup((const char *)sqlite3_column_text(st, 0));
+		snprintf(type, 8, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return name;
+}
+
+static int reresolve(struct case_db *c, struct err *e)
+{
+	if (resolve_all(c, NULL, e) < 0)
+		return -1;
+	return resolve_after ? resolve_after(c, e) : 0;
+}
+
+long long resolve_decide(struct case_db *c, const char *kind, const char *a, const char *b, struct err *e)
+{
+	long long ea = resolve_find(c, a, NULL, e);
+	if (ea < 0)
+		return -1;
+	if (ea == 0)
+		return err_set(e, "no entity '%s'", a);
+	char type[8] = "";
+	char *an = entity_name(c, ea, type);
+	char *bn = NULL;
+	if (!strcmp(kind, "merge")) {
+		long long eb = resolve_find(c, b, NULL, e);
+		if (eb <= 0) {
+			free(an);
+			return eb < 0 ? -1 : err_set(e, "no entity '%s'", b);
+		}
+		if (eb == ea) {
+			free(an);
+			return err_set(e, "'%s' and '%s' are already one entity", a, b);
+		}
+		char tb[8];
+		bn = entity_name(c, eb, tb);
+	} else if (!strcmp(kind, "split")) {
+		sqlite3_stmt *st;
+		int found = 0;
+		if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM aliases WHERE entity=? AND alias=?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, ea);
+			sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+			found = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_finalize(st);
+		}
+		if (!found) {
+			free(an);
+			return err_set(e, "'%s' is not an alias of '%s' (see 'weft entity')", b, a);
+		}
+		bn = xstrdup(b);
+	} else if (b) {
+		bn = xstrdup(b);
+	}
+	sqlite3_stmt *ins;
+	long long id = -1;
+	if (case_prepare(c, "INSERT INTO decisions(kind, a, b, type, at) VALUES(?,?,?,?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+			 &ins, "recording the decision", e) == 0) {
+		sqlite3_bind_text(ins, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, an, -1, SQLITE_STATIC);
+		case_bind_text(ins, 3, bn);
+		sqlite3_bind_text(ins, 4, type, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) == SQLITE_DONE)
+			id = sqlite3_last_insert_rowid(c->db);
+		else
+			case_fail(c, "recording the decision", e);
+		sqlite3_finalize(ins);
+	}
+	free(an);
+	free(bn);
+	if (id > 0 && reresolve(c, e) < 0)
+		return -1;
+	return id;
+}
+
+int resolve_undo(struct case_db *c, long long id, struct err *e)
+{
+	char *q = sqlite3_mprintf("UPDATE decisions SET undone=1 WHERE id=%lld AND undone=0", id);
+	int rc = case_exec(c, q, "undoing the decision", e);
+	sqlite3_free(q);
+	if (rc < 0)
+		return -1;
+	if (sqlite3_changes(c->db) == 0)
+		return err_set(e, "no decision %lld to undo (see 'weft decisions')", id);
+	return reresolve(c, e);
+}

@@ -1,0 +1,40 @@
+/*
+ * resolve.h — from mentions to entities.
+ *
+ * resolve_all() rebuilds the entities of the case from its mentions: within
+ * a document a short mention joins the fuller one it abbreviates ("Soleimani"
+ * after "Qassem Soleimani"), acronyms join their long form, and across
+ * documents names cluster by transliteration-aware keys (names.h) while
+ * conflicting given names stay apart.  Then the user's decisions (merge,
+ * split, rename, drop) are applied again, so they survive any re-ingest.
+ */
+#ifndef WEFT_RESOLVE_H
+#define WEFT_RESOLVE_H
+
+#include "case.h"
+
+/* Rebuilds entities and aliases and sets mentions.entity.  Runs in one
+ * transaction.  *nentities (may be NULL) gets the count.  Returns 0 or -1. */
+int resolve_all(struct case_db *c, long *nentities, struct err *e);
+
+/* Finds an entity from a reference the user typed: an id, a name or an
+ * alias (case- and accent-insensitive, any spelling the matcher accepts),
+ * optionally restricted to type (NULL for any).  Returns the id, 0 if none,
+ * -1 on error (e.g. ambiguous: e lists the candidates). */
+long long resolve_find(struct case_db *c, const char *ref, const char *type, struct err *e);
+
+/* Records a decision of the user's and applies it at once by resolving
+ * again: kind is "merge" (a absorbs b), "split" (alias b of a becomes an
+ * entity of its own), "rename" (a is called b) or "drop" (a is not a name).
+ * a and b are what the user typed; a is checked to exist now and stored by
+ * its canonical name.  Returns the decision id, or -1 with e set. */
+long long resolve_decide(struct case_db *c, const char *kind, const char *a, const char *b, struct err *e);
+
+/* Marks decision id undone and resolves again.  Returns 0 or -1. */
+int resolve_undo(struct case_db *c, long long id, struct err *e);
+
+/* Called after entities change (e.g. to rebuild the network); set by the
+ * graph stage so resolve never calls upward.  May be NULL. */
+extern int (*resolve_after)(struct case_db *c, struct err *e);
+
+#endif
