@@ -25,11 +25,12 @@
  * wrapper after all ("layout-sidebar") and is kept.
  *
  * Hostile input: nesting deeper than MAX_DEPTH or more than MAX_NODES
- * elements stops the parse (libxml2 scans its whole element stack for each
- * stray end tag, so unbounded depth would make such a page quadratic); the
- * text read so far is kept and meta "truncated" says why.  Memory is the
- * tree plus the UTF-8 copy, both proportional to the input, freed before
- * returning.
+ * nodes stops the parse; the text read so far is kept and meta "truncated"
+ * says why.  The depth limit is Chromium's (512); it bounds time as well as
+ * memory, since libxml2 scans its whole element stack for each stray end
+ * tag: at depth 512 a page of nothing but stray end tags costs about 0.3 s
+ * a megabyte, unbounded it would be quadratic.  Memory is the tree plus the
+ * UTF-8 copy, both proportional to the input, freed before returning.
  */
 #include <cjson/cJSON.h>
 #include <libxml/HTMLparser.h>
@@ -42,7 +43,7 @@
 
 #include "extract.h"
 
-#define MAX_DEPTH 1024     /* open elements */
+#define MAX_DEPTH 512      /* open elements */
 #define MAX_NODES (1u << 23) /* elements and text runs kept per page */
 #define MAX_PRES 256       /* <pre> blocks remembered for cable pages */
 #define MAX_REGIONS 65536  /* measured article/main/boilerplate elements */
@@ -223,7 +224,7 @@ static void stop(struct hx *h, const char *why)
 static uint32_t add_node(struct hx *h, int kind)
 {
 	if (h->nn >= MAX_NODES) {
-		stop(h, "more than 8388608 elements");
+		stop(h, "more than 8388608 elements and text runs");
 		return 0;
 	}
 	if (h->nn == h->cn) {
@@ -357,7 +358,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 	if (h->truncated)
 		return; /* stopped: libxml2 may still send a few events */
 	if (h->nopen >= MAX_DEPTH) {
-		stop(h, "nested more than 1024 elements deep");
+		stop(h, "nested more than 512 elements deep");
 		return;
 	}
 	h->open = grow_array(h->open, &h->copen, h->nopen, sizeof *h->open);
@@ -750,21 +751,40 @@ static void emit_roots(struct hx *h, const uint32_t *roots, size_t n, int relaxe
 /* ---- choosing what to emit ---- */
 
 /* Judges the boilerplate candidates now that the page's total is known:
- * furniture is dropped unless it holds 40% of the text with few links. */
+ * furniture is dropped unless it holds much of the text with few links --
+ * 40% for a class or id that says so, 60% for nav, aside, header, footer
+ * (a site that puts its story in <header> means it less often than one
+ * whose wrapper's class is "layout-sidebar"). */
 static void judge_boilerplate(struct hx *h)
 {
 	for (size_t i = 0; i < h->nreg; i++) {
 		const struct region *r = &h->reg[i];
 		if (h->n[r->node].mark != M_CANDIDATE)
 			continue;
-		int wrapper = r->size > 0 && r->size * 10 >= h->text * 4 && r->links * 4 < r->size;
+		int semantic = r->kind == T_NAV || r->kind == T_HEADER || r->kind == T_FOOTER;
+		size_t share = semantic ? 6 : 4;
+		int wrapper = r->size > 0 && r->size * 10 >= h->text * share && r->links * 4 < r->size;
 		h->n[r->node].mark = wrapper ? M_NONE : M_BOILER;
 	}
 }
 
-static int substantial(const struct hx *h, size_t size)
+/* 1 if a region holds a third of the page's text outside links: links
+ * are what navigation is made of, so a region that is mostly the page's
+ * own prose is its content, whatever the menus around it weigh. */
+static int substantial(const struct hx *h, size_t size, size_t links)
 {
-	return size >= 500 || (size > 0 && size * 4 >= h->text);
+	size_t own = size - links, page = h->text - h->links;
+	return own > 0 && own * 3 >= page;
+}
+
+/* 1 unless the node is, or is inside, boilerplate (teaser <article>s in a
+ * sidebar are not the page's content). */
+static int outside_boilerplate(const struct hx *h, uint32_t i)
+{
+	for (; i; i = h->n[i].parent)
+		if (h->n[i].mark == M_BOILER)
+			return 0;
+	return 1;
 }
 
 /* Fills roots (malloc'd) with the subtrees to emit; returns how many. */
@@ -773,26 +793,31 @@ static size_t choose_roots(struct hx *h, uint32_t **roots)
 	*roots = xmalloc(sizeof **roots);
 	/* a substantial <main>: the largest one */
 	const struct region *best = NULL;
-	for (size_t i = 0; i < h->nreg; i++)
-		if (h->reg[i].kind == T_MAIN && h->n[h->reg[i].node].mark != M_BOILER &&
-		    (!best || h->reg[i].size > best->size))
-			best = &h->reg[i];
-	if (best && substantial(h, best->size)) {
+	for (size_t i = 0; i < h->nreg; i++) {
+		const struct region *r = &h->reg[i];
+		if (r->kind == T_MAIN && (!best || r->size > best->size) && outside_boilerplate(h, r->node))
+			best = r;
+	}
+	if (best && substantial(h, best->size, best->links)) {
 		(*roots)[0] = best->node;
 		return 1;
 	}
 	/* top-level articles: the dominant one, else all of them */
-	size_t sum = 0, n = 0;
+	size_t sum = 0, links = 0, n = 0;
 	best = NULL;
 	for (size_t i = 0; i < h->nreg; i++) {
-		const struct region *r = &h->reg[i];
+		struct region *r = &h->reg[i];
 		if (r->kind != T_ARTICLE || r->nested)
 			continue;
-		sum += r->size, n++;
+		if (!outside_boilerplate(h, r->node)) {
+			r->kind = T_INLINE; /* not a candidate */
+			continue;
+		}
+		sum += r->size, links += r->links, n++;
 		if (!best || r->size > best->size)
 			best = r;
 	}
-	if (best && substantial(h, sum)) {
+	if (best && substantial(h, sum, links)) {
 		if (best->size * 3 >= sum * 2) {
 			(*roots)[0] = best->node;
 			return 1;
