@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "names.h"
 
 /* Entities whose key matches ref's and that the matcher calls the same
@@ -717,8 +718,6 @@ out:
 	return rc;
 }
 
-int (*resolve_after)(struct case_db *c, struct err *e);
-
 /* The canonical name and type of entity id, malloc'd, or NULL. */
 static char *entity_name(struct case_db *c, long long id, char type[8])
 {
@@ -739,7 +738,7 @@ static int reresolve(struct case_db *c, struct err *e)
 {
 	if (resolve_all(c, NULL, e) < 0)
 		return -1;
-	return resolve_after ? resolve_after(c, e) : 0;
+	return graph_build(c, e);
 }
 
 long long resolve_decide(struct case_db *c, const char *kind, const char *a, const char *b, struct err *e)

@@ -24,7 +24,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e);
 long long resolve_find(struct case_db *c, const char *ref, const char *type, struct err *e);
 
 /* Records a decision of the user's and applies it at once by resolving
- * again: kind is "merge" (a absorbs b), "split" (alias b of a becomes an
+ * again (and rebuilding the network, the next stage): kind is "merge" (a absorbs b), "split" (alias b of a becomes an
  * entity of its own), "rename" (a is called b) or "drop" (a is not a name).
  * a and b are what the user typed; a is checked to exist now and stored by
  * its canonical name.  Returns the decision id, or -1 with e set. */
@@ -32,9 +32,5 @@ long long resolve_decide(struct case_db *c, const char *kind, const char *a, con
 
 /* Marks decision id undone and resolves again.  Returns 0 or -1. */
 int resolve_undo(struct case_db *c, long long id, struct err *e);
-
-/* Called after entities change (e.g. to rebuild the network); set by the
- * graph stage so resolve never calls upward.  May be NULL. */
-extern int (*resolve_after)(struct case_db *c, struct err *e);
 
 #endif
