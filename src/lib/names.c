@@ -264,8 +264,9 @@ static int pool_put(struct work *w, const char *s, size_t n)
 
 /* Splits ASCII-ish bytes into lower-case [a-z0-9] tokens.  Apostrophes and
  * non-ASCII bytes (marks ICU left, ZWNJ) vanish without splitting a token,
- * except that an abjad token keeps the apostrophe arabic_fold() put between
- * two letters that are not a digraph; a comma is remembered for "Last,
+ * except that an abjad token keeps, as an apostrophe, the breaker
+ * arabic_fold() put between two letters that are not a digraph and the ain
+ * (ʿ) or hamza (ʾ) ICU wrote; a comma is remembered for "Last,
  * First"; anything else separates. */
 static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
 {
@@ -276,6 +277,11 @@ static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
 			if (w->used + 2 < POOL_CAP)
 				w->pool[w->used++] = (char)tolower(c);
 			continue;
+		}
+		if ((flags & NAMES_TOK_ABJAD) && c == 0xca && i + 1 < n &&
+		    ((unsigned char)s[i + 1] == 0xbf || (unsigned char)s[i + 1] == 0xbe)) {
+			c = '\'';                /* ain ʿ / hamza ʾ: a letter, so mm in مع‌م stays two */
+			i++;
 		}
 		if (c == '\'' && (flags & NAMES_TOK_ABJAD) && w->used > start && w->used + 2 < POOL_CAP) {
 			w->pool[w->used++] = '\'';    /* arabic_fold()'s digraph breaker */
@@ -763,6 +769,7 @@ static int is_vowel(char c)
  * bytes, NUL-terminated) and the vowel masks into vow (SKEL_MAX + 1);
  * returns the skeleton's length. */
 #define SKEL_LITERAL 0x80u   /* skeleton(): read s h, t h ... as two letters, ch as sh */
+#define SKEL_CH_J 0x40u      /* skeleton(): read ch as j (Chalabi الجلبي, Turkish ç) */
 
 static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsigned char *vow)
 {
@@ -827,7 +834,14 @@ static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsi
 				cls = c;
 			break;
 		}
-		if (adv == 2 && (flags & SKEL_LITERAL) && nx == 'h') {
+		if (c == '\'') {
+			vowel_since = 1;        /* ain or breaker: never collapse across */
+			i++;
+			continue;
+		}
+		if (adv == 2 && (flags & SKEL_CH_J) && c == 'c' && nx == 'h')
+			cls = 'J';
+		else if (adv == 2 && (flags & SKEL_LITERAL) && nx == 'h') {
 			if (c == 'c')
 				cls = 'S';      /* French ch: Bachar */
 			else
@@ -867,7 +881,8 @@ static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsi
 				vow[j] = fin == 'y' ? VA | VE | VI      /* -i, or -a (Mojtaba) */
 				       : fin == 'w' ? VO | VU
 				       : fin == 'a' ? VA | VE
-				       : VNONE | VA;                  /* silent or unwritten: Fatemeh, Fatima */
+				       : fin == 'h' ? VANY            /* Salih صالح; Fatemeh فاطمه */
+				       : VNONE | VA;                  /* Malik مالك; Fatima فاطمة */
 			else if (!vow[j])
 				vow[j] = VANY;
 		} else if (!vow[j]) {
@@ -1154,8 +1169,8 @@ static int has_h_digraph(const char *t, size_t n)
 	return 0;
 }
 
-/* x again, with its skeleton read letter by letter (SKEL_LITERAL). */
-static void literal_token(struct joined *j, const struct names_token *x)
+/* x again, with its skeleton read another way (SKEL_LITERAL, SKEL_CH_J). */
+static void literal_token(struct joined *j, const struct names_token *x, unsigned mode)
 {
 	size_t n = x->len < sizeof j->text - 1 ? x->len : sizeof j->text - 1;
 	memcpy(j->text, x->text, n);
@@ -1163,7 +1178,7 @@ static void literal_token(struct joined *j, const struct names_token *x)
 	j->t = *x;
 	j->t.text = j->text;
 	j->t.len = (unsigned short)n;
-	j->t.skel_len = (unsigned short)skeleton(j->text, n, x->flags | SKEL_LITERAL, j->skel, j->vow);
+	j->t.skel_len = (unsigned short)skeleton(j->text, n, x->flags | mode, j->skel, j->vow);
 	j->t.skel = j->skel;
 	j->t.vowels = j->vow;
 }
@@ -1214,18 +1229,25 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 		return (s < 0.3 ? 0.3 : s) * pf;
 	}
 	/* Latin "sh" may be s + h (Is-haq), "th" t + h (Tehran), "ch" sh (Bachar) */
-	struct joined la, lb;
-	const struct names_token *va[2] = {a, NULL}, *vb[2] = {b, NULL};
-	if (!(a->flags & NAMES_TOK_ABJAD) && has_h_digraph(a->text, a->len)) {
-		literal_token(&la, a);
-		va[1] = &la.t;
+	struct joined alt[2][2];
+	const struct names_token *va[3] = {a, NULL, NULL}, *vb[3] = {b, NULL, NULL};
+	const struct names_token *src[2] = {a, b};
+	const struct names_token **dst[2] = {va, vb};
+	for (int x = 0; x < 2; x++) {
+		const struct names_token *t = src[x];
+		if (t->flags & NAMES_TOK_ABJAD)
+			continue;
+		if (has_h_digraph(t->text, t->len)) {
+			literal_token(&alt[x][0], t, SKEL_LITERAL);
+			dst[x][1] = &alt[x][0].t;
+		}
+		if (memmem(t->text, t->len, "ch", 2)) {
+			literal_token(&alt[x][1], t, SKEL_CH_J);
+			dst[x][2] = &alt[x][1].t;
+		}
 	}
-	if (!(b->flags & NAMES_TOK_ABJAD) && has_h_digraph(b->text, b->len)) {
-		literal_token(&lb, b);
-		vb[1] = &lb.t;
-	}
-	for (int x = 0; x < 2; x++)
-		for (int y = 0; y < 2; y++) {
+	for (int x = 0; x < 3; x++)
+		for (int y = 0; y < 3; y++) {
 			if (!va[x] || !vb[y] || (!x && !y))
 				continue;
 			if (va[x]->skel_len == vb[y]->skel_len &&
@@ -1245,11 +1267,17 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 
 #define MAXT NAMES_MAX_TOKENS
 
-/* 1 for Mohammad, Muhammad, Mohammed, Mohamed, محمد ... */
-static int is_mohammad(const struct names_token *t)
+/* 1 for Mohammad, Muhammad, Mohammed, Mohamed, محمد and Ali, علي: names
+ * that often open a compound given name (Mohammad Javad, Ali Akbar). */
+static int compound_first(const struct names_token *t)
 {
-	return !t->particle && t->skel_len == 4 && memcmp(t->skel, "MHMZ", 4) == 0 &&
-	       (t->vowels[3] & (VA | VE | VI)) && (t->vowels[4] & VNONE);
+	if (t->particle)
+		return 0;
+	if (t->skel_len == 4 && memcmp(t->skel, "MHMZ", 4) == 0)
+		return (t->vowels[3] & (VA | VE | VI)) && (t->vowels[4] & VNONE);
+	if (t->skel_len == 1 && t->skel[0] == 'L')
+		return (t->vowels[0] & VA) && (t->vowels[1] & VI) && !(t->vowels[1] & VNONE);
+	return 0;
 }
 
 /* Aligns the shorter name s (n tokens) into l (m tokens), in order: see
@@ -1311,8 +1339,9 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 			f[i][j] = NEG, used[i][j] = 0;
 	if (sim[0][0] >= TOK_MATCH)
 		f[0][0] = sim[0][0], used[0][0] = 1;
-	/* Mohammad Javad Zarif is also Javad Zarif: a leading Mohammad may go */
-	if (m > n && sim[0][1] >= TOK_MATCH && is_mohammad(&l[0]) && 0.95 * sim[0][1] > f[0][1])
+	/* Mohammad Javad Zarif is also Javad Zarif, Ali Akbar Rafsanjani Akbar
+	 * Rafsanjani: the first of a compound given name may go */
+	if (m > n && sim[0][1] >= TOK_MATCH && compound_first(&l[0]) && 0.95 * sim[0][1] > f[0][1])
 		f[0][1] = 0.95 * sim[0][1], used[0][1] = 1;
 	if (m > 1 && jsim[0][0] > 0 && jsim[0][0] > f[0][1])
 		f[0][1] = jsim[0][0], used[0][1] = 2;
