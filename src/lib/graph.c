@@ -158,10 +158,14 @@ struct pattern {
 #define HEADS "(head|chief|leader|commander|director)"
 #define HEADWORDS "head|chief|leader|command|director"
 #define PO (T_PER | T_ORG)
+/* an apposition: "X, head of", "X - head of", "X (head of" */
+#define SEP "^ ?(,|-|\\(|\xe2\x80\x93|\xe2\x80\x94) "
 
 static const struct pattern patterns[] = {
 	/* X, (the) head of Y */
-	{K_HEAD, IN_MID, HEADWORDS, NULL, "^ ?, " ROLEWORDS HEADS " of (the )?$", NULL, 0, T_PER, T_ORG | T_LOC},
+	{K_HEAD, IN_MID, HEADWORDS, NULL, SEP ROLEWORDS HEADS " of (the )?$", NULL, 0, T_PER, T_ORG | T_LOC},
+	/* X, the Y commander */
+	{K_HEAD, IN_POST, HEADWORDS, NULL, SEP "(the )?$", "^('s)? " HEADS "([^a-z]|$)", 0, T_PER, T_ORG},
 	/* Y('s) commander X */
 	{K_HEAD, IN_MID, HEADWORDS, NULL, "^('s)? " HEADS ",? $", NULL, 1, T_PER, T_ORG},
 	/* the head of Y, X */
@@ -182,13 +186,13 @@ static const struct pattern patterns[] = {
 	 "^ ?,? (who )?(was|is|has been|had been|will be|would be) (replaced|succeeded)( as [a-z' -]+)? by (the )?$",
 	 NULL, 1, PO, PO},
 	/* X, (Iran's) ambassador to Y; the ambassador to Y, X */
-	{K_AMB_TO, IN_MID, "ambassador", NULL, "^ ?, " ROLEWORDS "ambassador (to|in) (the )?$", NULL, 0, T_PER, T_LOC},
+	{K_AMB_TO, IN_MID, "ambassador", NULL, SEP ROLEWORDS "ambassador (to|in) (the )?$", NULL, 0, T_PER, T_LOC},
 	{K_AMB_TO, IN_PRE, "ambassador", "ambassador (to|in) (the )?$", "^ ?, $", NULL, 1, T_PER, T_LOC},
 	/* Y's ambassador X; X, Y's ambassador: X represents Y */
 	{K_AMB_OF, IN_MID, "ambassador", NULL, "^('s)? ambassador,? $", NULL, 1, T_PER, T_LOC | T_ORG | T_MISC},
 	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG},
 	/* X, (the) minister of Y; Y's (foreign) minister X; X, Y's minister */
-	{K_MINISTER, IN_MID, "minister", NULL, "^ ?, " ROLEWORDS "minister (of|for) (the )?$", NULL, 0, T_PER,
+	{K_MINISTER, IN_MID, "minister", NULL, SEP ROLEWORDS "minister (of|for) (the )?$", NULL, 0, T_PER,
 	 T_LOC | T_ORG},
 	{K_MINISTER, IN_MID, "minister", NULL, "^('s)? ([a-z-]+ ){0,2}minister,? $", NULL, 1, T_PER,
 	 T_LOC | T_ORG | T_MISC},

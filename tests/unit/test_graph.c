@@ -250,6 +250,9 @@ static void test_typed_links(void **state)
 	entity(c, 11, "PER", "Jalal Talabani");
 	entity(c, 12, "ORG", "Badr Organization");
 	entity(c, 13, "PER", "Hadi al-Amiri");
+	entity(c, 14, "PER", "Abu Fadak");
+	entity(c, 15, "PER", "Falih al-Fayyadh");
+	entity(c, 16, "ORG", "Popular Mobilization Forces");
 	const char *d1[] = {
 		"Qassem Soleimani, the commander of the Quds Force, arrived in Baghdad.",
 		"ABU MAHDI AL-MUHANDIS MET WITH QASSEM SOLEIMANI AT THE AIRPORT.",
@@ -257,11 +260,13 @@ static void test_typed_links(void **state)
 		"Adil Abdul-Mahdi replaced Haider al-Abadi in October 2018.",
 		"Iraj Masjedi, Iran's ambassador to Iraq, was not consulted.",
 		"Ibrahim al-Jaafari, the foreign minister of Iraq, said nothing.",
+		"Abu Fadak, the Kataib Hezbollah chief, stayed away.",
+		"Falih al-Fayyadh \xe2\x80\x93 director of the Popular Mobilization Forces \xe2\x80\x93 agreed.",
 		/* phrasings that must not give typed links */
 		"Jalal Talabani never met Hadi al-Amiri.",
 		"Hadi al-Amiri, deputy head of the Badr Organization, declined.",
 	};
-	document(c, 1, d1, 8);
+	document(c, 1, d1, 10);
 	mentions(c, 1, "Qassem Soleimani", 1);
 	mentions(c, 1, "QASSEM SOLEIMANI", 1);
 	mentions(c, 1, "Quds Force", 2);
@@ -277,6 +282,9 @@ static void test_typed_links(void **state)
 	mentions(c, 1, "Jalal Talabani", 11);
 	mentions(c, 1, "Badr Organization", 12);
 	mentions(c, 1, "Hadi al-Amiri", 13);
+	mentions(c, 1, "Abu Fadak", 14);
+	mentions(c, 1, "Falih al-Fayyadh", 15);
+	mentions(c, 1, "Popular Mobilization Forces", 16);
 	build(c);
 
 	long long head = edge_id(c, 1, 2, "head of");
@@ -291,11 +299,13 @@ static void test_typed_links(void **state)
 	assert_true(edge_id(c, 7, 9, "ambassador of") > 0);
 	assert_int_equal(edge_id(c, 7, 9, "ambassador to"), -1);
 	assert_true(edge_id(c, 10, 8, "minister of") > 0);
+	assert_true(edge_id(c, 14, 4, "head of") > 0);      /* X, the Y chief */
+	assert_true(edge_id(c, 15, 16, "head of") > 0);     /* X – director of Y */
 	/* negated, deputy: co-occurrence only */
 	assert_int_equal(edge_id(c, 11, 13, "met"), -1);
 	assert_true(edge_id(c, 11, 13, "co-occurs") > 0);
 	assert_int_equal(edge_id(c, 13, 12, "head of"), -1);
-	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE kind NOT IN ('co-occurs', 'same document')"), 7);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE kind NOT IN ('co-occurs', 'same document')"), 9);
 
 	/* the co-occurrence of a typed pair shows the typed sentence first */
 	long long co = edge_id(c, 1, 3, "co-occurs");
