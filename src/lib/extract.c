@@ -223,18 +223,6 @@ char *date_to_iso(const char *s, int *suspect)
 	if (!utc)
 		return NULL;
 	y = g_date_time_get_year(utc);
-	/* GMime reads "0001" as 2001 and gives up on years 100-1899: keep a
-	 * four-digit year written in the header as it is, and flag it. */
-	for (const char *q = s; *q; q++) {
-		if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
-		    isdigit((unsigned char)q[3]) && !isdigit((unsigned char)q[4]) && (q == s || !isdigit((unsigned char)q[-1])) &&
-		    q[4] != ':' && (q == s || q[-1] != ':')) {
-			int lit = atoi(q);
-			if (lit != y)
-				y = lit;
-			break;
-		}
-	}
 	snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, g_date_time_get_month(utc),
 		 g_date_time_get_day_of_month(utc), g_date_time_get_hour(utc),
 		 g_date_time_get_minute(utc), g_date_time_get_second(utc));
