@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ingest.h"
@@ -141,6 +142,12 @@ int cmd_ingest(int argc, char **argv)
 	/* The model first: a bad model should stop us before the case changes. */
 	char model_id[32] = "";
 	struct ner_model *model = NULL;
+	if (!no_ner && !model_path && access(ner_default_model_path(), F_OK) != 0) {
+		/* No model installed: still worth ingesting; names can come later. */
+		fprintf(stderr, "weft: no NER model at %s; ingesting without names ('weft retag --model FILE' adds them later)\n",
+			ner_default_model_path());
+		no_ner = 1;
+	}
 	if (!no_ner) {
 		if (!(model = cli_load_model(model_path, model_id)))
 			return cli_error("ingest: no usable NER model; give --model FILE, or --no-ner to ingest without names");

@@ -252,8 +252,13 @@ static int looks_like_email(const char *data, size_t len)
 			size_t c = i;
 			while (c < e && data[c] != ':' && data[c] > ' ' && data[c] < 127)
 				c++;
-			if (c == e || data[c] != ':' || c == i)
-				return 0;
+			if (c == e || data[c] != ':' || c == i) {
+				/* headers cut short without the blank line (Enron's
+				 * stripped messages): judge by what came before */
+				if (lines == 0)
+					return 0;
+				break;
+			}
 			for (size_t k = 0; k < sizeof known / sizeof *known; k++)
 				if (c + 1 - i == strlen(known[k]) && !strncasecmp(data + i, known[k], c + 1 - i))
 					hits++;
