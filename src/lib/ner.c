@@ -419,7 +419,8 @@ struct tokinfo {
 	uint8_t cp;             /* case-statistics bucket */
 	uint8_t docf;           /* document-level case flags */
 	uint8_t gpos[NGAZ];     /* 0, or 1+BILU position of a gazetteer match */
-	uint16_t cluster;
+	uint16_t cluster;       /* coarse << 9 | fine */
+	uint8_t has_cluster;
 };
 
 /* Decodes one UTF-8 code point at s (n >= 1 bytes); returns its length
@@ -615,13 +616,13 @@ static size_t token_feats(const struct tokinfo *ti, size_t n, size_t i, int ucs,
 	f[k++] = fh(T_CPP1, (uint64_t)(pp1 ? pp1->cp * 16 + pp1->cls : 999) + (uint64_t)ucs * 4096);
 	if (ucs)
 		f[k++] = fh(T_UCS, t->hlw);
-	if (t->cluster) {
-		f[k++] = fh(T_CL, t->cluster);
-		f[k++] = fh(T_CLPRE, t->cluster >> 4);
-		f[k++] = fh(T_CLS2, (uint64_t)t->cluster * 16 + t->cls);
+	if (t->has_cluster) {
+		f[k++] = fh(T_CL, t->cluster & 511);
+		f[k++] = fh(T_CLPRE, t->cluster >> 9);
+		f[k++] = fh(T_CLS2, (uint64_t)(t->cluster & 511) * 16 + t->cls);
 	}
-	f[k++] = fh(T_CLM1, pm1 ? pm1->cluster : 65535);
-	f[k++] = fh(T_CLP1, pp1 ? pp1->cluster : 65535);
+	f[k++] = fh(T_CLM1, pm1 ? pm1->cluster & 511 : 65535);
+	f[k++] = fh(T_CLP1, pp1 ? pp1->cluster & 511 : 65535);
 	return k;
 }
 
@@ -718,7 +719,9 @@ static void analyse_doc(const struct feat_ctx *fc, const struct ner_tok *toks, s
 			analyse_token(toks[i].s, toks[i].len, &ti[i], &lw);
 		}
 		ti[i].cp = (uint8_t)wtab_get(fc->cprior, ti[i].hlw);
-		ti[i].cluster = (uint16_t)wtab_get(fc->clusters, ti[i].hlw);
+		int cl = wtab_get(fc->clusters, ti[i].cls == CLS_DIGIT ? 0x5eed : ti[i].hlw);
+		ti[i].cluster = (uint16_t)(cl ? cl - 1 : 0);
+		ti[i].has_cluster = cl != 0;
 	}
 	buf_free(&lw);
 	buf_free(&up);
@@ -1493,7 +1496,38 @@ struct casecount {
 	struct hmap idx;
 	uint32_t *cap, *low, *upper;
 	size_t n, alloc;
+	/* every word of the text, for the word clusters */
+	struct hmap vocab;      /* lower-cased word hash -> vocabulary index */
+	uint32_t *vfreq;
+	size_t nv, vcap;
+	uint32_t *stream;       /* vocabulary indices; UINT32_MAX between sentences */
+	size_t slen, scap;
 };
+
+static void stream_push(struct casecount *cc, uint32_t v)
+{
+	if (cc->slen == cc->scap) {
+		cc->scap = cc->scap ? cc->scap * 2 : 1 << 16;
+		cc->stream = xrealloc(cc->stream, cc->scap * 4);
+	}
+	cc->stream[cc->slen++] = v;
+}
+
+static void stream_word(struct casecount *cc, uint64_t hlw)
+{
+	int isnew;
+	uint32_t *v = hmap_put(&cc->vocab, hlw, &isnew);
+	if (isnew) {
+		if (cc->nv == cc->vcap) {
+			cc->vcap = cc->vcap ? cc->vcap * 2 : 4096;
+			cc->vfreq = xrealloc(cc->vfreq, cc->vcap * 4);
+		}
+		*v = (uint32_t)cc->nv;
+		cc->vfreq[cc->nv++] = 0;
+	}
+	cc->vfreq[*v]++;
+	stream_push(cc, *v);
+}
 
 static void casecount_add(struct casecount *cc, uint64_t hlw, int cls)
 {
@@ -1532,8 +1566,11 @@ static void casecount_doc(struct casecount *cc, const struct ner_tok *toks, cons
 			cap = n;
 			ti = xrealloc(ti, cap * sizeof *ti);
 		}
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			analyse_token(toks[a + i].s, toks[a + i].len, &ti[i], &lw);
+			stream_word(cc, ti[i].cls == CLS_DIGIT ? 0x5eed : ti[i].hlw);
+		}
+		stream_push(cc, UINT32_MAX);
 		if (sent_upper(ti, 0, n))
 			continue;
 		for (size_t i = 1; i < n; i++)
@@ -1698,8 +1735,189 @@ static void casecount_buckets(const struct casecount *cc, struct hmap *out)
 	}
 }
 
+/* ---- word clusters ----------------------------------------------------
+ * Words are clustered by the company they keep: each word is a vector of
+ * (square-rooted) counts of the frequent words just left and right of it,
+ * and spherical k-means groups them, at two granularities.  Deterministic:
+ * the initial centroids are the most frequent words. */
+
+#define CL_CTX 800
+#define CL_MAXWORDS 40000
+#define CL_MINFREQ 3
+
+struct csr {
+	size_t *row;            /* nw + 1 */
+	uint32_t *col;
+	float *val;
+	size_t nw;
+};
+
+static int freq_cmp_desc(const void *a, const void *b, void *arg)
+{
+	const uint32_t *f = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (f[x] != f[y])
+		return f[x] > f[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void kmeans(const struct csr *m, int K, int iters, uint16_t *assign)
+{
+	size_t D = 2 * CL_CTX;
+	float *cent = xcalloc((size_t)K * D, sizeof(float));
+	for (int k = 0; k < K && (size_t)k < m->nw; k++)
+		for (size_t j = m->row[k]; j < m->row[k + 1]; j++)
+			cent[(size_t)m->col[j] * K + k] = m->val[j];
+	float *score = xmalloc((size_t)K * sizeof(float));
+	for (int it = 0; it < iters; it++) {
+		for (size_t w = 0; w < m->nw; w++) {
+			for (int k = 0; k < K; k++)
+				score[k] = 0;
+			for (size_t j = m->row[w]; j < m->row[w + 1]; j++) {
+				float v = m->val[j];
+				const float *c = cent + (size_t)m->col[j] * K;
+				for (int k = 0; k < K; k++)
+					score[k] += v * c[k];
+			}
+			int best = 0;
+			for (int k = 1; k < K; k++)
+				if (score[k] > score[best])
+					best = k;
+			assign[w] = (uint16_t)best;
+		}
+		float *nc = xcalloc((size_t)K * D, sizeof(float));
+		for (size_t w = 0; w < m->nw; w++)
+			for (size_t j = m->row[w]; j < m->row[w + 1]; j++)
+				nc[(size_t)m->col[j] * K + assign[w]] += m->val[j];
+		for (int k = 0; k < K; k++) {
+			double norm = 0;
+			for (size_t d = 0; d < D; d++)
+				norm += (double)nc[d * K + k] * nc[d * K + k];
+			if (norm <= 0)
+				continue; /* empty cluster keeps its centroid */
+			float inv = (float)(1.0 / sqrt(norm));
+			for (size_t d = 0; d < D; d++)
+				cent[d * K + k] = nc[d * K + k] * inv;
+		}
+		free(nc);
+	}
+	free(score);
+	free(cent);
+}
+
+/* Builds word -> 1 + (coarse << 9 | fine) from the word stream of cc. */
+static void clusters_build(const struct casecount *cc, struct hmap *out, FILE *log)
+{
+	size_t nv = cc->nv;
+	uint32_t *order = xmalloc((nv + 1) * 4);
+	for (size_t i = 0; i < nv; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, nv, 4, freq_cmp_desc, cc->vfreq);
+	int32_t *ctx = xmalloc((nv + 1) * 4), *wid = xmalloc((nv + 1) * 4);
+	size_t nw = 0;
+	for (size_t r = 0; r < nv; r++) {
+		uint32_t v = order[r];
+		ctx[v] = r < CL_CTX ? (int32_t)r : -1;
+		wid[v] = -1;
+		if (nw < CL_MAXWORDS && cc->vfreq[v] >= CL_MINFREQ)
+			wid[v] = (int32_t)nw++;
+	}
+	if (nw < 600) {
+		free(order);
+		free(ctx);
+		free(wid);
+		return;
+	}
+	/* co-occurrence counts keyed by (word, context feature) */
+	struct hmap pairs;
+	hmap_init(&pairs, 1 << 20);
+	float *cnt = NULL;
+	size_t ncnt = 0, ccap = 0;
+	for (size_t p = 0; p < cc->slen; p++) {
+		uint32_t v = cc->stream[p];
+		if (v == UINT32_MAX || wid[v] < 0)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			size_t q = side ? p + 1 : p - 1;
+			if ((side == 0 && p == 0) || q >= cc->slen)
+				continue;
+			uint32_t u = cc->stream[q];
+			int32_t c = u == UINT32_MAX ? CL_CTX - 1 : ctx[u];
+			if (c < 0)
+				continue;
+			uint64_t key = ((uint64_t)wid[v] << 32 | (uint64_t)(c + side * CL_CTX)) + 1;
+			int isnew;
+			uint32_t *ix = hmap_put(&pairs, key, &isnew);
+			if (isnew) {
+				if (ncnt == ccap)
+					cnt = xrealloc(cnt, (ccap = ccap ? ccap * 2 : 1 << 16) * sizeof *cnt);
+				*ix = (uint32_t)ncnt;
+				cnt[ncnt++] = 0;
+			}
+			cnt[*ix] += 1;
+		}
+	}
+	struct csr m;
+	m.nw = nw;
+	m.row = xcalloc(nw + 1, sizeof *m.row);
+	m.col = xmalloc((ncnt + 1) * 4);
+	m.val = xmalloc((ncnt + 1) * 4);
+	for (size_t s = 0; s <= pairs.mask; s++)
+		if (pairs.key[s])
+			m.row[((pairs.key[s] - 1) >> 32) + 1]++;
+	for (size_t w = 0; w < nw; w++)
+		m.row[w + 1] += m.row[w];
+	size_t *fill = xmalloc((nw + 1) * sizeof *fill);
+	memcpy(fill, m.row, (nw + 1) * sizeof *fill);
+	for (size_t s = 0; s <= pairs.mask; s++) {
+		if (!pairs.key[s])
+			continue;
+		uint64_t k = pairs.key[s] - 1;
+		size_t w = (size_t)(k >> 32);
+		m.col[fill[w]] = (uint32_t)(k & 0xffffffff);
+		m.val[fill[w]++] = sqrtf(cnt[pairs.val[s]]);
+	}
+	free(fill);
+	free(cnt);
+	hmap_free(&pairs);
+	for (size_t w = 0; w < nw; w++) {
+		double norm = 0;
+		for (size_t j = m.row[w]; j < m.row[w + 1]; j++)
+			norm += (double)m.val[j] * m.val[j];
+		float inv = norm > 0 ? (float)(1.0 / sqrt(norm)) : 0;
+		for (size_t j = m.row[w]; j < m.row[w + 1]; j++)
+			m.val[j] *= inv;
+	}
+	uint16_t *fine = xmalloc(nw * 2), *coarse = xmalloc(nw * 2);
+	kmeans(&m, 512, 8, fine);
+	kmeans(&m, 64, 8, coarse);
+	hmap_init(out, 1 << 17);
+	for (size_t s = 0; s <= cc->vocab.mask; s++) {
+		if (!cc->vocab.key[s])
+			continue;
+		int32_t w = wid[cc->vocab.val[s]];
+		if (w < 0)
+			continue;
+		int isnew;
+		*hmap_put(out, cc->vocab.key[s], &isnew) = 1u + ((uint32_t)coarse[w] << 9 | fine[w]);
+	}
+	if (log)
+		fprintf(log, "word clusters: %zu words, %zu tokens of text, %zu co-occurrences\n", nw, cc->slen, ncnt);
+	free(fine);
+	free(coarse);
+	free(m.row);
+	free(m.col);
+	free(m.val);
+	free(order);
+	free(ctx);
+	free(wid);
+}
+
 static void casecount_free(struct casecount *cc)
 {
+	hmap_free(&cc->vocab);
+	free(cc->vfreq);
+	free(cc->stream);
 	hmap_free(&cc->idx);
 	free(cc->cap);
 	free(cc->low);
@@ -2105,6 +2323,7 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 	struct casecount cc;
 	memset(&cc, 0, sizeof cc);
 	hmap_init(&cc.idx, 1 << 16);
+	hmap_init(&cc.vocab, 1 << 16);
 	for (size_t d = 0; d < tr.ndoc; d++) {
 		size_t s0 = tr.doc_sent[d], s1 = tr.doc_sent[d + 1];
 		size_t t0 = tr.sent_start[s0];
@@ -2119,8 +2338,12 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 		casecount_path(&cc, o->corpus[i], &nfiles);
 	struct hmap cpmap, clmap;
 	casecount_buckets(&cc, &cpmap);
+	memset(&clmap, 0, sizeof clmap);
+	if (o->ncorpus)
+		clusters_build(&cc, &clmap, log);
+	if (!clmap.key)
+		hmap_init(&clmap, 16);
 	casecount_free(&cc);
-	hmap_init(&clmap, 16);
 	if (log)
 		fprintf(log, "case statistics: %zu words (%zu unlabelled files)\n", cpmap.n, nfiles);
 

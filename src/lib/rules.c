@@ -482,7 +482,10 @@ int rules_find(const char *text, size_t len, struct rules_result *out, struct er
 	int kw = 0; /* a phone keyword was just seen */
 	for (size_t p = 0; p < len;) {
 		unsigned char c = s.t[p];
-		int word_start = p == 0 || !isalnum8(s.t[p - 1]);
+		/* "12.2014" or "1,2014" is one number, not a year */
+		int word_start = p == 0 || (!isalnum8(s.t[p - 1]) &&
+					    !(p >= 2 && (s.t[p - 1] == '.' || s.t[p - 1] == ',' || s.t[p - 1] == '/') &&
+					      isdig(s.t[p - 2]) && isdig(c)));
 		if (c == '@') {
 			size_t a, b;
 			if (find_email(&s, p, &a, &b)) {
