@@ -47,6 +47,8 @@ static long long find_by_matcher(struct case_db *c, const char *ref, const char 
 
 long long resolve_find(struct case_db *c, const char *ref, const char *type, struct err *e)
 {
+	if (!ref || !*ref)
+		return 0;
 	char *end;
 	long long id = strtoll(ref, &end, 10);
 	sqlite3_stmt *st;
