@@ -23,6 +23,7 @@
  */
 #include "names.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -141,8 +142,79 @@ static const char *const stopwords[] = {"of", "the", "and"};
 static int in_list(const char *const *list, size_t n, const char *w)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], w) == 0)
+		if (list[i][0] == w[0] && strcmp(list[i], w) == 0)
 			return 1;
+	return 0;
+}
+
+/* Every word of the lists above, hashed once, with what it can be: one
+ * lookup per token instead of a scan of each list. */
+enum {
+	W_TITLE = 1, W_SUFFIX = 2, W_ARTICLE = 4, W_WEST = 8, W_WEST_GIVEN = 16, W_ABD = 32,
+	W_ALLAH = 64, W_PERSIAN = 128, W_PERSIAN_ABJAD = 256, W_STOP = 512, W_LINKER = 1024
+};
+#define WT_SIZE 1024                    /* a power of two, over twice the words */
+static struct wt_slot {
+	char w[24];
+	unsigned bits;
+} wt[WT_SIZE];
+static pthread_once_t wt_once = PTHREAD_ONCE_INIT;
+
+static unsigned wt_hash(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h & (WT_SIZE - 1);
+}
+
+static void wt_add(const char *w, size_t n, unsigned bit)
+{
+	assert(n < sizeof wt[0].w);
+	unsigned h = wt_hash(w, n);
+	while (wt[h].bits && !(strlen(wt[h].w) == n && memcmp(wt[h].w, w, n) == 0))
+		h = (h + 1) & (WT_SIZE - 1);
+	memcpy(wt[h].w, w, n);
+	wt[h].w[n] = 0;
+	wt[h].bits |= bit;
+}
+
+static void wt_add_list(const char *const *list, size_t n, unsigned bit)
+{
+	for (size_t i = 0; i < n; i++)
+		wt_add(list[i], strlen(list[i]), bit);
+}
+
+static void wt_init(void)
+{
+	for (size_t i = 0; i < NELEM(titles); i++) {
+		const char *sp = strchr(titles[i], ' ');
+		wt_add(titles[i], sp ? (size_t)(sp - titles[i]) : strlen(titles[i]), W_TITLE);
+	}
+	wt_add_list(suffixes, NELEM(suffixes), W_SUFFIX);
+	wt_add_list(articles, NELEM(articles), W_ARTICLE);
+	wt_add_list(west_particles, NELEM(west_particles), W_WEST);
+	wt_add_list(west_given, NELEM(west_given), W_WEST_GIVEN);
+	wt_add_list(abd_words, NELEM(abd_words), W_ABD);
+	wt_add_list(allah_words, NELEM(allah_words), W_ALLAH);
+	wt_add_list(persian_suffixes, NELEM(persian_suffixes), W_PERSIAN);
+	wt_add_list(persian_suffixes_abjad, NELEM(persian_suffixes_abjad), W_PERSIAN_ABJAD);
+	wt_add_list(stopwords, NELEM(stopwords), W_STOP);
+	for (size_t i = 0; i < NELEM(linkers); i++)
+		wt_add(linkers[i].w, strlen(linkers[i].w), W_LINKER);
+}
+
+/* What the word w[0,n) can be (W_* bits), 0 for an ordinary word. */
+static unsigned word_bits(const char *w, size_t n)
+{
+	if (n >= sizeof wt[0].w)
+		return 0;
+	unsigned h = wt_hash(w, n);
+	while (wt[h].bits) {
+		if (wt[h].w[0] == w[0] && strlen(wt[h].w) == n && memcmp(wt[h].w, w, n) == 0)
+			return wt[h].bits;
+		h = (h + 1) & (WT_SIZE - 1);
+	}
 	return 0;
 }
 
@@ -155,9 +227,29 @@ static UTransliterator *icu_template;
 static const UNormalizer2 *icu_nfkc_cf;
 static char icu_why[160];
 
-static void close_trans(void *p)
+/* A thread's own ICU state: its transliterator clone and a small cache of
+ * romanised tokens (names repeat, and ICU takes tens of microseconds a
+ * token).  Two-way set-associative: a miss replaces the entry of its set
+ * that was not used last. */
+#define TCACHE_SIZE 1024
+#define TCACHE_KEY 32                   /* UTF-16 units of a cacheable token */
+#define TCACHE_VAL 96                   /* bytes of its romanisation */
+struct tstate {
+	UTransliterator *t;
+	struct tcache {
+		uint32_t hash;
+		uint16_t klen, vlen;
+		unsigned char recent;
+		UChar key[TCACHE_KEY];
+		char val[TCACHE_VAL];
+	} cache[TCACHE_SIZE];
+};
+
+static void close_tstate(void *p)
 {
-	utrans_close(p);
+	struct tstate *ts = p;
+	utrans_close(ts->t);
+	free(ts);
 }
 
 static void icu_init(void)
@@ -180,35 +272,41 @@ static void icu_init(void)
 		icu_template = NULL;
 		return;
 	}
-	if (pthread_key_create(&icu_key, close_trans) != 0) {
+	if (pthread_key_create(&icu_key, close_tstate) != 0) {
 		snprintf(icu_why, sizeof icu_why, "cannot create a thread key");
 		utrans_close(icu_template);
 		icu_template = NULL;
 	}
 }
 
-/* This thread's transliterator (created on first use, closed at thread
- * exit), or NULL with e set. */
-static UTransliterator *thread_trans(struct err *e)
+/* This thread's ICU state (created on first use, released at thread exit),
+ * or NULL with e set. */
+static struct tstate *thread_state(struct err *e)
 {
 	pthread_once(&icu_once, icu_init);
 	if (!icu_template) {
 		err_set(e, "names: %s", icu_why);
 		return NULL;
 	}
-	UTransliterator *t = pthread_getspecific(icu_key);
-	if (t)
-		return t;
+	struct tstate *ts = pthread_getspecific(icu_key);
+	if (ts)
+		return ts;
 	UErrorCode st = U_ZERO_ERROR;
 	pthread_mutex_lock(&icu_mu);
-	t = utrans_clone(icu_template, &st);
+	UTransliterator *t = utrans_clone(icu_template, &st);
 	pthread_mutex_unlock(&icu_mu);
 	if (U_FAILURE(st) || !t) {
 		err_set(e, "names: cannot clone the ICU transliterator: %s", u_errorName(st));
 		return NULL;
 	}
-	pthread_setspecific(icu_key, t);
-	return t;
+	ts = xcalloc(1, sizeof *ts);
+	ts->t = t;
+	if (pthread_setspecific(icu_key, ts) != 0) {
+		close_tstate(ts);
+		err_set(e, "names: cannot keep the ICU transliterator");
+		return NULL;
+	}
+	return ts;
 }
 
 /* ---- the work area ---- */
@@ -216,6 +314,7 @@ static UTransliterator *thread_trans(struct err *e)
 struct rtok {
 	unsigned short off, len;        /* into pool; NUL-terminated there */
 	unsigned char flags;
+	unsigned short bits;            /* word_bits() */
 };
 
 struct unit {
@@ -295,6 +394,7 @@ static void lex_ascii(struct work *w, const char *s, size_t n, unsigned flags)
 				w->raw[w->nraw].off = (unsigned short)start;
 				w->raw[w->nraw].len = (unsigned short)(w->used - 1 - start);
 				w->raw[w->nraw].flags = (unsigned char)flags;
+				w->raw[w->nraw].bits = (unsigned short)word_bits(w->pool + start, w->used - 1 - start);
 				w->nraw++;
 			} else {
 				w->used = start;
@@ -408,12 +508,38 @@ static size_t arabic_strip_al(UChar *s, size_t n)
 	return n - 2;
 }
 
-/* Transliterates s[0,n) in place (capacity cap) and lexes the result. */
-static void translit_lex(struct work *w, UTransliterator *t, UChar *s, int32_t n, int32_t cap, unsigned flags)
+/* Transliterates s[0,n) in place (capacity cap), through the thread's
+ * cache, and lexes the result. */
+static void translit_lex(struct work *w, struct tstate *ts, UChar *s, int32_t n, int32_t cap, unsigned flags)
 {
+	struct tcache *c = NULL;
+	uint32_t h = 2166136261u;
+	if (n <= TCACHE_KEY) {
+		for (int32_t i = 0; i < n; i++)
+			h = (h ^ s[i]) * 16777619u;
+		/* two ways per set; a miss replaces the one not used last */
+		struct tcache *set = &ts->cache[h & (TCACHE_SIZE - 2)];
+		for (int k = 0; k < 2; k++) {
+			c = &set[k];
+			if (c->hash == h && c->klen == n && c->vlen &&
+			    memcmp(c->key, s, (size_t)n * sizeof(UChar)) == 0) {
+				set[k].recent = 1;
+				set[!k].recent = 0;
+				lex_ascii(w, c->val, c->vlen, flags);
+				return;
+			}
+		}
+		c = set[0].recent ? &set[1] : &set[0];
+		set[0].recent = c == &set[0];
+		set[1].recent = c == &set[1];
+	}
+	UChar key[TCACHE_KEY];
+	if (c)
+		memcpy(key, s, (size_t)n * sizeof(UChar));
+	int32_t klen = n;
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t limit = n;
-	utrans_transUChars(t, s, &n, cap, 0, &limit, &st);
+	utrans_transUChars(ts->t, s, &n, cap, 0, &limit, &st);
 	if (U_FAILURE(st))
 		return;                         /* a token that will not romanise is dropped */
 	char out[1024];
@@ -422,6 +548,13 @@ static void translit_lex(struct work *w, UTransliterator *t, UChar *s, int32_t n
 	u_strToUTF8(out, (int32_t)sizeof out, &olen, s, n, &st);
 	if (U_FAILURE(st) || olen > (int32_t)sizeof out)
 		return;
+	if (c && olen > 0 && olen <= TCACHE_VAL) {
+		c->hash = h;
+		c->klen = (uint16_t)klen;
+		c->vlen = (uint16_t)olen;
+		memcpy(c->key, key, (size_t)klen * sizeof(UChar));
+		memcpy(c->val, out, (size_t)olen);
+	}
 	lex_ascii(w, out, (size_t)olen, flags);
 }
 
@@ -429,7 +562,7 @@ static void translit_lex(struct work *w, UTransliterator *t, UChar *s, int32_t n
  * is unusable. */
 static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 {
-	UTransliterator *t = thread_trans(e);
+	struct tstate *t = thread_state(e);
 	if (!t)
 		return -1;
 	UErrorCode st = U_ZERO_ERROR;
@@ -566,6 +699,8 @@ static int phrase_match(const struct work *w, const int *order, int p, int n, co
 {
 	int k = 0;
 	const char *s = phrase;
+	if (p >= n || raw_text(w, order[p])[0] != phrase[0])
+		return 0;
 	while (*s) {
 		const char *sp = strchr(s, ' ');
 		size_t len = sp ? (size_t)(sp - s) : strlen(s);
@@ -616,7 +751,7 @@ static size_t abd_prefix(const char *t)
 {
 	static const char *const p[] = {"abdel", "abdal", "abdol", "abdil", "abdur", "abdus", "abdoul", "abdoel"};
 	for (size_t i = 0; i < NELEM(p); i++)
-		if (strncmp(t, p[i], strlen(p[i])) == 0)
+		if (t[0] == 'a' && t[1] == 'b' && t[2] == 'd' && strncmp(t, p[i], strlen(p[i])) == 0)
 			return strlen(p[i]);
 	return 0;
 }
@@ -634,7 +769,7 @@ static void structure(struct work *w)
 	if (w->ncomma == 1 && w->comma > 0 && w->comma < n) {
 		int all_suffix = 1;
 		for (int i = w->comma; i < n; i++)
-			all_suffix &= in_list(suffixes, NELEM(suffixes), raw_text(w, i));
+			all_suffix &= (w->raw[i].bits & W_SUFFIX) != 0;
 		if (!all_suffix) {
 			int k = 0;
 			for (int i = w->comma; i < n; i++)
@@ -644,7 +779,7 @@ static void structure(struct work *w)
 		}
 	}
 	int p = 0;
-	for (;;) {
+	while (p < n && (w->raw[order[p]].bits & W_TITLE)) {
 		int best = 0;
 		for (size_t i = 0; i < NELEM(titles); i++) {
 			int k = phrase_match(w, order, p, n, titles[i]);
@@ -655,7 +790,7 @@ static void structure(struct work *w)
 			break;
 		p += best;
 	}
-	while (n - p >= 2) {
+	while (n - p >= 2 && (w->raw[order[n - 1]].bits & W_SUFFIX)) {
 		const char *t = raw_text(w, order[n - 1]);
 		size_t i = 0;
 		while (i < NELEM(suffixes) && strcmp(suffixes[i], t) != 0)
@@ -672,26 +807,24 @@ static void structure(struct work *w)
 		const struct rtok *r = &w->raw[order[i]];
 		const char *t = w->pool + r->off;
 		int more = i + 1 < n, first = w->nu == 0 && !pending;
-		if (more && in_list(stopwords, NELEM(stopwords), t))
+		unsigned bits = r->bits;
+		if (more && (bits & (W_STOP | W_ARTICLE)))
 			continue;
-		if (more && in_list(articles, NELEM(articles), t))
+		if (more && (bits & W_WEST) && (!first || !(bits & W_WEST_GIVEN)))
 			continue;
-		if (more && in_list(west_particles, NELEM(west_particles), t) &&
-		    (!first || !in_list(west_given, NELEM(west_given), t)))
-			continue;
-		int part = more ? linker_of(t, r->flags, first) : 0;
+		int part = more && (bits & W_LINKER) ? linker_of(t, r->flags, first) : 0;
 		if (part) {
 			pending = (unsigned)part;
 			pflags = r->flags;
 			continue;
 		}
-		if (more && in_list(abd_words, NELEM(abd_words), t)) {
+		if (more && (bits & W_ABD)) {
 			int j = i + 1;
-			while (j + 1 < n && in_list(articles, NELEM(articles), raw_text(w, order[j])))
+			while (j + 1 < n && (w->raw[order[j]].bits & W_ARTICLE))
 				j++;
 			const char *next = raw_text(w, order[j]);
 			char m[600];
-			if (in_list(allah_words, NELEM(allah_words), next))
+			if (w->raw[order[j]].bits & W_ALLAH)
 				snprintf(m, sizeof m, "abdullah");
 			else
 				snprintf(m, sizeof m, "abdul%s", next);
@@ -702,8 +835,7 @@ static void structure(struct work *w)
 			continue;
 		}
 		if (w->nu > 0 && !pending && i > p && !(w->u[w->nu - 1].flags & NAMES_TOK_INITIAL) &&
-		    ((r->flags & NAMES_TOK_ABJAD) ? in_list(persian_suffixes_abjad, NELEM(persian_suffixes_abjad), t)
-						  : in_list(persian_suffixes, NELEM(persian_suffixes), t))) {
+		    (bits & ((r->flags & NAMES_TOK_ABJAD) ? W_PERSIAN_ABJAD : W_PERSIAN))) {
 			struct unit *u = &w->u[w->nu - 1];
 			char m[600];
 			snprintf(m, sizeof m, "%s%s", w->pool + u->off, t);
@@ -736,6 +868,7 @@ static void structure(struct work *w)
 /* Lexes and structures name[0,len) into w.  Returns 0 or -1 with e set. */
 static int analyse(struct work *w, const char *name, size_t len, struct err *e)
 {
+	pthread_once(&wt_once, wt_init);
 	work_init(w);
 	if (!name)
 		len = 0;
@@ -933,12 +1066,11 @@ static void unit_key(const struct work *w, int i, struct buf *out)
 
 int names_normalize(const char *name, size_t len, struct buf *out, struct err *e)
 {
-	struct work *w = xmalloc(sizeof *w);
+	struct work w;
 	buf_reset(out);
-	int rc = analyse(w, name, len, e);
+	int rc = analyse(&w, name, len, e);
 	if (rc == 0)
-		normalized(w, out);
-	free(w);
+		normalized(&w, out);
 	return rc;
 }
 
@@ -993,11 +1125,9 @@ int names_keys(const char *name, size_t len, struct buf *out, struct err *e)
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
-	struct work *w = xmalloc(sizeof *w);
-	if (analyse(w, name, len, e) < 0) {
-		free(w);
+	struct work ws, *w = &ws;
+	if (analyse(w, name, len, e) < 0)
 		return -1;
-	}
 	struct buf norm = BUF_INIT;
 	normalized(w, &norm);
 	/* one block: tokens, then norm, then per token text / skel / vowels */
@@ -1032,7 +1162,6 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 	out->tok = tok;
 	out->mem = mem;
 	buf_free(&norm);
-	free(w);
 	return 0;
 }
 
@@ -1059,13 +1188,14 @@ static double jaro_winkler(const char *a, size_t an, const char *b, size_t bn)
 		return 0.0;
 	size_t win = (an > bn ? an : bn) / 2;
 	win = win > 0 ? win - 1 : 0;
-	unsigned char am[64] = {0}, bm[64] = {0};
+	uint64_t am = 0, bm = 0;
 	size_t m = 0;
 	for (size_t i = 0; i < an; i++) {
 		size_t lo = i > win ? i - win : 0, hi = i + win + 1 < bn ? i + win + 1 : bn;
 		for (size_t j = lo; j < hi; j++)
-			if (!bm[j] && a[i] == b[j]) {
-				am[i] = bm[j] = 1;
+			if (!(bm >> j & 1) && a[i] == b[j]) {
+				am |= (uint64_t)1 << i;
+				bm |= (uint64_t)1 << j;
 				m++;
 				break;
 			}
@@ -1074,9 +1204,9 @@ static double jaro_winkler(const char *a, size_t an, const char *b, size_t bn)
 		return 0.0;
 	size_t tr = 0, j = 0;
 	for (size_t i = 0; i < an; i++) {
-		if (!am[i])
+		if (!(am >> i & 1))
 			continue;
-		while (!bm[j])
+		while (!(bm >> j & 1))
 			j++;
 		if (a[i] != b[j])
 			tr++;
@@ -1220,14 +1350,16 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 	if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
 		return pf;
 	int mixed = (a->flags ^ b->flags) & NAMES_TOK_ABJAD;
-	double jt = jaro_winkler(a->text, a->len, b->text, b->len);
 	if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0) {
 		int c = vowel_conflicts(a, b);
 		if (!c)
-			return (0.92 + 0.08 * jt) * pf;
+			return (0.92 + 0.08 * jaro_winkler(a->text, a->len, b->text, b->len)) * pf;
 		double s = 0.65 - 0.1 * (c - 1);
 		return (s < 0.3 ? 0.3 : s) * pf;
 	}
+	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
+	if (js < 0.6)
+		return (mixed ? 0.9 * js : 0.5 * js + 0.2) * pf;   /* far apart: no need to look closer */
 	/* Latin "sh" may be s + h (Is-haq), "th" t + h (Tehran), "ch" sh (Bachar) */
 	struct joined alt[2][2];
 	const struct names_token *va[3] = {a, NULL, NULL}, *vb[3] = {b, NULL, NULL};
@@ -1254,9 +1386,8 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 			    memcmp(va[x]->skel, vb[y]->skel, va[x]->skel_len) == 0 && !vowel_conflicts(va[x], vb[y]))
 				return 0.9 * pf;
 		}
-	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
 	size_t minlen = a->skel_len < b->skel_len ? a->skel_len : b->skel_len;
-	double s = mixed ? 0.9 * js : 0.5 * js + 0.5 * jt;
+	double s = mixed ? 0.9 * js : 0.5 * js + 0.5 * jaro_winkler(a->text, a->len, b->text, b->len);
 	if (minlen < 4)
 		s *= 0.85;
 	/* one name extends the other: Haddad / Haddadin, Ahmadi / Ahmadinejad */
@@ -1280,58 +1411,37 @@ static int compound_first(const struct names_token *t)
 	return 0;
 }
 
-/* Aligns the shorter name s (n tokens) into l (m tokens), in order: see
- * names.h.  With joins, a token of s may also match two adjacent tokens of
- * l written together.  Returns the score, or -1 if no alignment exists. */
-static double align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, int joins,
-		    int *given_only)
+typedef double simtab[MAXT][MAXT];
+
+/* Aligns the shorter name s (n tokens) into l (m tokens), in order (see
+ * names.h), given sim[i][j] = token_sim(s[i], l[j]).  jsim, if not NULL,
+ * says (> 0) where s[i] matches l[j] and l[j+1] written together.  Returns
+ * the score, or -1 if no alignment exists; *given_only is set when the one
+ * token of s matched only l's first (given) name. */
+static double align(const struct names_token *s, size_t n, const struct names_token *l, size_t m,
+		    const simtab sim, const simtab jsim, int *given_only)
 {
 	static const double NEG = -1.0;
-	double sim[MAXT][MAXT] = {{0}}, jsim[MAXT][MAXT] = {{0}};
-	if (n > MAXT)
-		n = MAXT;
-	if (m > MAXT)
-		m = MAXT;
-	if (!n || !m)
-		return NEG;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < m; j++) {
-			sim[i][j] = token_sim(&s[i], &l[j]);
-			jsim[i][j] = NEG;
-			if (joins && j + 1 < m && !(l[j].flags & NAMES_TOK_INITIAL) &&
-			    !(l[j + 1].flags & NAMES_TOK_INITIAL) && !(s[i].flags & NAMES_TOK_INITIAL)) {
-				struct joined jt;
-				join_tokens(&jt, &l[j], &l[j + 1]);
-				struct names_token si = s[i];
-				struct joined js;
-				if (si.particle) {
-					join_tokens(&js, &s[i], NULL);
-					si = js.t;
-				}
-				if (si.skel_len == jt.t.skel_len && !memcmp(si.skel, jt.t.skel, si.skel_len) &&
-				    !vowel_conflicts(&si, &jt.t))
-					jsim[i][j] = 0.9;
-			}
-		}
+#define JSIM(i, j) (jsim ? jsim[i][j] : NEG)
 	*given_only = 0;
 	if (n == 1) {
 		double best = NEG;
 		for (size_t j = 0; j < m; j++) {
 			double f = m == 1 ? 1.0 : j == m - 1 ? 0.96 : j > 0 ? 0.88 : 0.70;
 			double v = sim[0][j] >= TOK_MATCH ? sim[0][j] * f : NEG;
-			if (jsim[0][j] > 0) {
+			if (JSIM(0, j) > 0) {
 				double g = m == 2 ? 1.0 : j + 1 == m - 1 ? 0.96 : 0.85;
-				if (jsim[0][j] * g > v)
-					v = jsim[0][j] * g;
+				if (JSIM(0, j) * g > v)
+					v = JSIM(0, j) * g;
 			}
 			if (v > best) {
 				best = v;
-				*given_only = m > 1 && j == 0 && !(jsim[0][0] > 0 && m == 2);
+				*given_only = m > 1 && j == 0 && !(JSIM(0, 0) > 0 && m == 2);
 			}
 		}
 		return best;
 	}
-	/* f[i][j]: best weighted sum with s[i] ending at l[j]; u[i][j]: tokens of l used */
+	/* f[i][j]: best weighted sum with s[i] ending at l[j]; used: l tokens taken */
 	double f[MAXT][MAXT];
 	int used[MAXT][MAXT];
 	for (size_t i = 0; i < n; i++)
@@ -1339,17 +1449,17 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 			f[i][j] = NEG, used[i][j] = 0;
 	if (sim[0][0] >= TOK_MATCH)
 		f[0][0] = sim[0][0], used[0][0] = 1;
+	if (m > 1 && JSIM(0, 0) > 0 && JSIM(0, 0) > f[0][1])
+		f[0][1] = JSIM(0, 0), used[0][1] = 2;
 	/* Mohammad Javad Zarif is also Javad Zarif, Ali Akbar Rafsanjani Akbar
 	 * Rafsanjani: the first of a compound given name may go */
 	if (m > n && sim[0][1] >= TOK_MATCH && compound_first(&l[0]) && 0.95 * sim[0][1] > f[0][1])
 		f[0][1] = 0.95 * sim[0][1], used[0][1] = 1;
-	if (m > 1 && jsim[0][0] > 0 && jsim[0][0] > f[0][1])
-		f[0][1] = jsim[0][0], used[0][1] = 2;
 	for (size_t i = 1; i < n; i++) {
 		double w = i == n - 1 ? 1.5 : 1.0;
 		for (size_t j = i; j < m; j++) {
 			for (int join = 0; join < 2; join++) {
-				double v = join ? (j >= 1 ? jsim[i][j - 1] : NEG) : sim[i][j];
+				double v = join ? (j >= 1 ? JSIM(i, j - 1) : NEG) : sim[i][j];
 				if (join ? v <= 0 : v < TOK_MATCH)
 					continue;
 				size_t first = join ? j - 1 : j;       /* first l token this s token takes */
@@ -1373,6 +1483,7 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 			}
 		}
 	}
+#undef JSIM
 	double best = NEG, wsum = (double)(n - 1) + 1.5;
 	for (size_t j = n - 1; j < m; j++) {
 		if (f[n - 1][j] < 0)
@@ -1386,6 +1497,32 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 			best = v;
 	}
 	return best;
+}
+
+/* jsim for align(): where s[i] (its particle written in) has the skeleton
+ * and vowels of l[j] and l[j+1] written together (Danaee Far, Abu Bakr). */
+static void joined_table(const struct names_token *s, size_t n, const struct names_token *l, size_t m, simtab jsim)
+{
+	struct joined jl[MAXT], js;
+	for (size_t j = 0; j + 1 < m; j++)
+		if (!((l[j].flags | l[j + 1].flags) & NAMES_TOK_INITIAL))
+			join_tokens(&jl[j], &l[j], &l[j + 1]);
+	for (size_t i = 0; i < n; i++) {
+		const struct names_token *si = &s[i];
+		if (si->particle) {
+			join_tokens(&js, si, NULL);
+			si = &js.t;
+		}
+		for (size_t j = 0; j < m; j++) {
+			jsim[i][j] = -1.0;
+			if (j + 1 >= m || ((l[j].flags | l[j + 1].flags | si->flags) & NAMES_TOK_INITIAL))
+				continue;
+			const struct names_token *t = &jl[j].t;
+			if (si->skel_len == t->skel_len && !memcmp(si->skel, t->skel, si->skel_len) &&
+			    !vowel_conflicts(si, t))
+				jsim[i][j] = 0.9;
+		}
+	}
 }
 
 double names_compare(const struct names_name *a, const struct names_name *b, int *same)
@@ -1402,18 +1539,30 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 		*same = gen == 1.0;
 		return gen;
 	}
-	const struct names_name *s = a, *l = b;
+	const struct names_name *sn = a, *ln = b;
 	if (b->ntok < a->ntok)
-		s = b, l = a;
-	size_t n = s->ntok, m = l->ntok;
+		sn = b, ln = a;
+	const struct names_token *s = sn->tok, *l = ln->tok;
+	size_t n = sn->ntok < MAXT ? sn->ntok : MAXT, m = ln->ntok < MAXT ? ln->ntok : MAXT;
+	simtab sim, jsim;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			sim[i][j] = token_sim(&s[i], &l[j]);
 	int given_only = 0;
-	double v = align(s->tok, n, l->tok, m, 0, &given_only);
+	double v = align(s, n, l, m, (const double(*)[MAXT])sim, NULL, &given_only);
 	if (v < 0 || given_only) {
+		/* again, letting a token match two written together */
 		int g2 = 0;
-		double v2 = align(s->tok, n, l->tok, m, 1, &g2);
+		joined_table(s, n, l, m, jsim);
+		double v2 = align(s, n, l, m, (const double(*)[MAXT])sim, (const double(*)[MAXT])jsim, &g2);
 		if (n == m) {
+			simtab simt;
 			int g3 = 0;
-			double v3 = align(l->tok, m, s->tok, n, 1, &g3);
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = 0; j < m; j++)
+					simt[j][i] = sim[i][j];
+			joined_table(l, m, s, n, jsim);
+			double v3 = align(l, m, s, n, (const double(*)[MAXT])simt, (const double(*)[MAXT])jsim, &g3);
 			if (v3 > v2)
 				v2 = v3, g2 = g3;
 		}
@@ -1428,9 +1577,7 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 		return v;
 	}
 	/* no alignment: say how close they came, below the threshold */
-	double first = token_sim(&s->tok[0], &l->tok[0]);
-	double lastv = token_sim(&s->tok[n - 1], &l->tok[m - 1]);
-	double soft = n == 1 ? lastv : (first + 1.5 * lastv) / 2.5;
+	double soft = n == 1 ? sim[0][m - 1] : (sim[0][0] + 1.5 * sim[n - 1][m - 1]) / 2.5;
 	return 0.7 * soft;
 }
 
