@@ -182,6 +182,29 @@ fail:
 	return -1;
 }
 
+static int open_case(const char *path, enum case_mode mode, int is_new, struct case_db **out, struct err *e);
+
+/* Creates a new case at path atomically: the schema is built in a
+ * temporary file beside it, which is then linked into place, so a kill
+ * during creation never leaves a half-made case (at worst a stray
+ * ".creating" file).  If another weft created path meanwhile, theirs wins. */
+static int create_case(const char *path, struct err *e)
+{
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.creating-%ld", path, (long)getpid());
+	unlink(tmp.p);
+	struct case_db *c;
+	int rc = open_case(tmp.p, CASE_WRITE, 1, &c, e);
+	if (rc == 0) {
+		case_close(c); /* the last connection: checkpoints and removes the WAL */
+		if (link(tmp.p, path) < 0 && errno != EEXIST)
+			rc = err_set(e, "%s: cannot create: %s", path, strerror(errno));
+	}
+	unlink(tmp.p);
+	buf_free(&tmp);
+	return rc;
+}
+
 int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e)
 {
 	int is_new;
@@ -190,6 +213,17 @@ int case_open(const char *path, enum case_mode mode, struct case_db **out, struc
 		return -1;
 	if (is_new && mode == CASE_READ)
 		return err_set(e, "%s: no such case (create one with 'weft ingest PATH')", path);
+	if (is_new && access(path, F_OK) != 0) {
+		if (create_case(path, e) < 0)
+			return -1;
+		is_new = 0;
+	}
+	return open_case(path, mode, is_new, out, e);
+}
+
+static int open_case(const char *path, enum case_mode mode, int is_new, struct case_db **out, struct err *e)
+{
+	*out = NULL;
 
 	/* SQLite's memory statistics take a global mutex on every allocation,
 	 * which serialises ingest's worker threads; weft never reads them. */
