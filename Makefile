@@ -9,7 +9,7 @@
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := sqlite3 icu-uc icu-i18n libxml-2.0 gmime-3.0 poppler-glib libarchive uchardet \
-	libcjson libxxhash glib-2.0 libutf8proc libmagic igraph
+	libcjson libxxhash glib-2.0 libutf8proc libmagic igraph libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -41,9 +41,18 @@ $(BUILD)/libweft.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BUILD)/weft: $(CLI_OBJ) $(BUILD)/libweft.a
+$(BUILD)/weft: $(CLI_OBJ) $(BUILD)/web_assets.o $(BUILD)/libweft.a
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The browser UI (web/ and, after `npm ci`, cytoscape) compiled into weft.
+$(BUILD)/web_assets.c: scripts/build-web.sh $(shell find web -type f 2>/dev/null) $(wildcard node_modules/cytoscape/dist/cytoscape.min.js)
+	@mkdir -p $(dir $@)
+	@echo "  WEB     $@"
+	@sh scripts/build-web.sh $@
+
+$(BUILD)/web_assets.o: $(BUILD)/web_assets.c
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libweft.a
 	@mkdir -p $(dir $@)

@@ -26,3 +26,4 @@ X("links", links, "who an entity is connected to, with the sentences that show i
 X("path", path, "the chain of links from one entity to another")
 X("export", export, "the network and documents for Gephi, Neo4j, OpenSearch, Aleph, CSV")
 X("graph", graph, "the network: links, communities, central entities (--rebuild)")
+X("serve", serve, "the case in a browser: search, documents, entities, the network")
