@@ -24,6 +24,9 @@ Next, try (the case file is $CASE; export WEFT_CASE=$CASE to skip --case):
   $W search --case $CASE 'soleimani OR suleimani'
   $W search --case $CASE 'from:okonkwo date:2019-11'
   $W show --case $CASE 03_jabr_airspace.txt
+  $W entity --case $CASE Soleimani
+  $W links --case $CASE Soleimani
+  $W path --case $CASE "Bayan Jabr" "Hassan Danaeifar"
   $W failures --case $CASE
   $W help            every command; 'weft help search' for the query language
 MSG

@@ -5,7 +5,8 @@
 # count: "N passed, N failed, N skipped".
 BUILD=${1:-build-san}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export WEFT="$ROOT/$BUILD/weft"
+case $BUILD in /*) B=$BUILD ;; *) B=$ROOT/$BUILD ;; esac
+export WEFT="$B/weft"
 export WEFT_ROOT="$ROOT"
 export WEFT_MODEL="${WEFT_MODEL:-$ROOT/models/ner.model}"
 : "${SHARED:=$ROOT/../shared}"
@@ -14,7 +15,7 @@ export SHARED
 # are checked by the dedicated leak test instead.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-LOGDIR="$ROOT/$BUILD/test-logs"
+LOGDIR="$B/test-logs"
 mkdir -p "$LOGDIR"
 pass=0 fail=0 skip=0 failed=""
 
@@ -33,7 +34,7 @@ run() { # name, command...
 }
 
 run "lint/cppcheck" make -C "$ROOT" --no-print-directory lint
-for t in "$ROOT/$BUILD"/tests/test_*; do
+for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run "unit/$(basename "$t")" "$t"
 done
