@@ -35,6 +35,7 @@ const char help_tag[] =
 	"  --json         print a JSON array of {type, start, end, text, sentence,\n"
 	"                 value} objects (plus \"file\" with several files)\n"
 	"  --sentences    also print each sentence as SENT<TAB>start<TAB>end\n"
+	"  --stats        print token, sentence and mention counts on stderr\n"
 	"  --conll FILE   tag a CoNLL column file ('-' for standard input)\n";
 
 static int slurp(const char *path, struct buf *b, struct err *e)
@@ -218,10 +219,11 @@ int cmd_tag(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'}, {"conll", required_argument, NULL, 'c'},
-		{"json", no_argument, NULL, 'j'}, {"sentences", no_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'}, {"sentences", no_argument, NULL, 's'}, {"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *model = NULL, *conll = NULL;
-	int json = 0, sentences = 0, c;
+	int json = 0, sentences = 0, stats = 0, c;
+	size_t ntok = 0, nsent = 0, nment = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -229,6 +231,7 @@ int cmd_tag(int argc, char **argv)
 		case 'c': conll = optarg; break;
 		case 'j': json = 1; break;
 		case 's': sentences = 1; break;
+		case 'S': stats = 1; break;
 		case 'h': fputs(help_tag, stdout); return EXIT_OK;
 		default: return cli_usage("tag", "unknown option");
 		}
@@ -265,12 +268,17 @@ int cmd_tag(int argc, char **argv)
 			rc = cli_error("tag: %s: %s", path, e.msg);
 		} else {
 			print_result(nfiles > 1 ? path : NULL, b.p, &r, json, sentences, &first);
+			ntok += r.ntokens;
+			nsent += r.nsentences;
+			nment += r.nmentions;
 			ner_result_free(&r);
 		}
 		buf_free(&b);
 	}
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
+	if (stats)
+		fprintf(stderr, "tokens: %zu sentences: %zu mentions: %zu\n", ntok, nsent, nment);
 	ner_free(m);
 	return rc;
 }

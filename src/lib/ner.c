@@ -12,7 +12,8 @@
  *   struct file_hdr (magic "WEFTNER\x1a", version, section counts, weight
  *   scale, payload size, XXH64 of the payload), then the payload:
  *     float  trans[(NTAGS+1) * NTAGS]     transition weights, last row = start
- *     u32    fkey[fslots], u32 frow[fslots]   open-addressed feature table
+ *     u32    fslot[fslots][2]              open-addressed feature table:
+ *                                          {key, row} pairs, key 0 = empty
  *     i16    w[nrows * NTAGS]             quantised emission weights (x scale)
  *     u64    gkey[gslots], u8 gval[gslots]    gazetteer phrases -> type bits
  *     u32    ckey[cslots], u8 cval[cslots]    word -> case-statistics bucket
@@ -214,7 +215,8 @@ struct ner_model {
 	char *mem;              /* the whole file */
 	size_t size;
 	const float *trans;     /* (NTAGS+1) x NTAGS */
-	const uint32_t *fkey, *frow;
+	const uint32_t *fslot;  /* fslots x {key, row} */
+	float trans_c[(NTAGS + 1) * NTAGS]; /* trans with illegal moves at -1e30 */
 	uint64_t fmask;
 	const int16_t *w;
 	float scale;
@@ -232,7 +234,7 @@ static size_t payload_size(const struct file_hdr *h)
 {
 	size_t s = 0;
 	s += pad8((size_t)(NTAGS + 1) * NTAGS * sizeof(float));
-	s += pad8((size_t)h->fslots * 4) * 2;
+	s += pad8((size_t)h->fslots * 8);
 	s += pad8((size_t)h->nrows * NTAGS * 2);
 	s += pad8((size_t)h->gslots * 8) + pad8(h->gslots);
 	s += pad8((size_t)h->cslots * 4) + pad8(h->cslots);
@@ -314,10 +316,8 @@ struct ner_model *ner_load(const char *path, struct err *e)
 	char *p = mem + sizeof h;
 	m->trans = (const float *)p;
 	p += pad8((size_t)(NTAGS + 1) * NTAGS * sizeof(float));
-	m->fkey = (const uint32_t *)p;
-	p += pad8((size_t)h.fslots * 4);
-	m->frow = (const uint32_t *)p;
-	p += pad8((size_t)h.fslots * 4);
+	m->fslot = (const uint32_t *)p;
+	p += pad8((size_t)h.fslots * 8);
 	m->fmask = h.fslots - 1;
 	m->w = (const int16_t *)p;
 	p += pad8((size_t)h.nrows * NTAGS * 2);
@@ -344,9 +344,9 @@ struct ner_model *ner_load(const char *path, struct err *e)
 	 * slot so that probing ends: checked once here, not at each lookup. */
 	size_t empty = 0;
 	for (uint32_t i = 0; i < h.fslots; i++) {
-		if (!m->fkey[i])
+		if (!m->fslot[2 * i])
 			empty++;
-		else if (m->frow[i] >= h.nrows)
+		else if (m->fslot[2 * i + 1] >= h.nrows)
 			why = "corrupt feature table";
 	}
 	if (!empty)
@@ -364,6 +364,11 @@ struct ner_model *ner_load(const char *path, struct err *e)
 		ner_free(m);
 		return NULL;
 	}
+	for (int p0 = 0; p0 <= NTAGS; p0++)
+		for (int t = 0; t < NTAGS; t++) {
+			float v = m->trans[p0 * NTAGS + t];
+			m->trans_c[p0 * NTAGS + t] = tag_legal(p0, t) && isfinite(v) ? v : -1e30f;
+		}
 	return m;
 }
 
@@ -758,17 +763,16 @@ static void analyse_doc(const struct feat_ctx *fc, const struct ner_tok *toks, s
 static void viterbi(const float *em, size_t n, const float *trans, uint8_t *out, float *score,
 		    uint8_t *back)
 {
+	/* trans holds -1e30 for illegal moves (see constrain_trans) */
 	const float NEG = -1e30f;
 	for (int t = 0; t < NTAGS; t++)
-		score[t] = tag_legal(NTAGS, t) ? trans[NTAGS * NTAGS + t] + em[t] : NEG;
+		score[t] = trans[NTAGS * NTAGS + t] + em[t];
 	for (size_t i = 1; i < n; i++) {
 		float *prev = score + (i - 1) * NTAGS, *cur = score + i * NTAGS;
 		for (int t = 0; t < NTAGS; t++) {
-			float best = NEG;
+			float best = NEG * 4;
 			int arg = 0;
 			for (int p = 0; p < NTAGS; p++) {
-				if (!tag_legal(p, t))
-					continue;
 				float s = prev[p] + trans[p * NTAGS + t];
 				if (s > best) {
 					best = s;
@@ -798,21 +802,34 @@ static void viterbi(const float *em, size_t n, const float *trans, uint8_t *out,
 /* Emission scores of one token from the loaded model. */
 static void model_emit(const struct ner_model *m, const uint64_t *f, size_t nf, float *em)
 {
+	/* Three passes so that the cache misses of one feature overlap with
+	 * those of the others: prefetch the slots, find the rows (prefetching
+	 * them), then add the rows up. */
 	int32_t acc[NTAGS] = {0};
+	const int16_t *rows[MAXFEAT];
+	size_t nr = 0;
+	for (size_t j = 0; j < nf; j++)
+		__builtin_prefetch(m->fslot + 2 * (f[j] & m->fmask));
 	for (size_t j = 0; j < nf; j++) {
 		uint64_t h = f[j];
 		uint32_t k = key32(h);
 		for (uint64_t s = h & m->fmask;; s = (s + 1) & m->fmask) {
-			uint32_t kk = m->fkey[s];
+			uint32_t kk = m->fslot[2 * s];
 			if (kk == k) {
-				const int16_t *w = m->w + (size_t)m->frow[s] * NTAGS;
-				for (int t = 0; t < NTAGS; t++)
-					acc[t] += w[t];
+				rows[nr] = m->w + (size_t)m->fslot[2 * s + 1] * NTAGS;
+				__builtin_prefetch(rows[nr]);
+				__builtin_prefetch(rows[nr] + NTAGS - 1);
+				nr++;
 				break;
 			}
 			if (!kk)
 				break;
 		}
+	}
+	for (size_t j = 0; j < nr; j++) {
+		const int16_t *w = rows[j];
+		for (int t = 0; t < NTAGS; t++)
+			acc[t] += w[t];
 	}
 	for (int t = 0; t < NTAGS; t++)
 		em[t] = (float)acc[t] * m->scale;
@@ -878,7 +895,7 @@ static int tag_doc(const struct ner_model *m, const struct ner_tok *toks, size_t
 			size_t nf = token_feats(s->ti + a, n, i, s->ucs[k], f);
 			model_emit(m, f, nf, s->em + i * NTAGS);
 		}
-		viterbi(s->em, n, m->trans, s->tags, s->score, s->back);
+		viterbi(s->em, n, m->trans_c, s->tags, s->score, s->back);
 		for (size_t i = 0; i < n; i++)
 			labels[a + i] = tag_to_label(s->tags[i]);
 	}
@@ -948,6 +965,7 @@ int ner_tag_text(const struct ner_model *m, const char *text, size_t len,
 		toks[i].len = d.toks[i].end - d.toks[i].start;
 	}
 	out->nsentences = d.nsents;
+	out->ntokens = d.ntoks;
 	out->sentences = xmalloc((d.nsents + 1) * sizeof *out->sentences);
 	for (size_t k = 0; k < d.nsents; k++) {
 		ss[k] = d.sents[k].tok_first;
@@ -1275,7 +1293,7 @@ static int64_t hmap_get(const struct hmap *h, uint64_t k)
 {
 	if (!k)
 		k = 1;
-	for (size_t s = k & h->mask;; s = (s + 1) & h->mask) {
+	for (size_t s = mix64(k) & h->mask;; s = (s + 1) & h->mask) {
 		if (h->key[s] == k)
 			return h->val[s];
 		if (!h->key[s])
@@ -1293,7 +1311,7 @@ static uint32_t *hmap_put(struct hmap *h, uint64_t k, int *isnew)
 		for (size_t s = 0; s <= h->mask; s++) {
 			if (!h->key[s])
 				continue;
-			size_t t = h->key[s] & g.mask;
+			size_t t = mix64(h->key[s]) & g.mask;
 			while (g.key[t])
 				t = (t + 1) & g.mask;
 			g.key[t] = h->key[s];
@@ -1303,7 +1321,8 @@ static uint32_t *hmap_put(struct hmap *h, uint64_t k, int *isnew)
 		hmap_free(h);
 		*h = g;
 	}
-	size_t s = k & h->mask;
+	/* keys may be structured (pairs of indices): mix before probing */
+	size_t s = mix64(k) & h->mask;
 	while (h->key[s] && h->key[s] != k)
 		s = (s + 1) & h->mask;
 	*isnew = !h->key[s];
@@ -2057,7 +2076,11 @@ static void decode_dense(const struct fcorpus *fc, size_t k, const float *w, con
 	scratch_reserve(s, n, 1);
 	for (size_t i = 0; i < n; i++)
 		emit_dense(w, fc->feat + fc->foff[a + i], fc->foff[a + i + 1] - fc->foff[a + i], s->em + i * NTAGS);
-	viterbi(s->em, n, tr, s->tags, s->score, s->back);
+	float trc[(NTAGS + 1) * NTAGS];
+	for (int p = 0; p <= NTAGS; p++)
+		for (int t = 0; t < NTAGS; t++)
+			trc[p * NTAGS + t] = tag_legal(p, t) ? tr[p * NTAGS + t] : -1e30f;
+	viterbi(s->em, n, trc, s->tags, s->score, s->back);
 }
 
 static void perceptron_update(struct weights *W, const struct fcorpus *fc, size_t k, const uint8_t *pred)
@@ -2181,15 +2204,15 @@ static int save_model(const char *path, const struct hmap *fmap, const float *aw
 	size_t slots = 16;
 	while (slots < n + n / 2 + 1)
 		slots <<= 1;
-	uint32_t *fkey = xcalloc(slots, 4), *frow = xcalloc(slots, 4);
+	uint32_t *fslot = xcalloc(slots * 2, 4);
 	int16_t *w = xcalloc(n * NTAGS + 1, 2);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = imp[i].key;
 		size_t s = h & (slots - 1);
-		while (fkey[s])
+		while (fslot[2 * s])
 			s = (s + 1) & (slots - 1);
-		fkey[s] = key32(h);
-		frow[s] = (uint32_t)i;
+		fslot[2 * s] = key32(h);
+		fslot[2 * s + 1] = (uint32_t)i;
 		const float *row = aw + (size_t)imp[i].idx * NTAGS;
 		for (int t = 0; t < NTAGS; t++)
 			w[i * NTAGS + t] = (int16_t)lrintf(row[t] / scale);
@@ -2229,8 +2252,7 @@ static int save_model(const char *path, const struct hmap *fmap, const float *aw
 		XXH64_reset(st, 0);
 		int bad = fwrite(&h, sizeof h, 1, f) != 1;
 		bad |= write_all(f, at, (NTAGS + 1) * NTAGS * sizeof(float), st);
-		bad |= write_all(f, fkey, slots * 4, st);
-		bad |= write_all(f, frow, slots * 4, st);
+		bad |= write_all(f, fslot, slots * 8, st);
 		bad |= write_all(f, w, n * NTAGS * 2, st);
 		bad |= write_all(f, gkey, (size_t)gslots * 8, st);
 		bad |= write_all(f, gval, gslots, st);
@@ -2253,8 +2275,7 @@ static int save_model(const char *path, const struct hmap *fmap, const float *aw
 	if (log && !rc)
 		fprintf(log, "model: %zu features kept of %zu, %u gazetteer slots, %u case words, %u cluster words -> %s\n",
 			n, nf, gslots, cslots, lslots, path);
-	free(fkey);
-	free(frow);
+	free(fslot);
 	free(w);
 	free(gkey);
 	free(gval);

@@ -68,9 +68,10 @@ struct ner_result {
 	size_t nsentences;
 	struct ner_mention *mentions;
 	size_t nmentions;
+	size_t ntokens;         /* tokens the text was split into */
 };
 
-#define NER_RESULT_INIT {NULL, 0, NULL, 0}
+#define NER_RESULT_INIT {NULL, 0, NULL, 0, 0}
 
 /* Loads a model file (one read).  Returns the model, which the caller frees
  * with ner_free(), or NULL with e set when the file is missing, truncated,
