@@ -1116,6 +1116,12 @@ static void cable_page(struct hx *h)
 			ref = r->valuestring;
 	}
 	cable_fields(h, ref);
+	/* No SUBJECT line: the reference id says more than the site's
+	 * "Cable Viewer" page title. */
+	if (ref && (!h->d->title || !strcmp(h->d->title, "Cable Viewer"))) {
+		free(h->d->title);
+		h->d->title = xstrdup(ref);
+	}
 }
 
 /* ---- charset ---- */
