@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ner.h"
@@ -243,9 +244,13 @@ int cmd_tag(int argc, char **argv)
 	if (!model)
 		model = ner_default_model_path();
 	struct err e;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct ner_model *m = ner_load(model, &e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!m)
 		return cli_error("tag: %s", e.msg);
+	double load_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
 	if (conll) {
 		int rc = tag_conll(m, conll);
 		ner_free(m);
@@ -278,7 +283,8 @@ int cmd_tag(int argc, char **argv)
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
 	if (stats)
-		fprintf(stderr, "tokens: %zu sentences: %zu mentions: %zu\n", ntok, nsent, nment);
+		fprintf(stderr, "tokens: %zu sentences: %zu mentions: %zu model load: %.1f ms\n", ntok, nsent, nment,
+			load_ms);
 	ner_free(m);
 	return rc;
 }

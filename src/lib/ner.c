@@ -837,23 +837,29 @@ static void model_emit(const struct ner_model *m, const uint64_t *f, size_t nf, 
 
 /* Per-call scratch for tagging (grown as needed, never shared). */
 struct scratch {
-	struct tokinfo *ti;
-	uint8_t *ucs;
-	float *em, *score;
+	struct tokinfo *ti;     /* per token of the document */
+	uint8_t *ucs;           /* per sentence */
+	float *em, *score;      /* per token of the longest sentence */
 	uint8_t *back, *tags;
-	size_t cap_tok, cap_sent;
+	size_t cap_tok, cap_seq, cap_sent;
 };
 
-static void scratch_reserve(struct scratch *s, size_t ntoks, size_t nsent)
+/* Room for a document of ntoks tokens (0: none needed), sentences of up to
+ * maxseq tokens, and nsent sentences. */
+static void scratch_reserve(struct scratch *s, size_t ntoks, size_t maxseq, size_t nsent)
 {
 	if (ntoks > s->cap_tok) {
 		size_t c = ntoks + ntoks / 2 + 16;
 		s->ti = xrealloc(s->ti, c * sizeof *s->ti);
+		s->cap_tok = c;
+	}
+	if (maxseq > s->cap_seq) {
+		size_t c = maxseq + maxseq / 2 + 16;
 		s->em = xrealloc(s->em, c * NTAGS * sizeof(float));
 		s->score = xrealloc(s->score, c * NTAGS * sizeof(float));
 		s->back = xrealloc(s->back, c * NTAGS);
 		s->tags = xrealloc(s->tags, c);
-		s->cap_tok = c;
+		s->cap_seq = c;
 	}
 	if (nsent + 1 > s->cap_sent) {
 		s->cap_sent = nsent + 16;
@@ -884,7 +890,11 @@ static int tag_doc(const struct ner_model *m, const struct ner_tok *toks, size_t
 {
 	struct feat_ctx fc;
 	model_ctx(m, &fc);
-	scratch_reserve(s, ntoks, nsent);
+	size_t maxseq = 0;
+	for (size_t k = 0; k < nsent; k++)
+		if (sent_start[k + 1] - sent_start[k] > maxseq)
+			maxseq = sent_start[k + 1] - sent_start[k];
+	scratch_reserve(s, ntoks, maxseq, nsent);
 	analyse_doc(&fc, toks, ntoks, sent_start, nsent, upper, s->ti, s->ucs);
 	uint64_t f[MAXFEAT];
 	for (size_t k = 0; k < nsent; k++) {
@@ -1982,7 +1992,7 @@ static void fcorpus_add(struct fcorpus *fc, size_t *fcap, size_t *tcap, size_t *
 		size_t t0 = c->sent_start[s0], nt = c->sent_start[s1] - t0;
 		for (size_t k = s0; k <= s1; k++)
 			ss[k - s0] = c->sent_start[k] - t0;
-		scratch_reserve(&s, nt, s1 - s0);
+		scratch_reserve(&s, nt, 0, s1 - s0);
 		analyse_doc(ctx, c->toks + t0, nt, ss, s1 - s0, upper, s.ti, s.ucs);
 		for (size_t k = 0; k < s1 - s0; k++) {
 			size_t a = ss[k], n = ss[k + 1] - a;
@@ -2073,7 +2083,7 @@ static void decode_dense(const struct fcorpus *fc, size_t k, const float *w, con
 			 struct scratch *s)
 {
 	size_t a = fc->sent_start[k], n = fc->sent_start[k + 1] - a;
-	scratch_reserve(s, n, 1);
+	scratch_reserve(s, 0, n, 1);
 	for (size_t i = 0; i < n; i++)
 		emit_dense(w, fc->feat + fc->foff[a + i], fc->foff[a + i + 1] - fc->foff[a + i], s->em + i * NTAGS);
 	float trc[(NTAGS + 1) * NTAGS];

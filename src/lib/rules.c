@@ -88,6 +88,9 @@ static const char *const months[12] = {"january", "february", "march", "april", 
  * end and sets *m (1..12), or returns p. */
 static size_t read_month(const struct scan *s, size_t p, int *m)
 {
+	/* cheap filter: the first letters of month names */
+	if (p >= s->n || !strchr("jfmasondJFMASOND", s->t[p]) || !s->t[p])
+		return p;
 	size_t e = p;
 	while (e < s->n && isal(s->t[e]))
 		e++;
@@ -259,7 +262,8 @@ static size_t read_date(const struct scan *s, size_t p, char *val, size_t vsz)
 	/* summer 2014, spring of 2010 */
 	static const char *const seasons[] = {"spring", "summer", "autumn", "fall", "winter"};
 	static const int scode[] = {21, 22, 23, 23, 24};
-	for (int i = 0; i < 5; i++) {
+	unsigned char c0 = s->t[p] | 0x20;
+	for (int i = 0; i < 5 && (c0 == 's' || c0 == 'a' || c0 == 'f' || c0 == 'w'); i++) {
 		e = read_word(s, p, seasons[i]);
 		if (e == p)
 			continue;
@@ -282,7 +286,8 @@ static size_t read_range(const struct scan *s, size_t p, char *val, size_t vsz)
 {
 	char v1[32], v2[32];
 	static const char *const intro[][2] = {{"between", "and"}, {"from", "to"}, {"from", "until"}};
-	for (int i = 0; i < 3; i++) {
+	unsigned char c0 = s->t[p] | 0x20;
+	for (int i = 0; i < 3 && (c0 == 'b' || c0 == 'f'); i++) {
 		size_t q = read_word(s, p, intro[i][0]);
 		if (q == p)
 			continue;
@@ -520,7 +525,8 @@ int rules_find(const char *text, size_t len, struct rules_result *out, struct er
 			while (we < len && isal(s.t[we]))
 				we++;
 			int iskw = 0;
-			for (int k = 0; kws[k]; k++)
+			unsigned char c0 = c | 0x20;
+			for (int k = 0; kws[k] && we - p <= 9 && strchr("tpfmc", c0); k++)
 				if (we - p == strlen(kws[k]) && strncasecmp(text + p, kws[k], we - p) == 0)
 					iskw = 1;
 			if (iskw) {

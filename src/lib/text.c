@@ -125,8 +125,11 @@ static const char *const abbrevs[] = {
 
 static int in_list(const char *const *list, const char *s, size_t n)
 {
+	if (n == 0)
+		return 0;
+	unsigned char c0 = (unsigned char)s[0] | 0x20;
 	for (size_t i = 0; list[i]; i++)
-		if (strlen(list[i]) == n && strncasecmp(list[i], s, n) == 0)
+		if (((unsigned char)list[i][0] | 0x20) == c0 && strlen(list[i]) == n && strncasecmp(list[i], s, n) == 0)
 			return 1;
 	return 0;
 }
