@@ -37,8 +37,9 @@
 #include <unicode/utrans.h>
 
 #define POOL_CAP 4096           /* bytes of token text per name */
-#define MAX_RAW 48              /* raw tokens before structure */
+#define MAX_RAW 32              /* raw tokens before structure */
 #define SKEL_MAX 48             /* consonants kept per token */
+#define MAX_TOKEN_UNITS 64      /* UTF-16 units of a token that are romanised */
 #define TOK_MATCH 0.80          /* a token pair at or above this agrees */
 
 /* Vowel masks, one per consonant slot.  VNONE: "no vowel here" is
@@ -599,7 +600,7 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 	int32_t scap = nlen * 16 + 64;
 	UChar *tok = xmalloc((size_t)scap * sizeof(UChar));
 	int32_t i = 0;
-	while (i < nlen) {
+	while (i < nlen && w->nraw < MAX_RAW) {
 		UChar32 c;
 		int32_t at = i;
 		U16_NEXT(nf, i, nlen, c);
@@ -620,6 +621,11 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 			end = j;
 		}
 		i = end;
+		if (end - at > MAX_TOKEN_UNITS) {
+			end = at + MAX_TOKEN_UNITS;     /* no name has such a word: keep ICU's work bounded */
+			if (U16_IS_LEAD(nf[end - 1]))
+				end--;
+		}
 		if (ascii) {
 			char b[NAMES_MAX_INPUT];
 			int32_t k = 0;
@@ -661,7 +667,8 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 						break;
 					nend = k;
 				}
-				size_t m = arabic_fold(nf + nat, (size_t)(nend - nat), tok + 5);
+				int32_t nl = nend - nat > MAX_TOKEN_UNITS ? MAX_TOKEN_UNITS : nend - nat;
+				size_t m = arabic_fold(nf + nat, (size_t)nl, tok + 5);
 				len = arabic_strip_al(tok + 5, m);
 				i = nend;
 				goto abdul;

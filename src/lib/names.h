@@ -47,7 +47,7 @@
 
 #include "util.h"
 
-#define NAMES_MAX_INPUT 512   /* bytes of a name that are read */
+#define NAMES_MAX_INPUT 256   /* bytes of a name that are read */
 #define NAMES_MAX_TOKENS 24   /* tokens of a name that are kept */
 
 /* The score at or above which names_similarity() says "same": calibrated on
