@@ -97,9 +97,21 @@ static char *clean_dup(struct xdoc *d, const char *s)
 		buf_add(&b, s, n);
 	else
 		d->invalid_bytes += utf8_repair(&b, s, n);
-	for (size_t i = 0; i < b.len; i++)
-		if (b.p[i] == '\r' || b.p[i] == '\n' || b.p[i] == '\t' || b.p[i] == 0)
-			b.p[i] = ' ';
+	/* control whitespace becomes a space, and runs of spaces (left by
+	 * unfolding "Subject: ...\n  more") become one */
+	size_t o = 0;
+	for (size_t i = 0; i < b.len; i++) {
+		char c = b.p[i];
+		if (c == '\r' || c == '\n' || c == '\t' || c == 0)
+			c = ' ';
+		if (c == ' ' && o > 0 && b.p[o - 1] == ' ')
+			continue;
+		b.p[o++] = c;
+	}
+	if (b.p) {
+		b.len = o;
+		b.p[o] = 0;
+	}
 	char *r = str_trim(buf_detach(&b));
 	if (!r || !*r) {
 		free(r);
@@ -774,11 +786,48 @@ static int fill_email(struct xctx *x, GMimeMessage *m, GMimeParserOptions *opt, 
 	return rc;
 }
 
+/* Where the body starts when the headers end without the blank line
+ * (Enron's stripped arora-h messages run straight from "Subject:" into the
+ * text): the offset of the first line that is neither a header nor a
+ * folded continuation, or 0 when the headers end properly. */
+static size_t unterminated_headers(const char *data, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && data[eol] != '\n')
+			eol++;
+		if (eol == i || (eol == i + 1 && data[i] == '\r'))
+			return 0; /* the blank line */
+		if (data[i] != ' ' && data[i] != '\t') {
+			size_t c = i;
+			while (c < eol && data[c] > ' ' && data[c] < 127 && data[c] != ':')
+				c++;
+			if (c == i || c == eol || data[c] != ':')
+				return i ? i : 0;
+		}
+		i = eol + 1;
+	}
+	return 0;
+}
+
 int extract_email(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e)
 {
 	struct mem_stream ms = {NULL, NULL};
-	if (mem_open(&ms, data, len, e) < 0)
+	char *fixed = NULL;
+	size_t cut = unterminated_headers(data, len);
+	if (cut) { /* give GMime the blank line it needs */
+		fixed = xmalloc(len + 1);
+		memcpy(fixed, data, cut);
+		fixed[cut] = '\n';
+		memcpy(fixed + cut + 1, data + cut, len - cut);
+		data = fixed;
+		len++;
+	}
+	if (mem_open(&ms, data, len, e) < 0) {
+		free(fixed);
 		return -1;
+	}
 	GMimeParserOptions *opt = options_new();
 	GMimeParser *p = g_mime_parser_new_with_stream(ms.st);
 	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
@@ -793,6 +842,7 @@ int extract_email(struct xctx *x, const char *data, size_t len, struct xdoc *d, 
 		g_object_unref(m);
 	g_mime_parser_options_free(opt);
 	mem_close(&ms);
+	free(fixed);
 	return rc;
 }
 
