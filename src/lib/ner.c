@@ -314,28 +314,28 @@ struct ner_model *ner_load(const char *path, struct err *e)
 	m->size = size;
 	m->scale = h.scale;
 	char *p = mem + sizeof h;
-	m->trans = (const float *)p;
+	m->trans = (const float *)(const void *)p;
 	p += pad8((size_t)(NTAGS + 1) * NTAGS * sizeof(float));
-	m->fslot = (const uint32_t *)p;
+	m->fslot = (const uint32_t *)(const void *)p;
 	p += pad8((size_t)h.fslots * 8);
 	m->fmask = h.fslots - 1;
-	m->w = (const int16_t *)p;
+	m->w = (const int16_t *)(const void *)p;
 	p += pad8((size_t)h.nrows * NTAGS * 2);
 	if (h.gslots) {
-		m->gaz.key = (const uint64_t *)p;
+		m->gaz.key = (const uint64_t *)(const void *)p;
 		m->gaz.val = (const uint8_t *)p + (size_t)h.gslots * 8;
 		m->gaz.mask = h.gslots - 1;
 		m->gaz.maxlen = (int)(h.gmaxlen > 8 ? 8 : h.gmaxlen);
 	}
 	p += pad8((size_t)h.gslots * 8) + pad8(h.gslots);
 	if (h.cslots) {
-		m->cprior.key = (const uint32_t *)p;
+		m->cprior.key = (const uint32_t *)(const void *)p;
 		m->cprior.val = p + pad8((size_t)h.cslots * 4);
 		m->cprior.mask = h.cslots - 1;
 	}
 	p += pad8((size_t)h.cslots * 4) + pad8(h.cslots);
 	if (h.lslots) {
-		m->clusters.key = (const uint32_t *)p;
+		m->clusters.key = (const uint32_t *)(const void *)p;
 		m->clusters.val = p + pad8((size_t)h.lslots * 4);
 		m->clusters.mask = h.lslots - 1;
 		m->clusters.wide = 1;
@@ -827,6 +827,7 @@ static void model_emit(const struct ner_model *m, const uint64_t *f, size_t nf, 
 		}
 	}
 	for (size_t j = 0; j < nr; j++) {
+		// cppcheck-suppress uninitvar ; rows[0..nr) were set above
 		const int16_t *w = rows[j];
 		for (int t = 0; t < NTAGS; t++)
 			acc[t] += w[t];
@@ -1694,7 +1695,8 @@ static void casecount_path(struct casecount *cc, const char *path, size_t *nfile
 			names[n++] = xstrdup(de->d_name);
 		}
 		closedir(dir);
-		qsort(names, n, sizeof *names, path_cmp);
+		if (n)
+			qsort(names, n, sizeof *names, path_cmp);
 		for (size_t i = 0; i < n; i++) {
 			char sub[PATH_MAX];
 			snprintf(sub, sizeof sub, "%s/%s", path, names[i]);
@@ -2339,6 +2341,8 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 	 * saved model see all of them. */
 	int gmaxlen = 0;
 	struct hmap gfold[2], gfull;
+	memset(gfold, 0, sizeof gfold);
+	memset(&gfull, 0, sizeof gfull);
 	const char *iso = o->iso_dir ? o->iso_dir : "/usr/share/iso-codes/json";
 	for (int k = 0; k < 3; k++) {
 		struct hmap *g = k < 2 ? &gfold[k] : &gfull;
