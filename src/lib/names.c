@@ -3,16 +3,21 @@
  * romanisation), sound-class skeletons, and the same/different decision.
  *
  * This module owns: the word lists (titles, articles, particles, Persian
- * suffixes), the per-thread ICU transliterators, and nothing else.  It never
- * touches the case file.
+ * suffixes) and their hash table, the ICU transliterator template and each
+ * thread's clone of it with a cache of romanised tokens (struct tstate,
+ * about 180 KB a thread, freed when the thread exits), and nothing else.
+ * It never touches the case file.
  *
  * A name goes through three steps:
  *   1. lexing: bytes become lower-case ASCII tokens.  Pure-ASCII input takes
  *      a fast path with no ICU at all.  Otherwise ICU folds (NFKC_Casefold),
  *      Arabic-script tokens are tidied (letter variants, harakat, ZWNJ, the
- *      article ال, عبد ال...) and every non-ASCII token is transliterated
- *      "Any-Latin; Latin-ASCII".  Tokens from an abjad (Arabic, Hebrew) are
- *      flagged: their romanisation lacks short vowels.
+ *      article ال, عبد ال..., letters whose romanisations would run together
+ *      into a false digraph: ت ه is t'h, not ث th) and every non-ASCII token
+ *      is transliterated "Russian-Latin/BGN; Any-Latin; Latin-ASCII" (BGN
+ *      first, so Cyrillic comes out as the press writes it: Khrushchev, not
+ *      Hrusev).  Tokens from an abjad (Arabic, Hebrew) are flagged: their
+ *      romanisation lacks short vowels.
  *   2. structure: "Last, First" is turned round, leading titles and trailing
  *      Jr/Sr go, articles go, bin/Abu/... attach to the next token, Abd al-X
  *      becomes one token, detached Persian suffixes are joined.

@@ -7,9 +7,10 @@
  * What counts as one name:
  *   - NFKC, case folding, accents stripped (Haïder = Haider);
  *   - Arabic, Persian, Cyrillic, Greek ... script romanised with ICU
- *     ("Any-Latin; Latin-ASCII"), after Persian ی/ک are read as Arabic
- *     ي/ك, hamza seats (أ إ آ) as ا, taa marbuta as ه, and ZWNJ, tatweel and
- *     harakat are dropped; leftover marks (ʿ ʾ ' ’) vanish;
+ *     ("Russian-Latin/BGN; Any-Latin; Latin-ASCII"), after Persian ی/ک are
+ *     read as Arabic ي/ك, hamza seats (أ إ آ) as ا, taa marbuta as ه, and
+ *     ZWNJ, tatweel and harakat are dropped (a Persian ه before ZWNJ is a
+ *     silent -e: خامنه‌ای = Khamenei); leftover marks (ʿ ʾ ' ’) vanish;
  *   - leading titles (Mr, Dr, Sheikh, Sayyid, Ayatollah, Prime Minister,
  *     Gen., Maj. Gen., Amb., Haji, Mirza, ...) and trailing Jr/Sr/III go;
  *   - the article al-/el-/ad-/ash-/... (and Arabic ال) goes, so al-Maliki =
@@ -28,7 +29,10 @@
  * with a full name (a little lower score); given names must agree (Saddam
  * Hussein != Fuad Hussein); an initial agrees with a full given name
  * (J. Risen ~ James Risen) but not with another initial (George W. Bush !=
- * George H. W. Bush).
+ * George H. W. Bush).  Tokens may be left out of the longer name in the
+ * middle (Nouri Kamel al-Maliki ~ Nouri al-Maliki, Bayan Jabr ~ Bayan Baqir
+ * Solagh Jabr al-Zubaidi) and a leading Mohammad or Ali of a compound given
+ * name may go (Mohammad Javad Zarif ~ Javad Zarif).  Jr. and Sr. conflict.
  *
  * Limits: only the first NAMES_MAX_INPUT bytes of a name and its first
  * NAMES_MAX_TOKENS tokens are read.  Aliases (Jawad al-Maliki for Nouri
@@ -38,7 +42,12 @@
  *
  * Threads: every function may be called from any number of threads at once.
  * ICU's transliterator is opened once and cloned per thread (a clone is
- * never shared); the per-thread clone is closed when its thread exits.
+ * never shared); each thread also keeps a cache of romanised words (about
+ * 180 KB); both are released when the thread exits.
+ *
+ * Cost (one core, -O2): names_key ~600k ASCII names/s, ~200k/s for
+ * Arabic-script names once their words are in the thread's cache (ICU alone
+ * manages ~30k words/s); names_compare ~500k parsed pairs/s.
  */
 #ifndef WEFT_NAMES_H
 #define WEFT_NAMES_H
