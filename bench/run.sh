@@ -21,6 +21,7 @@
 #   BENCH_RUNS=3       runs of weft and of the raw FTS5 load (median reported)
 #   BENCH_PEER_RUNS=1  runs of recollindex and omindex (each takes minutes;
 #                      3 gives medians but adds ~10 minutes)
+#   BENCH_NER_RUNS=1   runs of weft ingest with NER (minutes each)
 #   BENCH_SEARCH_REPS=3  timed passes over the queries (after one warm-up pass)
 #   BENCH_X16=0        1 adds the ×16 corpus (~1.6 GB in the temp folder)
 #   BENCH_SKIP=""      space-separated: recoll omindex postgres ner scale formats
@@ -40,6 +41,7 @@ BENCH=$REPO/bench
 CORPUS=${BENCH_CORPUS:-$REPO/../shared/corpora}
 RUNS=${BENCH_RUNS:-3}
 PEER_RUNS=${BENCH_PEER_RUNS:-1}
+NER_RUNS=${BENCH_NER_RUNS:-1}
 SEARCH_REPS=${BENCH_SEARCH_REPS:-3}
 X16=${BENCH_X16:-0}
 SKIP=" ${BENCH_SKIP:-} "
@@ -116,6 +118,7 @@ skipped omindex || meta omindex "$(omindex --version | awk '{print $NF}')"
 skipped postgres || meta postgres "$("$PGBIN/postgres" --version | awk '{print $3}')"
 meta runs "$RUNS"
 meta peer_runs "$PEER_RUNS"
+meta ner_runs "$NER_RUNS"
 meta search_reps "$SEARCH_REPS"
 
 corpus_bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END{print s+0}'; }
@@ -191,7 +194,7 @@ done
 X1CASE=$W/x1.$RUNS.weft
 
 if [[ $NER_OK == 1 ]]; then
-	for r in $(seq 1 "$RUNS"); do
+	for r in $(seq 1 "$NER_RUNS"); do
 		CASE=$W/ner.weft
 		rm -f "$CASE"*
 		measure "weft (with NER)" "$r" "$BYTES" weft_docs weft_size \
