@@ -60,14 +60,14 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 		sqlite3_finalize(st);
 		return id;
 	}
-	/* The name exactly as written wins; else the entity that the text
-	 * most often calls that (any case), if it clearly dominates. */
+	/* The entity the documents most often call that (any case), if it
+	 * clearly dominates; the canonical name breaks a tie. */
 	if (case_prepare(c,
 			 "SELECT e.id, e.name, e.type, e.name = ?1 AS exact,"
 			 " (SELECT total(count) FROM aliases a WHERE a.entity = e.id AND a.alias = ?1 COLLATE NOCASE) AS uses"
 			 " FROM entities e WHERE (?2 IS NULL OR e.type=?2) AND"
 			 " (e.name = ?1 COLLATE NOCASE OR e.id IN (SELECT entity FROM aliases WHERE alias = ?1 COLLATE NOCASE))"
-			 " ORDER BY exact DESC, uses DESC, e.mentions DESC LIMIT 4",
+			 " ORDER BY uses DESC, exact DESC, e.mentions DESC LIMIT 4",
 			 &st, "finding entity", e) < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
@@ -88,7 +88,8 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 	}
 	sqlite3_finalize(st);
 	long long found = 0;
-	if (n == 1 || (n > 1 && (exact0 || uses[0] >= 3 * uses[1])))
+	/* how the documents use the name decides; the name itself breaks ties */
+	if (n == 1 || (n > 1 && (uses[0] >= 2 * uses[1] || (exact0 && uses[0] >= uses[1]))))
 		found = ids[0];
 	else if (n > 1)
 		found = err_set(e, "'%s' could be: %s; give the id", ref, cands.p);
