@@ -150,6 +150,12 @@ int text_to_utf8(const char *data, size_t len, const char *charset, struct buf *
 	}
 	UErrorCode st = U_ZERO_ERROR;
 	UConverter *cv = ucnv_open(charset, &st);
+	if (U_FAILURE(st) && charset == detected) {
+		/* uchardet can name charsets ICU lacks (VISCII): read such
+		 * text as Windows-1252 rather than lose it */
+		st = U_ZERO_ERROR;
+		cv = ucnv_open("windows-1252", &st);
+	}
 	if (U_FAILURE(st))
 		return err_set(e, "unknown charset '%s'", charset);
 	struct invalid_count cnt = {0};
