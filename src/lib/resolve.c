@@ -381,6 +381,69 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 	return k;
 }
 
+static int find_root(int *parent, int x)
+{
+	while (parent[x] != x)
+		x = parent[x] = parent[parent[x]];
+	return x;
+}
+
+/* Long names are filed under their surname's key only; but "Bayan Baqir
+ * Solagh Jabr al-Zubaidi" is also "Jabr".  A form of three tokens or more
+ * whose other keys (names_keys) lead to a cluster the matcher accepts joins
+ * its cluster to that one. */
+static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl, size_t nc)
+{
+	int *parent = xmalloc(nc * sizeof *parent);
+	for (size_t i = 0; i < nc; i++)
+		parent[i] = (int)i;
+	/* the first form (in key order) of each key: where its group starts */
+	GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
+	for (size_t i = nf; i-- > 0;)
+		g_hash_table_insert(first, f[i].key, GINT_TO_POINTER((int)i));
+	struct buf keys = BUF_INIT;
+	int joined = 0;
+	for (size_t a = 0; a < nf; a++) {
+		if (f[a].tokens < 3 || f[a].type != 0)
+			continue;
+		buf_reset(&keys);
+		names_keys(f[a].norm, strlen(f[a].norm), &keys, NULL);
+		char *save = NULL;
+		for (char *k = strtok_r(keys.p ? keys.p : (char *)"", " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+			if (!strcmp(k, f[a].key))
+				continue;
+			gpointer v;
+			if (!g_hash_table_lookup_extended(first, k, NULL, &v))
+				continue;
+			for (size_t b = (size_t)GPOINTER_TO_INT(v); b < nf && !strcmp(f[b].key, k); b++) {
+				if (f[b].type != 0 || cl[f[b].cluster].best_form != (int)b)
+					continue; /* compare with each cluster's own form */
+				int same = 0;
+				names_compare(&f[a].parsed, &f[b].parsed, &same);
+				if (!same)
+					continue;
+				int ra = find_root(parent, f[a].cluster), rb = find_root(parent, f[b].cluster);
+				if (ra != rb) {
+					parent[rb] = ra;
+					joined = 1;
+				}
+			}
+		}
+	}
+	if (joined) {
+		for (size_t i = 0; i < nf; i++)
+			f[i].cluster = find_root(parent, f[i].cluster);
+		for (size_t c = 0; c < nc; c++)
+			if (find_root(parent, (int)c) != (int)c) {
+				cl[find_root(parent, (int)c)].count += cl[c].count;
+				cl[c].count = 0; /* empty: write_entities skips it */
+			}
+	}
+	buf_free(&keys);
+	g_hash_table_destroy(first);
+	free(parent);
+}
+
 /* Groups equal (type, resolved form) into forms, then clusters forms that
  * share a key and that the matcher calls the same name. */
 static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_t *nf_out,
@@ -485,6 +548,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 		}
 		g0 = i;
 	}
+	join_by_other_keys(f, nf, cl, nc);
 	GHashTableIter it;
 	gpointer key;
 	g_hash_table_iter_init(&it, h);
@@ -499,34 +563,32 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 }
 
 /* Picks each cluster's canonical name: the most frequent surface text of
- * its fullest form among the frequent ones (a one-off long span such as
- * "Murtaza Hussain of The Intercept" must not name "The Intercept"). */
+ * its naming form (a one-off long span such as "Murtaza Hussain of The
+ * Intercept" must not name "The Intercept"). */
 static char **canonical_names(struct rmention *m, size_t n, struct form *f, size_t nf, struct cluster *cl, size_t nc)
 {
-	long *top = xcalloc(nc, sizeof *top);
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].count > top[f[i].cluster])
-			top[f[i].cluster] = f[i].count;
+	/* a person is named by the most frequent form with a given name and
+	 * a surname; anything else by its most frequent form, the longer on a
+	 * tie ("Bayan Jabr", not the once-seen "Bayan Baqir Solagh Jabr
+	 * al-Zubaidi"; "Islamic Revolutionary Guard Corps" for its IRGCs) */
 	for (size_t c = 0; c < nc; c++)
 		cl[c].name_form = -1;
 	for (size_t i = 0; i < nf; i++) {
-		int c = f[i].cluster;
-		long floor = top[c] / 5 > 2 ? top[c] / 5 : 2;
-		if (f[i].count < floor && f[i].count < top[c])
-			continue;
-		int cur = cl[c].name_form;
-		if (cur < 0 || f[i].tokens > f[cur].tokens ||
-		    (f[i].tokens == f[cur].tokens && f[i].count > f[cur].count))
+		int c = f[i].cluster, cur = cl[c].name_form;
+		int full = cl[c].type != 0 || f[i].tokens >= 2;
+		int cur_full = cur >= 0 && (cl[c].type != 0 || f[cur].tokens >= 2);
+		if (cur < 0 || (full && !cur_full) ||
+		    (full == cur_full && (f[i].count > f[cur].count ||
+					  (f[i].count == f[cur].count && f[i].tokens > f[cur].tokens))))
 			cl[c].name_form = (int)i;
 	}
-	free(top);
 	char **name = xcalloc(nc, sizeof *name);
 	long *best = xcalloc(nc, sizeof *best);
 	GHashTable *cnt = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	struct buf k = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		int c = f[m[i].form].cluster;
-		if (f[m[i].form].tokens != f[cl[c].name_form].tokens || m[i].resolved != m[i].norm)
+		if (m[i].form != cl[c].name_form || m[i].resolved != m[i].norm)
 			continue;
 		buf_reset(&k);
 		buf_printf(&k, "%d\t%s", c, m[i].text);
@@ -539,7 +601,7 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!name[c])
-			name[c] = f[cl[c].name_form].norm; /* only ever seen abbreviated */
+			name[c] = cl[c].name_form >= 0 ? f[cl[c].name_form].norm : (char *)""; /* only ever seen abbreviated */
 	buf_free(&k);
 	free(best);
 	g_hash_table_destroy(cnt);
@@ -560,6 +622,8 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 			    " ON CONFLICT(entity, alias) DO UPDATE SET count=count+1", &al, "resolving entities", e) < 0)
 		goto out;
 	for (size_t i = 0; i < nc; i++) {
+		if (!cl[i].count)
+			continue; /* joined into another */
 		sqlite3_bind_text(ins, 1, entity_types[cl[i].type], -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, name[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 3, f[cl[i].best_form].key, -1, SQLITE_STATIC);
