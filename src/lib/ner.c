@@ -564,7 +564,7 @@ enum {
 	T_BIAS = 1, T_W, T_LW, T_SHAPE, T_SS, T_PRE, T_SUF = T_PRE + 4, T_LWM1 = T_SUF + 4, T_LWP1,
 	T_LWM2, T_LWP2, T_SSM1, T_SSP1, T_BIM, T_BIP, T_SS3, T_INIT, T_GAZ, T_GAZM1, T_GAZP1,
 	T_DOC, T_CP, T_CPM1, T_CPP1, T_UCS, T_CL, T_CLM1, T_CLP1, T_CLPRE, T_WM1SS, T_WP1SS,
-	T_SSM2, T_SSP2, T_CLS2
+	T_SSM2, T_SSP2, T_CLS2, T_HIST, T_HIST2
 };
 #define MAXFEAT 80
 #define H_BOS 0x1234567812345678ULL
@@ -629,6 +629,98 @@ static size_t token_feats(const struct tokinfo *ti, size_t n, size_t i, int ucs,
 	f[k++] = fh(T_CLM1, pm1 ? pm1->cluster & 511 : 65535);
 	f[k++] = fh(T_CLP1, pp1 ? pp1->cluster & 511 : 65535);
 	return k;
+}
+
+/* Prediction history (Ratinov & Roth 2009): while a document is tagged
+ * sentence by sentence, what the model said so far about each capitalised
+ * word is a feature for its later occurrences ("Leeds" tagged ORG twice
+ * before is likely ORG again). */
+struct hist {
+	uint64_t *key;
+	uint16_t *cnt;          /* 5 per slot: PER, ORG, LOC, MISC, O */
+	size_t mask, cap;
+};
+
+static void hist_reset(struct hist *h, size_t ntoks)
+{
+	size_t cap = 64;
+	while (cap < ntoks * 2)
+		cap <<= 1;
+	if (cap > h->cap) {
+		free(h->key);
+		free(h->cnt);
+		h->key = xmalloc(cap * 8);
+		h->cnt = xmalloc(cap * 5 * 2);
+		h->cap = cap;
+	}
+	memset(h->key, 0, cap * 8);
+	h->mask = cap - 1;
+}
+
+static void hist_free(struct hist *h)
+{
+	free(h->key);
+	free(h->cnt);
+	memset(h, 0, sizeof *h);
+}
+
+static int hist_cls(int cls)
+{
+	return cls == CLS_TITLE || cls == CLS_UPPER || cls == CLS_MIXED;
+}
+
+static uint16_t *hist_slot(struct hist *h, uint64_t k, int insert)
+{
+	if (!k)
+		k = 1;
+	for (size_t s = k & h->mask;; s = (s + 1) & h->mask) {
+		if (h->key[s] == k)
+			return h->cnt + s * 5;
+		if (!h->key[s]) {
+			if (!insert)
+				return NULL;
+			h->key[s] = k;
+			memset(h->cnt + s * 5, 0, 10);
+			return h->cnt + s * 5;
+		}
+	}
+}
+
+/* The history value of a word: majority label * 2 + (1 if not unanimous),
+ * or -1 when the word has no history. */
+static int hist_value(struct hist *h, uint64_t hlw, int cls)
+{
+	if (!hist_cls(cls))
+		return -1;
+	const uint16_t *c = hist_slot(h, hlw, 0);
+	if (!c)
+		return -1;
+	int tot = 0, m = 0;
+	for (int k = 0; k < 5; k++) {
+		tot += c[k];
+		if (c[k] > c[m])
+			m = k;
+	}
+	return tot ? m * 2 + (c[m] != tot) : -1;
+}
+
+static void hist_add(struct hist *h, uint64_t hlw, int cls, int tag)
+{
+	if (!hist_cls(cls))
+		return;
+	uint16_t *c = hist_slot(h, hlw, 1);
+	int k = tag ? TAG_TYPE(tag) : 4;
+	if (c[k] < 65535)
+		c[k]++;
+}
+
+static size_t hist_feats(int v, int cls, uint64_t *f)
+{
+	if (v < 0)
+		return 0;
+	f[0] = fh(T_HIST, (uint64_t)v);
+	f[1] = fh(T_HIST2, (uint64_t)v * 16 + (uint64_t)cls);
+	return 2;
 }
 
 /* What the feature extractor reads besides the tokens themselves. */
@@ -843,6 +935,7 @@ struct scratch {
 	float *em, *score;      /* per token of the longest sentence */
 	uint8_t *back, *tags;
 	size_t cap_tok, cap_seq, cap_sent;
+	struct hist hist;
 };
 
 /* Room for a document of ntoks tokens (0: none needed), sentences of up to
@@ -876,6 +969,7 @@ static void scratch_free(struct scratch *s)
 	free(s->score);
 	free(s->back);
 	free(s->tags);
+	hist_free(&s->hist);
 	memset(s, 0, sizeof *s);
 }
 
@@ -897,18 +991,23 @@ static int tag_doc(const struct ner_model *m, const struct ner_tok *toks, size_t
 			maxseq = sent_start[k + 1] - sent_start[k];
 	scratch_reserve(s, ntoks, maxseq, nsent);
 	analyse_doc(&fc, toks, ntoks, sent_start, nsent, upper, s->ti, s->ucs);
+	hist_reset(&s->hist, ntoks);
 	uint64_t f[MAXFEAT];
 	for (size_t k = 0; k < nsent; k++) {
 		size_t a = sent_start[k], n = sent_start[k + 1] - a;
 		if (!n)
 			continue;
 		for (size_t i = 0; i < n; i++) {
+			const struct tokinfo *t = &s->ti[a + i];
 			size_t nf = token_feats(s->ti + a, n, i, s->ucs[k], f);
+			nf += hist_feats(hist_value(&s->hist, t->hlw, t->cls), t->cls, f + nf);
 			model_emit(m, f, nf, s->em + i * NTAGS);
 		}
 		viterbi(s->em, n, m->trans_c, s->tags, s->score, s->back);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			labels[a + i] = tag_to_label(s->tags[i]);
+			hist_add(&s->hist, s->ti[a + i].hlw, s->ti[a + i].cls, s->tags[i]);
+		}
 	}
 	return 0;
 }
@@ -1961,8 +2060,12 @@ struct fcorpus {
 	uint32_t *feat;         /* all feature indices */
 	size_t *foff;           /* per token: start in feat (ntoks + 1) */
 	uint8_t *gold;          /* BILOU tags */
+	uint64_t *hlw;          /* per token, for the prediction history */
+	uint8_t *cls;
 	size_t *sent_start;     /* nsent + 1 */
 	size_t nsent, ntoks;
+	size_t *docs;           /* first sentence of each document; ndocs + 1 */
+	size_t ndocs, dcap;
 };
 
 static void fcorpus_free(struct fcorpus *f)
@@ -1970,7 +2073,10 @@ static void fcorpus_free(struct fcorpus *f)
 	free(f->feat);
 	free(f->foff);
 	free(f->gold);
+	free(f->hlw);
+	free(f->cls);
 	free(f->sent_start);
+	free(f->docs);
 	memset(f, 0, sizeof *f);
 }
 
@@ -1996,6 +2102,9 @@ static void fcorpus_add(struct fcorpus *fc, size_t *fcap, size_t *tcap, size_t *
 			ss[k - s0] = c->sent_start[k] - t0;
 		scratch_reserve(&s, nt, 0, s1 - s0);
 		analyse_doc(ctx, c->toks + t0, nt, ss, s1 - s0, upper, s.ti, s.ucs);
+		if (fc->ndocs + 2 > fc->dcap)
+			fc->docs = xrealloc(fc->docs, (fc->dcap = fc->dcap * 2 + 64) * sizeof(size_t));
+		fc->docs[fc->ndocs++] = fc->nsent;
 		for (size_t k = 0; k < s1 - s0; k++) {
 			size_t a = ss[k], n = ss[k + 1] - a;
 			labels_to_tags(c->gold + t0 + a, n, tags);
@@ -2005,6 +2114,8 @@ static void fcorpus_add(struct fcorpus *fc, size_t *fcap, size_t *tcap, size_t *
 				*tcap = (*tcap + n) * 2 + 64;
 				fc->foff = xrealloc(fc->foff, *tcap * sizeof(size_t));
 				fc->gold = xrealloc(fc->gold, *tcap);
+				fc->hlw = xrealloc(fc->hlw, *tcap * sizeof(uint64_t));
+				fc->cls = xrealloc(fc->cls, *tcap);
 			}
 			fc->sent_start[fc->nsent] = fc->ntoks;
 			for (size_t i = 0; i < n; i++) {
@@ -2028,12 +2139,15 @@ static void fcorpus_add(struct fcorpus *fc, size_t *fcap, size_t *tcap, size_t *
 					}
 				}
 				fc->gold[fc->ntoks] = tags[i];
+				fc->hlw[fc->ntoks] = s.ti[a + i].hlw;
+				fc->cls[fc->ntoks] = s.ti[a + i].cls;
 				fc->ntoks++;
 				fc->foff[fc->ntoks] = o;
 			}
 			fc->nsent++;
 			fc->sent_start[fc->nsent] = fc->ntoks;
 		}
+		fc->docs[fc->ndocs] = fc->nsent;
 	}
 	scratch_free(&s);
 	free(ss);
@@ -2048,6 +2162,8 @@ static void fcorpus_build(struct fcorpus *fc, const struct ner_corpus *c, const 
 	fc->feat = xmalloc(fcap * sizeof(uint32_t));
 	fc->foff = xmalloc(tcap * sizeof(size_t));
 	fc->gold = xmalloc(tcap);
+	fc->hlw = xmalloc(tcap * sizeof(uint64_t));
+	fc->cls = xmalloc(tcap);
 	fc->sent_start = xmalloc(scap * sizeof(size_t));
 	fc->foff[0] = 0;
 	fcorpus_add(fc, &fcap, &tcap, &scap, c, ctx2, 0, NULL, fmap, grow);
@@ -2081,13 +2197,34 @@ static void emit_dense(const float *w, const uint32_t *f, size_t nf, float *em)
 }
 
 /* Decodes sentence k of fc with dense weights w / transitions tr. */
+/* Feature indices of the history features (value v, class c). */
+struct hist_idx {
+	uint32_t one[10], two[10][16];
+};
+
+/* Decodes sentence k of fc with dense weights w / transitions tr and the
+ * prediction history in s->hist; dyn receives 2 history feature indices
+ * per token (UINT32_MAX: none). */
 static void decode_dense(const struct fcorpus *fc, size_t k, const float *w, const float *tr,
-			 struct scratch *s)
+			 struct scratch *s, const struct hist_idx *hx, uint32_t *dyn)
 {
 	size_t a = fc->sent_start[k], n = fc->sent_start[k + 1] - a;
 	scratch_reserve(s, 0, n, 1);
-	for (size_t i = 0; i < n; i++)
-		emit_dense(w, fc->feat + fc->foff[a + i], fc->foff[a + i + 1] - fc->foff[a + i], s->em + i * NTAGS);
+	for (size_t i = 0; i < n; i++) {
+		float *em = s->em + i * NTAGS;
+		emit_dense(w, fc->feat + fc->foff[a + i], fc->foff[a + i + 1] - fc->foff[a + i], em);
+		int v = hist_value(&s->hist, fc->hlw[a + i], fc->cls[a + i]);
+		dyn[2 * i] = dyn[2 * i + 1] = UINT32_MAX;
+		if (v >= 0) {
+			dyn[2 * i] = hx->one[v];
+			dyn[2 * i + 1] = hx->two[v][fc->cls[a + i]];
+			for (int j = 0; j < 2; j++) {
+				const float *row = w + (size_t)dyn[2 * i + j] * NTAGS;
+				for (int t = 0; t < NTAGS; t++)
+					em[t] += row[t];
+			}
+		}
+	}
 	float trc[(NTAGS + 1) * NTAGS];
 	for (int p = 0; p <= NTAGS; p++)
 		for (int t = 0; t < NTAGS; t++)
@@ -2095,12 +2232,22 @@ static void decode_dense(const struct fcorpus *fc, size_t k, const float *w, con
 	viterbi(s->em, n, trc, s->tags, s->score, s->back);
 }
 
-static void perceptron_update(struct weights *W, const struct fcorpus *fc, size_t k, const uint8_t *pred)
+static void perceptron_update(struct weights *W, const struct fcorpus *fc, size_t k, const uint8_t *pred,
+			      const uint32_t *dyn)
 {
 	size_t a = fc->sent_start[k], n = fc->sent_start[k + 1] - a;
 	float c = (float)W->c;
 	for (size_t i = 0; i < n; i++) {
 		int g = fc->gold[a + i], p = pred[i];
+		if (g != p && dyn[2 * i] != UINT32_MAX) {
+			for (int j = 0; j < 2; j++) {
+				size_t r = (size_t)dyn[2 * i + j] * NTAGS;
+				W->w[r + g] += 1;
+				W->u[r + g] += c;
+				W->w[r + p] -= 1;
+				W->u[r + p] -= c;
+			}
+		}
 		if (g != p) {
 			for (size_t j = fc->foff[a + i]; j < fc->foff[a + i + 1]; j++) {
 				size_t r = (size_t)fc->feat[j] * NTAGS;
@@ -2130,23 +2277,30 @@ static void average(const struct weights *W, float *aw, float *at)
 		at[i] = W->tw[i] - W->tu[i] * inv;
 }
 
-static double eval_dense(const struct fcorpus *fc, const float *w, const float *tr)
+static double eval_dense(const struct fcorpus *fc, const float *w, const float *tr, const struct hist_idx *hx)
 {
 	struct scratch s = {0};
 	struct ner_eval ev;
 	memset(&ev, 0, sizeof ev);
 	int gl[4096], pl[4096];
-	for (size_t k = 0; k < fc->nsent; k++) {
-		size_t a = fc->sent_start[k], n = fc->sent_start[k + 1] - a;
-		if (!n || n > 4096)
-			continue;
-		decode_dense(fc, k, w, tr, &s);
-		for (size_t i = 0; i < n; i++) {
-			gl[i] = tag_to_label(fc->gold[a + i]);
-			pl[i] = tag_to_label(s.tags[i]);
+	uint32_t *dyn = xmalloc(2 * 4096 * sizeof *dyn);
+	for (size_t d = 0; d < fc->ndocs; d++) {
+		size_t k0 = fc->docs[d], k1 = fc->docs[d + 1];
+		hist_reset(&s.hist, fc->sent_start[k1] - fc->sent_start[k0]);
+		for (size_t k = k0; k < k1; k++) {
+			size_t a = fc->sent_start[k], n = fc->sent_start[k + 1] - a;
+			if (!n || n > 4096)
+				continue;
+			decode_dense(fc, k, w, tr, &s, hx, dyn);
+			for (size_t i = 0; i < n; i++) {
+				gl[i] = tag_to_label(fc->gold[a + i]);
+				pl[i] = tag_to_label(s.tags[i]);
+				hist_add(&s.hist, fc->hlw[a + i], fc->cls[a + i], s.tags[i]);
+			}
+			ner_eval_add(&ev, gl, pl, n);
 		}
-		ner_eval_add(&ev, gl, pl, n);
 	}
+	free(dyn);
 	scratch_free(&s);
 	double p, r, f;
 	ner_eval_prf(&ev, -1, &p, &r, &f);
@@ -2411,6 +2565,22 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 	memset(&fdev, 0, sizeof fdev);
 	memset(&fdevu, 0, sizeof fdevu);
 	fcorpus_build(&ftr, &tr, ctx_tr, o->upper_frac > 0 ? pick : NULL, &fmap, 1);
+	struct hist_idx hx;
+	for (int v = 0; v < 10; v++) {
+		uint64_t f2[2];
+		for (int c = 0; c < 16; c++) {
+			hist_feats(v, c, f2);
+			int isnew;
+			uint32_t *ix = hmap_put(&fmap, f2[0], &isnew);
+			if (isnew)
+				*ix = (uint32_t)(fmap.n - 1);
+			hx.one[v] = *ix;
+			ix = hmap_put(&fmap, f2[1], &isnew);
+			if (isnew)
+				*ix = (uint32_t)(fmap.n - 1);
+			hx.two[v][c] = *ix;
+		}
+	}
 	if (dev.ntoks) {
 		fcorpus_build(&fdev, &dev, ctx_dev, NULL, &fmap, 0);
 		/* The all-caps copy of dev: only its upper-cased documents. */
@@ -2421,6 +2591,8 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 		fdevu.feat = xmalloc(fcap * sizeof(uint32_t));
 		fdevu.foff = xmalloc(tcap * sizeof(size_t));
 		fdevu.gold = xmalloc(tcap);
+		fdevu.hlw = xmalloc(tcap * sizeof(uint64_t));
+		fdevu.cls = xmalloc(tcap);
 		fdevu.sent_start = xmalloc(scap * sizeof(size_t));
 		fdevu.foff[0] = 0;
 		fcorpus_add(&fdevu, &fcap, &tcap, &scap, &dev, ctx_dev, 1, all, &fmap, 0);
@@ -2438,35 +2610,47 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 	float *aw = xmalloc((W.nfeat * NTAGS + 1) * sizeof(float));
 	float *best_w = xmalloc((W.nfeat * NTAGS + 1) * sizeof(float));
 	float at[(NTAGS + 1) * NTAGS], best_t[(NTAGS + 1) * NTAGS];
-	size_t *order = xmalloc((ftr.nsent + 1) * sizeof *order);
-	for (size_t k = 0; k < ftr.nsent; k++)
+	/* documents in random order, each one's sentences in order (the
+	 * prediction history needs the earlier sentences first) */
+	size_t *order = xmalloc((ftr.ndocs + 1) * sizeof *order);
+	for (size_t k = 0; k < ftr.ndocs; k++)
 		order[k] = k;
+	size_t maxsent = 1;
+	for (size_t k = 0; k < ftr.nsent; k++)
+		if (ftr.sent_start[k + 1] - ftr.sent_start[k] > maxsent)
+			maxsent = ftr.sent_start[k + 1] - ftr.sent_start[k];
+	uint32_t *dyn = xmalloc(2 * maxsent * sizeof *dyn);
 	double best = -1;
 	int best_epoch = 0;
 	struct scratch s = {0};
 	for (int ep = 1; ep <= o->epochs; ep++) {
-		for (size_t k = ftr.nsent; k > 1; k--) {
+		for (size_t k = ftr.ndocs; k > 1; k--) {
 			size_t j = (size_t)(rng_next(&rng) % k);
 			size_t t = order[k - 1];
 			order[k - 1] = order[j];
 			order[j] = t;
 		}
 		size_t errors = 0;
-		for (size_t q = 0; q < ftr.nsent; q++) {
-			size_t k = order[q];
-			size_t a = ftr.sent_start[k], n = ftr.sent_start[k + 1] - a;
-			W.c += 1;
-			if (!n)
-				continue;
-			decode_dense(&ftr, k, W.w, W.tw, &s);
-			if (memcmp(s.tags, ftr.gold + a, n) != 0) {
-				errors++;
-				perceptron_update(&W, &ftr, k, s.tags);
+		for (size_t q = 0; q < ftr.ndocs; q++) {
+			size_t d = order[q];
+			hist_reset(&s.hist, ftr.sent_start[ftr.docs[d + 1]] - ftr.sent_start[ftr.docs[d]]);
+			for (size_t k = ftr.docs[d]; k < ftr.docs[d + 1]; k++) {
+				size_t a = ftr.sent_start[k], n = ftr.sent_start[k + 1] - a;
+				W.c += 1;
+				if (!n)
+					continue;
+				decode_dense(&ftr, k, W.w, W.tw, &s, &hx, dyn);
+				if (memcmp(s.tags, ftr.gold + a, n) != 0) {
+					errors++;
+					perceptron_update(&W, &ftr, k, s.tags, dyn);
+				}
+				for (size_t i = 0; i < n; i++)
+					hist_add(&s.hist, ftr.hlw[a + i], ftr.cls[a + i], s.tags[i]);
 			}
 		}
 		average(&W, aw, at);
-		double f = dev.ntoks ? eval_dense(&fdev, aw, at) : 0;
-		double fu = dev.ntoks ? eval_dense(&fdevu, aw, at) : 0;
+		double f = dev.ntoks ? eval_dense(&fdev, aw, at, &hx) : 0;
+		double fu = dev.ntoks ? eval_dense(&fdevu, aw, at, &hx) : 0;
 		if (log)
 			fprintf(log, "epoch %2d: %zu sentences wrong, dev F1 %.2f, all-caps dev F1 %.2f (%.0fs)\n", ep,
 				errors, f, fu, now_s() - t_start);
@@ -2488,6 +2672,7 @@ int ner_train(const struct ner_train_opts *o, double *best_f1, struct err *e)
 		fprintf(log, "training took %.1fs\n", now_s() - t_start);
 
 	free(order);
+	free(dyn);
 	free(aw);
 	free(best_w);
 	free(W.w);

@@ -7,8 +7,8 @@ D="${SHARED:-}/data/conll2003"
 [ -f "$D/dev.txt" ] || skip "no CoNLL-2003 data at $D"
 M="${WEFT_MODEL:-${WEFT_ROOT:-$(dirname "$0")/../..}/models/ner.model}"
 [ -f "$M" ] || skip "no model at $M"
-FLOOR=91.5
-UPPER_FLOOR=87.0
+FLOOR=92.5
+UPPER_FLOOR=88.5
 
 "$WEFT" ner-eval --model "$M" --json "$D/dev.txt" > "$T/dev.json" || fail "ner-eval failed"
 cat "$T/dev.json"
