@@ -20,8 +20,8 @@ static long long find_by_matcher(struct case_db *c, const char *ref, const char 
 	names_key(ref, strlen(ref), &key, NULL);
 	sqlite3_stmt *st;
 	long long best = 0;
-	double best_score = 0;
-	if (key.len && sqlite3_prepare_v2(c->db, "SELECT id, name, type FROM entities WHERE key=?1 AND (?2 IS NULL OR type=?2)"
+	long best_m = 0, second_m = 0;
+	if (key.len && sqlite3_prepare_v2(c->db, "SELECT id, name, type, mentions FROM entities WHERE key=?1 AND (?2 IS NULL OR type=?2)"
 						 " ORDER BY mentions DESC LIMIT 50", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, key.p, -1, SQLITE_STATIC);
 		if (type)
@@ -29,19 +29,25 @@ static long long find_by_matcher(struct case_db *c, const char *ref, const char 
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *name = (const char *)sqlite3_column_text(st, 1);
 			int same = 0;
-			double sc = names_similarity(ref, strlen(ref), name, strlen(name), &same);
+			names_similarity(ref, strlen(ref), name, strlen(name), &same);
 			if (!same)
 				continue;
 			buf_printf(cands, "%s%lld %s (%s)", (*n)++ ? ", " : "", (long long)sqlite3_column_int64(st, 0), name,
 				   sqlite3_column_text(st, 2));
-			if (sc > best_score) {
-				best_score = sc;
+			long m = sqlite3_column_int(st, 3);
+			if (!best) {
 				best = sqlite3_column_int64(st, 0);
+				best_m = m;
+			} else if (m > second_m) {
+				second_m = m;
 			}
 		}
 		sqlite3_finalize(st);
 	}
 	buf_free(&key);
+	/* several fit: the most mentioned, if it clearly dominates */
+	if (*n > 1 && best_m >= 3 * second_m)
+		*n = 1;
 	return best;
 }
 
@@ -64,7 +70,8 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 	 * clearly dominates; the canonical name breaks a tie. */
 	if (case_prepare(c,
 			 "SELECT e.id, e.name, e.type, e.name = ?1 AS exact,"
-			 " (SELECT total(count) FROM aliases a WHERE a.entity = e.id AND a.alias = ?1 COLLATE NOCASE) AS uses"
+			 " (SELECT total(count) FROM aliases a WHERE a.entity = e.id AND a.alias = ?1 COLLATE NOCASE) AS uses,"
+			 " e.mentions"
 			 " FROM entities e WHERE (?2 IS NULL OR e.type=?2) AND"
 			 " (e.name = ?1 COLLATE NOCASE OR e.id IN (SELECT entity FROM aliases WHERE alias = ?1 COLLATE NOCASE))"
 			 " ORDER BY uses DESC, exact DESC, e.mentions DESC LIMIT 4",
@@ -75,11 +82,13 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
 	long long ids[4] = {0};
 	double uses[4] = {0};
+	long ments[4] = {0};
 	int exact0 = 0, n = 0;
 	struct buf cands = BUF_INIT;
 	while (n < 4 && sqlite3_step(st) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(st, 0);
 		uses[n] = sqlite3_column_double(st, 4);
+		ments[n] = sqlite3_column_int(st, 5);
 		if (n == 0)
 			exact0 = sqlite3_column_int(st, 3);
 		buf_printf(&cands, "%s%lld %s (%s)", n ? ", " : "", ids[n], sqlite3_column_text(st, 1),
@@ -89,7 +98,8 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 	sqlite3_finalize(st);
 	long long found = 0;
 	/* how the documents use the name decides; the name itself breaks ties */
-	if (n == 1 || (n > 1 && (uses[0] >= 2 * uses[1] || (exact0 && uses[0] >= uses[1]))))
+	if (n == 1 || (n > 1 && (uses[0] >= 2 * uses[1] || (exact0 && uses[0] >= uses[1]) ||
+				 (uses[0] == uses[1] && ments[0] >= 3 * ments[1]))))
 		found = ids[0];
 	else if (n > 1)
 		found = err_set(e, "'%s' could be: %s; give the id", ref, cands.p);
@@ -276,6 +286,25 @@ static void resolve_in_doc(struct rmention *m, size_t n, char *(*acro_map)[2], s
 	}
 }
 
+/* 1 if s starts with a title that only people carry ("Gen. Soleimani",
+ * "Ambassador Danaeifar"). */
+static int has_person_title(const char *s)
+{
+	static const char *const titles[] = {"Mr", "Mrs", "Ms", "Dr", "Gen", "General", "President", "Minister",
+					     "Ambassador", "Amb", "Sheikh", "Shaykh", "Ayatollah", "Sayyid", "Seyyed",
+					     "Col", "Colonel", "Maj", "Major", "Brig", "Lt", "Capt", "Sen", "Senator",
+					     "Rep", "Gov", "Governor", "Prince", "King", "Queen", "Judge", "Imam", "Haji"};
+	size_t w = 0;
+	while (isalpha((unsigned char)s[w]))
+		w++;
+	if (!w || (s[w] != ' ' && s[w] != '.') || !s[w + 1])
+		return 0;
+	for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+		if (strlen(titles[i]) == w && !strncasecmp(s, titles[i], w))
+			return 1;
+	return 0;
+}
+
 /* A copy of s with each run of whitespace made one space ("Quds\nForce"). */
 static char *collapse_space(const char *s)
 {
@@ -315,6 +344,8 @@ static int load_mentions(struct case_db *c, struct rmention **out, size_t *n, st
 		r->id = sqlite3_column_int64(st, 0);
 		r->doc = sqlite3_column_int64(st, 1);
 		r->type = type_index((const char *)sqlite3_column_text(st, 2));
+		if (has_person_title(text))
+			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
 		r->text = collapse_space(text);
 		buf_reset(&b);
 		names_normalize(text, strlen(text), &b, NULL);
@@ -444,6 +475,20 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl, si
 	free(parent);
 }
 
+/* A form tagged MISC that matches a person is that person (Arabic surnames
+ * such as "al-Abadi" are often tagged MISC); so is a one-word ORG or LOC
+ * form that matches a person mentioned three times as often ("Danaiefar"
+ * tagged LOC).  A place more common than any person of that name stays a
+ * place. */
+static int cross_type_ok(const struct form *f, const struct cluster *c)
+{
+	if (c->type != 0)
+		return 0;
+	if (f->type == 3)
+		return 1;
+	return f->tokens == 1 && c->count >= 3 * f->count;
+}
+
 /* Groups equal (type, resolved form) into forms, then clusters forms that
  * share a key and that the matcher calls the same name. */
 static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_t *nf_out,
@@ -510,7 +555,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 			for (size_t cidx = first_cluster; cidx < nc; cidx++) {
 				/* same type; or a name the tagger called MISC that
 				 * matches a person (a common tagging slip) */
-				if (cl[cidx].type != f[a].type && !(f[a].type == 3 && cl[cidx].type == 0))
+				if (cl[cidx].type != f[a].type && !cross_type_ok(&f[a], &cl[cidx]))
 					continue;
 				int same = 0;
 				const struct form *cf = &f[cl[cidx].best_form];
