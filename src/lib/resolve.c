@@ -772,6 +772,194 @@ static int apply_decisions(struct case_db *c, struct err *e)
 	return rc;
 }
 
+/* ---- names written in another script ----
+ *
+ * The tagger reads English; a cable or a brief may write the same people in
+ * Arabic or Persian script (قاسم سليماني) or Cyrillic.  Runs of two or three
+ * words in those scripts that the matcher finds equal to a person already
+ * named in Latin letters become mentions of their own (value "weft:script"),
+ * rebuilt on every resolve, so they join that person's entity like any
+ * other spelling. */
+
+#define SCRIPT_MENTION "weft:script"
+
+/* 1 for a letter of the Arabic or Cyrillic blocks, or ZWNJ inside words. */
+static int script_letter(uint32_t cp)
+{
+	return (cp >= 0x0600 && cp <= 0x06FF && !(cp >= 0x060C && cp <= 0x061F) && !(cp >= 0x0660 && cp <= 0x066D)) ||
+	       (cp >= 0x0750 && cp <= 0x077F) || (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+	       (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0x0400 && cp <= 0x04FF) || cp == 0x200C;
+}
+
+/* Decodes one UTF-8 code point at s (n bytes left); *len gets its length. */
+static uint32_t utf8_at(const unsigned char *s, size_t n, size_t *len)
+{
+	if (s[0] < 0x80 || n < 2) {
+		*len = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		*len = 2;
+		return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+	}
+	if ((s[0] & 0xF0) == 0xE0 && n >= 3) {
+		*len = 3;
+		return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	}
+	*len = 1;
+	return 0xFFFD;
+}
+
+struct person {
+	struct names_name name;
+	char *key;
+};
+
+struct word {
+	size_t start, end;
+};
+
+static int find_script_names(struct case_db *c, struct err *e)
+{
+	if (case_exec(c, "DELETE FROM mentions WHERE value='" SCRIPT_MENTION "'", "resolving entities", e) < 0)
+		return -1;
+	/* the people named in Latin letters with a given name and a surname */
+	sqlite3_stmt *q, *docs = NULL, *sent = NULL, *ins = NULL;
+	if (case_prepare(c, "SELECT DISTINCT text FROM mentions WHERE type='PER' AND instr(text, ' ') > 0", &q,
+			 "resolving entities", e) < 0)
+		return -1;
+	GHashTable *bykey = g_hash_table_new(g_str_hash, g_str_equal); /* key -> GPtrArray of person */
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	struct buf b = BUF_INIT;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+		buf_reset(&b);
+		names_normalize(t, strlen(t), &b, NULL);
+		if (!b.len || !strchr(b.p, ' ') || g_hash_table_contains(seen, b.p))
+			continue;
+		g_hash_table_add(seen, xstrdup(b.p));
+		struct person *pp = xcalloc(1, sizeof *pp);
+		names_parse(t, strlen(t), &pp->name, NULL);
+		buf_reset(&b);
+		names_key(t, strlen(t), &b, NULL);
+		pp->key = xstrdup(b.p ? b.p : "");
+		GPtrArray *arr = g_hash_table_lookup(bykey, pp->key);
+		if (!arr) {
+			arr = g_ptr_array_new();
+			g_hash_table_insert(bykey, pp->key, arr);
+		}
+		g_ptr_array_add(arr, pp);
+	}
+	sqlite3_finalize(q);
+	g_hash_table_destroy(seen);
+	int rc = 0;
+	if (!g_hash_table_size(bykey))
+		goto out;
+	if (case_prepare(c, "SELECT id, body FROM documents WHERE status='ok' AND body IS NOT NULL", &docs, "resolving entities", e) < 0 ||
+	    case_prepare(c, "SELECT n FROM sentences WHERE doc=? AND start<=? ORDER BY start DESC LIMIT 1", &sent,
+			 "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO mentions(doc, sentence, start, end, type, text, value)"
+			    " VALUES(?,?,?,?,'PER',?,'" SCRIPT_MENTION "')", &ins, "resolving entities", e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	struct word *w = NULL;
+	size_t wcap = 0;
+	while (rc == 0 && sqlite3_step(docs) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(docs, 1);
+		size_t len = (size_t)sqlite3_column_bytes(docs, 1), nw = 0;
+		/* quick reject: no lead byte of the Arabic or Cyrillic blocks */
+		int any = 0;
+		for (size_t i = 0; i < len && !any; i++)
+			any = t[i] >= 0xD0 && t[i] <= 0xDB;
+		if (!any)
+			continue;
+		for (size_t i = 0; i < len;) {
+			size_t cl;
+			uint32_t cp = utf8_at(t + i, len - i, &cl);
+			if (!script_letter(cp)) {
+				i += cl;
+				continue;
+			}
+			size_t st = i;
+			while (i < len && script_letter(utf8_at(t + i, len - i, &cl)))
+				i += cl;
+			if (nw == wcap)
+				w = xrealloc(w, (wcap = wcap ? wcap * 2 : 256) * sizeof *w);
+			w[nw].start = st;
+			w[nw].end = i;
+			nw++;
+		}
+		long long doc = sqlite3_column_int64(docs, 0);
+		for (size_t k = 0; k < nw && rc == 0;) {
+			int matched = 0;
+			for (size_t span = 3; span >= 2 && !matched; span--) {
+				if (k + span > nw)
+					continue;
+				int adjacent = 1; /* words joined by one space only */
+				for (size_t j = k; j + 1 < k + span; j++)
+					adjacent &= w[j + 1].start == w[j].end + 1 && t[w[j].end] == ' ';
+				if (!adjacent)
+					continue;
+				const char *s0 = (const char *)t + w[k].start;
+				size_t sl = w[k + span - 1].end - w[k].start;
+				buf_reset(&b);
+				names_key(s0, sl, &b, NULL);
+				GPtrArray *arr = b.len ? g_hash_table_lookup(bykey, b.p) : NULL;
+				if (!arr)
+					continue;
+				struct names_name cand;
+				if (names_parse(s0, sl, &cand, NULL) < 0)
+					continue;
+				for (guint j = 0; j < arr->len && !matched; j++) {
+					int same = 0;
+					names_compare(&cand, &((struct person *)arr->pdata[j])->name, &same);
+					matched = same && cand.ntok >= 2;
+				}
+				names_name_free(&cand);
+				if (!matched)
+					continue;
+				sqlite3_reset(sent);
+				sqlite3_bind_int64(sent, 1, doc);
+				sqlite3_bind_int64(sent, 2, (long long)w[k].start);
+				long long sn = sqlite3_step(sent) == SQLITE_ROW ? sqlite3_column_int64(sent, 0) : 0;
+				sqlite3_reset(ins);
+				sqlite3_bind_int64(ins, 1, doc);
+				sqlite3_bind_int64(ins, 2, sn);
+				sqlite3_bind_int64(ins, 3, (long long)w[k].start);
+				sqlite3_bind_int64(ins, 4, (long long)w[k + span - 1].end);
+				sqlite3_bind_text(ins, 5, s0, (int)sl, SQLITE_TRANSIENT);
+				if (sqlite3_step(ins) != SQLITE_DONE)
+					rc = case_fail(c, "resolving entities", e);
+				k += span;
+			}
+			if (!matched)
+				k++;
+		}
+	}
+	free(w);
+out:
+	sqlite3_finalize(docs);
+	sqlite3_finalize(sent);
+	sqlite3_finalize(ins);
+	GHashTableIter it;
+	gpointer val;
+	g_hash_table_iter_init(&it, bykey);
+	while (g_hash_table_iter_next(&it, NULL, &val)) {
+		GPtrArray *arr = val;
+		for (guint j = 0; j < arr->len; j++) {
+			struct person *pp = arr->pdata[j];
+			names_name_free(&pp->name);
+			free(pp->key);
+			free(pp);
+		}
+		g_ptr_array_free(arr, TRUE);
+	}
+	g_hash_table_destroy(bykey);
+	buf_free(&b);
+	return rc;
+}
+
 int resolve_all(struct case_db *c, long *nentities, struct err *e)
 {
 	struct rmention *m = NULL;
@@ -783,7 +971,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	int rc = -1;
 	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0)
 		return -1;
-	if (load_mentions(c, &m, &n, e) < 0)
+	if (find_script_names(c, e) < 0 || load_mentions(c, &m, &n, e) < 0)
 		goto out;
 	nacro = collect_acronyms(m, n, &acro);
 	for (size_t d0 = 0, i = 0; i <= n; i++) {

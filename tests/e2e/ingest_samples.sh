@@ -55,6 +55,8 @@ sol=$(eid "Qassem Soleimani")
 for v in "Qasem Soleimani" "Qassem Suleimani" "Soleimani" "Suleimani"; do
 	expect_eq "$v is Qassem Soleimani" "$(eid "$v")" "$sol"
 done
+expect_eq "Arabic script قاسم سليماني is Qassem Soleimani" "$(eid "قاسم سليماني")" "$sol"
+expect_eq "Persian script نوری المالکی is Nuri al-Maliki" "$(eid "نوری المالکی")" "$(eid "Nuri al-Maliki")"
 jabr=$(eid "Bayan Jabr")
 expect_eq "Bayan Yaber is Bayan Jabr" "$(eid "Bayan Yaber")" "$jabr"
 expect_eq "Danaiefar is Danaeifar" "$(eid "Danaiefar")" "$(eid "Hassan Danaeifar")"
