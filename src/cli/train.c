@@ -23,7 +23,7 @@ const char help_train[] =
 	"  --dev FILE        development data, used only to choose the epoch\n"
 	"  -o, --output FILE where to write the model (required)\n"
 	"  --seed N          shuffling seed (default 1)\n"
-	"  --epochs N        training epochs (default 12)\n"
+	"  --epochs N        training epochs (default 16)\n"
 	"  --upper FRAC      fraction of documents also trained upper-cased, for\n"
 	"                    ALL-CAPS text such as cables (default 0.5)\n"
 	"  --max-features N  keep the N most important features (default 400000)\n"

@@ -991,7 +991,10 @@ static int tag_doc(const struct ner_model *m, const struct ner_tok *toks, size_t
 			maxseq = sent_start[k + 1] - sent_start[k];
 	scratch_reserve(s, ntoks, maxseq, nsent);
 	analyse_doc(&fc, toks, ntoks, sent_start, nsent, upper, s->ti, s->ucs);
-	hist_reset(&s->hist, ntoks);
+	size_t ncap = 0; /* only capitalised words enter the history */
+	for (size_t i = 0; i < ntoks; i++)
+		ncap += hist_cls(s->ti[i].cls);
+	hist_reset(&s->hist, ncap);
 	uint64_t f[MAXFEAT];
 	for (size_t k = 0; k < nsent; k++) {
 		size_t a = sent_start[k], n = sent_start[k + 1] - a;
@@ -2456,7 +2459,7 @@ void ner_train_defaults(struct ner_train_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
-	o->epochs = 12;
+	o->epochs = 16;
 	o->upper_frac = 0.5;
 	o->max_features = 400000;
 	o->iso_dir = NULL;
