@@ -9,7 +9,8 @@
  * Links, between entities of type PER, ORG, LOC and MISC:
  *   "co-occurs"      the two share at least one sentence
  *   "same document"  only ever in the same document (weak; per document only
- *                    the GRAPH_DOC_TOP most mentioned entities are paired)
+ *                    entities named at least twice in it are paired, at most
+ *                    the GRAPH_DOC_TOP most mentioned)
  *   typed kinds      found by a few precise patterns over the words between
  *                    two mentions in one sentence, case-insensitive:
  *                    "head of", "met", "replaced", "ambassador to",
@@ -23,7 +24,13 @@
  * so explicit statements rank first).  Each link keeps up to GRAPH_EVIDENCE
  * pieces of evidence, best first: sentences where a typed pattern matched,
  * then shared sentences (shorter first), then for document-only links the
- * two closest sentences naming each entity.
+ * two closest sentences naming each entity (at most three such pairs).
+ *
+ * PageRank (weighted by the scores of all links between two entities) and
+ * Louvain communities (over links with a shared sentence; an entity with
+ * only document-level links joins its strongest neighbour's community) are
+ * stored in entities; communities are numbered by size, 0 the largest, and
+ * an entity without links has none.  Both are deterministic.
  */
 #ifndef WEFT_GRAPH_H
 #define WEFT_GRAPH_H

@@ -179,13 +179,16 @@ static void test_sentence_and_document_links(void **state)
 	entity(c, 2, "PER", "Nouri al-Maliki");
 	entity(c, 3, "ORG", "Badr Organization");
 	entity(c, 4, "DATE", "2014");
+	entity(c, 5, "ORG", "Reuters");
 	const char *d1[] = {"Hadi al-Amiri spoke with Nouri al-Maliki in 2014.", "The weather was hot.",
-			    "Reporters asked about the Badr Organization."};
-	document(c, 1, d1, 3);
+			    "Reporters asked about the Badr Organization.", "Reuters said so.",
+			    "Hadi al-Amiri left.", "The Badr Organization stayed.", "Nouri al-Maliki stayed."};
+	document(c, 1, d1, 7);
 	mentions(c, 1, "Hadi al-Amiri", 1);
 	mentions(c, 1, "Nouri al-Maliki", 2);
 	mentions(c, 1, "Badr Organization", 3);
 	mentions(c, 1, "2014", 4);
+	mentions(c, 1, "Reuters", 5);
 	/* a mention the resolver left alone: ignored */
 	sql(c, "INSERT INTO mentions(doc, sentence, start, end, type, text) VALUES(1, 1, 4, 11, 'PER', 'weather')");
 	build(c);
@@ -197,6 +200,8 @@ static void test_sentence_and_document_links(void **state)
 	long long d = edge_id(c, 1, 3, "same document");
 	assert_true(d > 0);
 	assert_true(edge_id(c, 2, 3, "same document") > 0);
+	/* named once, in a sentence of its own: not linked */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE a = 5 OR b = 5"), 0);
 	/* strong beats weak */
 	assert_true(sql_real(c, "SELECT weight FROM edges WHERE id = %lld", s) >
 		    sql_real(c, "SELECT weight FROM edges WHERE id = %lld", d));
@@ -212,19 +217,22 @@ static void test_sentence_and_document_links(void **state)
 				 " JOIN documents d ON d.id = v.doc WHERE v.edge = %lld",
 				 d1[0], s),
 			 1);
-	/* evidence of the document link: the sentences naming each */
+	/* evidence of the document link: the closest sentences naming each */
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence WHERE edge = %lld", d), 2);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT group_concat(sentence, ',') FROM (SELECT sentence FROM evidence"
 						   " WHERE edge = ? ORDER BY rank)", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, d);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0,2");
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "4,5"); /* the closest two */
 	sqlite3_finalize(st);
 
 	/* PageRank for every linkable entity, a community for the linked ones */
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE pagerank IS NULL AND type != 'DATE'"), 0);
-	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE community IS NULL AND type != 'DATE'"), 0);
+	assert_int_equal(sql_int(c, "SELECT group_concat(id) FROM entities WHERE community IS NULL AND type != 'DATE'"), 5);
+	/* Badr is linked by document only: it joins its neighbours' community */
+	assert_int_equal(sql_int(c, "SELECT community FROM entities WHERE id = 3"),
+			 sql_int(c, "SELECT community FROM entities WHERE id = 1"));
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE pagerank IS NOT NULL AND type = 'DATE'"), 0);
 
 	/* a rebuild gives the same network */
@@ -545,7 +553,7 @@ static void hostile_case(struct case_db *c)
 	entity(c, 2, "ORG", "Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\"");
 	entity(c, 3, "LOC", "Basra");
 	const char *d1[] = {"Ali <\"&'> \x01 Rahim, head of Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\", left.",
-			    "He went to Basra."};
+			    "Ali <\"&'> \x01 Rahim went to Basra."};
 	document(c, 1, d1, 2);
 	mentions(c, 1, "Ali <\"&'> \x01 Rahim", 1);
 	mentions(c, 1, "Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\"", 2);
