@@ -33,8 +33,8 @@ int extract_text(struct xctx *x, const char *data, size_t len, struct xdoc *d, s
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *le = nl ? nl : end;
 		const char *a = s;
-		while (a < le && (*a == ' ' || *a == '\t'))
-			a++;
+		while (a < le && (*a == ' ' || *a == '\t' || *a == '\r'))
+			a++; /* a lone CR (no LF after it) is blank too */
 		if (a < le) {
 			size_t n = (size_t)(le - a);
 			if (n > 200) {
