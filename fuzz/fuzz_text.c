@@ -3,11 +3,14 @@
  * text_to_utf8() on raw bytes.
  *
  * extract_text() must succeed on any bytes (plain text in any charset:
- * invalid bytes are replaced and counted, never a failure); the text is
- * valid UTF-8 without NUL or CRLF, the title (if any) is non-empty valid
- * UTF-8 of at most 200 bytes, and no more bytes are counted invalid than
- * there were.  text_to_utf8() is then run with a charset named by the first
- * input byte (detection, the usual declared charsets, stateful ones such as
+ * invalid bytes are replaced and counted, never a failure); its text must
+ * be exactly what text_to_utf8() gives, with CR LF turned into LF and NUL
+ * into a space, and so valid UTF-8 without NUL; the title (if any) must be
+ * non-empty valid UTF-8 of at most 200 bytes; and no more bytes may be
+ * counted invalid than there were.
+ *
+ * text_to_utf8() is then run with a charset named by the first input byte
+ * (detection, the usual declared charsets, stateful ones such as
  * ISO-2022-JP and UTF-7, and a bogus name): success must give valid UTF-8
  * appended after what the buffer held, failure a reason (and with no
  * charset given, detection must always find one ICU can convert); and
@@ -47,9 +50,20 @@ static void check_extract(const char *data, size_t size)
 		FAIL("text is not valid UTF-8");
 	if (memchr(t, 0, d.text.len))
 		FAIL("text holds a NUL byte");
-	for (size_t i = 0; i + 1 < d.text.len; i++)
-		if (t[i] == '\r' && t[i + 1] == '\n')
-			FAIL("CRLF left at %zu", i);
+	/* Exactly the converted bytes, with CR LF as LF and NUL as space. */
+	struct buf conv = BUF_INIT, want = BUF_INIT;
+	size_t inv = 0;
+	if (text_to_utf8(data, size, NULL, &conv, &inv, &e) < 0)
+		FAIL("text_to_utf8 failed where extract_text did not: %s", e.msg);
+	for (size_t i = 0; i < conv.len; i++) {
+		if (conv.p[i] == '\r' && i + 1 < conv.len && conv.p[i + 1] == '\n')
+			continue;
+		buf_addc(&want, conv.p[i] ? conv.p[i] : ' ');
+	}
+	if (want.len != d.text.len || (want.len && memcmp(want.p, t, want.len)))
+		FAIL("text is not the converted input with CRLF as LF and NUL as space");
+	buf_free(&conv);
+	buf_free(&want);
 	if (d.title && (!*d.title || strlen(d.title) > 200 || !utf8_valid(d.title, strlen(d.title))))
 		FAIL("bad title (empty, longer than 200 bytes or not UTF-8)");
 	if (d.invalid_bytes > size)

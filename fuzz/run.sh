@@ -26,7 +26,13 @@
 #
 # The corpus kept between runs is build-fuzz/corpus/<target>/ (grows as the
 # fuzzer finds new coverage); a summary line per run is appended to
-# build-fuzz/results.tsv.
+# build-fuzz/results.tsv, and the last run's log of each target is
+# build-fuzz/logs/<target>.log.
+#
+# Several runs may share the checkout (colleagues, CI): the build and the
+# seed model are made under a lock, and each run fuzzes its own copy of
+# the binaries, seeds and logs (build-fuzz/run.PID/), so a rebuild by
+# another run never swaps a binary under a running fuzzer.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -75,6 +81,11 @@ fi
 
 # The same pkg-config packages as the main build.
 PKGS=$(make -s --no-print-directory -f Makefile --eval 'fuzz-print-pkgs: ; @echo $(PKGS)' fuzz-print-pkgs 2>/dev/null)
+RUN=$B/run.$$
+mkdir -p $RUN/bin $RUN/logs
+trap 'rm -rf "$RUN"' EXIT
+exec 9>$B/.lock
+flock 9
 echo "fuzz: building ${targets[*]}"
 if ! make -s --no-print-directory -f fuzz/build.mk -j"${FUZZ_BUILD_JOBS:-2}" FUZZ_CC="$FUZZ_CC" \
 	PKGS="$PKGS" TARGETS="${targets[*]}"; then
@@ -89,16 +100,24 @@ fi
 seed_model=$B/seed.model
 conll=$SHARED/data/conll2003/train.txt
 if [ -f "$conll" ] && { [ ! -s $seed_model ] || [ $B/bin/seed_model -nt $seed_model ]; }; then
-	head -n 2000 "$conll" >$B/conll2000.txt
-	ASAN_OPTIONS=detect_leaks=0 $B/bin/seed_model $B/conll2000.txt $seed_model >$B/logs/train.log 2>&1 ||
-		{ echo "fuzz: cannot train the seed model: $(tail -n1 $B/logs/train.log)"; rm -f $seed_model; }
+	head -n 2000 "$conll" >$RUN/conll2000.txt
+	if ASAN_OPTIONS=detect_leaks=0 $B/bin/seed_model $RUN/conll2000.txt $RUN/seed.model >$B/logs/train.log 2>&1; then
+		mv $RUN/seed.model $seed_model
+	else
+		echo "fuzz: cannot train the seed model: $(tail -n1 $B/logs/train.log)"
+	fi
 fi
-[ -s $seed_model ] && export SEED_MODEL=$ROOT/$seed_model
+for t in "${targets[@]}"; do
+	cp "$B/bin/$t" "$RUN/bin/$t"
+done
+[ -s $seed_model ] && cp $seed_model $RUN/seed.model && export SEED_MODEL=$ROOT/$RUN/seed.model
+flock -u 9
+exec 9>&-
 if [ ! -f "${WEFT_MODEL:-}" ]; then
 	if [ -f models/ner.model ]; then
 		export WEFT_MODEL=$ROOT/models/ner.model
-	elif [ -s $seed_model ]; then
-		export WEFT_MODEL=$ROOT/$seed_model
+	elif [ -n "${SEED_MODEL:-}" ]; then
+		export WEFT_MODEL=$SEED_MODEL
 	fi
 fi
 
@@ -120,11 +139,11 @@ max_len() {
 	esac
 }
 
-# run_one TARGET: fuzzes it for $secs and writes $B/logs/TARGET.result
+# run_one TARGET: fuzzes it for $secs and writes $RUN/logs/TARGET.result
 run_one() {
-	local t=$1 seeds=$B/seeds/$1 corpus=$B/corpus/$1 art=$B/crashes/$1
+	local t=$1 seeds=$RUN/seeds/$1 corpus=$B/corpus/$1 art=$B/crashes/$1 log=$RUN/logs/$1.log
 	mkdir -p "$corpus" "$art"
-	bash fuzz/seeds.sh "$t" "$seeds" 2>>$B/logs/$t.seeds.log
+	bash fuzz/seeds.sh "$t" "$seeds" 2>>$RUN/logs/$t.seeds.log
 	# Inputs of fixed bugs seed the run; those of open bugs
 	# (tests/regress/<target>/open/) would only stop it at once.
 	find "tests/regress/$t" -maxdepth 1 -type f -exec cp {} "$seeds/" \; 2>/dev/null
@@ -132,26 +151,26 @@ run_one() {
 		-print_final_stats=1 -artifact_prefix="$art/")
 	[ -f "fuzz/$t.dict" ] && opts+=(-dict="fuzz/$t.dict")
 	[ "${FUZZ_KEEP_GOING:-0}" = 1 ] && opts+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
-	touch $B/logs/$t.stamp
+	touch $RUN/logs/$t.stamp
 	local start=$(date +%s)
-	nice -n "${FUZZ_NICE:-10}" "$B/bin/$t" "${opts[@]}" "$corpus" "$seeds" >$B/logs/$t.log 2>&1
+	nice -n "${FUZZ_NICE:-10}" "$RUN/bin/$t" "${opts[@]}" "$corpus" "$seeds" >$log 2>&1
 	local rc=$? took=$(($(date +%s) - start))
-	local execs cov ft corp new status
-	execs=$(grep -a '^stat::number_of_executed_units:' $B/logs/$t.log | tail -n1 | tr -dc 0-9)
+	cp $log $B/logs/$t.log
+	local execs cov ft corp new status nnew
+	execs=$(grep -a '^stat::number_of_executed_units:' $log | tail -n1 | tr -dc 0-9)
 	# fork mode prints no final stats: its last "#N: cov: ..." line counts the runs
-	[ -z "$execs" ] && execs=$(grep -a -o '^#[0-9]*: cov:' $B/logs/$t.log | tail -n1 | tr -dc 0-9)
-	read -r cov ft corp < <(grep -a -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' $B/logs/$t.log | tail -n1 |
+	[ -z "$execs" ] && execs=$(grep -a -o '^#[0-9]*: cov:' $log | tail -n1 | tr -dc 0-9)
+	read -r cov ft corp < <(grep -a -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' $log | tail -n1 |
 		awk '{print $2, $4, $6}')
-	local nnew
-	nnew=$(find "$art" -type f -newer $B/logs/$t.stamp | wc -l)
-	new=$(find "$art" -type f -newer $B/logs/$t.stamp | head -n1)
+	nnew=$(find "$art" -type f -newer $RUN/logs/$t.stamp | wc -l)
+	new=$(find "$art" -type f -newer $RUN/logs/$t.stamp | head -n1)
 	if [ $rc -eq 0 ] && [ -z "$new" ]; then
 		status=ok
 	else
 		status="FAILED (exit $rc, $nnew new input(s))${new:+ input $new}"
 	fi
 	printf '%-14s %5ss %10s execs  cov %-6s ft %-6s corpus %-6s %s\n' "$t" "$took" "${execs:-?}" \
-		"${cov:-?}" "${ft:-?}" "${corp:-?}" "$status" >$B/logs/$t.result
+		"${cov:-?}" "${ft:-?}" "${corp:-?}" "$status" >$RUN/logs/$t.result
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$took" "${execs:-}" "${cov:-}" \
 		"${ft:-}" "${corp:-}" "$status" >>$B/results.tsv
 }
@@ -159,7 +178,6 @@ run_one() {
 echo "fuzz: ${#targets[@]} target(s), ${secs}s each, ${FUZZ_JOBS:-1} at a time${WEFT_MODEL:+; tagger model $WEFT_MODEL}"
 running=0
 for t in "${targets[@]}"; do
-	rm -f $B/logs/$t.result
 	run_one "$t" &
 	running=$((running + 1))
 	if [ $running -ge "${FUZZ_JOBS:-1}" ]; then
@@ -171,18 +189,18 @@ wait
 
 failed=0
 for t in "${targets[@]}"; do
-	if [ ! -f $B/logs/$t.result ]; then
+	if [ ! -f $RUN/logs/$t.result ]; then
 		echo "$t: no result (see $B/logs/$t.log)"
 		failed=1
 		continue
 	fi
-	cat $B/logs/$t.result
-	if ! grep -q ' ok$' $B/logs/$t.result; then
+	cat $RUN/logs/$t.result
+	if ! grep -q ' ok$' $RUN/logs/$t.result; then
 		failed=1
 		# The sanitizer's or the target's own words, and how to replay.
-		grep -a -E -m12 "ERROR: |runtime error|^fuzz_[a-z]*: |SUMMARY| in [A-Za-z_0-9]+ $ROOT/" $B/logs/$t.log |
+		grep -a -E -m12 "ERROR: |runtime error|^fuzz_[a-z]*: |SUMMARY| in [A-Za-z_0-9]+ $ROOT/" $RUN/logs/$t.log |
 			sed 's/^ */    /'
-		input=$(grep -o 'input build-fuzz/[^ ]*' $B/logs/$t.result | cut -d' ' -f2)
+		input=$(grep -o 'input build-fuzz/[^ ]*' $RUN/logs/$t.result | cut -d' ' -f2)
 		[ -n "$input" ] && echo "    reproduce: $B/bin/$t $input   (log: $B/logs/$t.log)"
 	fi
 done
