@@ -17,13 +17,24 @@ trap 'rm -rf "$T"' EXIT
 [ -x "$WEFT" ] || { echo "no weft binary at $WEFT (run make)" >&2; exit 1; }
 [ -f "$D/dev.txt" ] || { echo "no CoNLL data at $D" >&2; exit 77; }
 
-# user+sys CPU seconds and peak RSS (kB) of a command, from /usr/bin/time -v
+# user+sys CPU seconds, wall time and peak RSS (kB) of a command, from
+# /usr/bin/time -v; the best (least CPU) of $RUNS runs, since other work on
+# the machine only ever adds time
+RUNS=${RUNS:-3}
 measure() { # outfile, command...
 	out=$1; shift
-	/usr/bin/time -v "$@" > "$out" 2> "$T/time.txt"
-	cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.3f", u + s }' "$T/time.txt")
-	rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$T/time.txt")
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$T/time.txt")
+	cpu=999999
+	for r in $(seq "$RUNS"); do
+		/usr/bin/time -v "$@" > "$out" 2> "$T/time.txt"
+		c=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.3f", u + s }' "$T/time.txt")
+		if awk -v a="$c" -v b="$cpu" 'BEGIN { exit !(a < b) }'; then
+			cpu=$c
+			rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$T/time.txt")
+			wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$T/time.txt")
+			cp "$T/time.txt" "$T/time.best"
+		fi
+	done
+	cp "$T/time.best" "$T/time.txt"
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
@@ -46,7 +57,7 @@ echo "\$ weft ner-eval --model $(basename "$MODEL") --upper dev.txt"
 cat "$T/upper.txt"
 echo '```'
 echo
-echo "## speed (one core, CPU time = user + sys)"
+echo "## speed (one core, CPU time = user + sys, best of $RUNS runs, includes process start and model load)"
 echo
 echo "| input | tokens | CPU s | tokens/s | peak RSS |"
 echo "| --- | ---: | ---: | ---: | ---: |"
@@ -73,6 +84,15 @@ if [ -d "$SHARED/corpora/cablegate_html" ]; then
 	raw_bench "cable text (400 Cablegate cables)" "$T/cables.txt"
 fi
 echo
+best=0
+for r in $(seq "$RUNS"); do
+	n=$("$WEFT" ner-eval --model "$MODEL" "$D/dev.txt" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) tokens\/s).*/\1/p')
+	[ "${n:-0}" -gt "$best" ] && best=$n
+done
+echo "Inside the process (tagging only, no start-up, model load or file reading;"
+echo "\`weft ner-eval\` times its tagging loop with CLOCK_PROCESS_CPUTIME_ID):"
+echo "dev.txt **$best tokens/s** (best of $RUNS)."
+echo
 
 # 3. model load: ner_load() timed inside weft (tag --stats), and the whole
 #    process (start, load, exit) on empty input
@@ -92,7 +112,7 @@ echo
 if [ "${BENCH_TRAIN:-1}" = 1 ]; then
 	echo "## training"
 	echo
-	measure "$T/train.out" "$WEFT" train --train "$D/train.txt" --dev "$D/dev.txt" -o "$T/bench.model"
+	RUNS=1 measure "$T/train.out" "$WEFT" train --train "$D/train.txt" --dev "$D/dev.txt" -o "$T/bench.model"
 	echo '```'
 	echo "\$ weft train --train train.txt --dev dev.txt -o ner.model"
 	grep -E '^(train|gazetteer|case|features|epoch|best|model|training)' "$T/time.txt" || true
