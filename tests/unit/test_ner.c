@@ -5,7 +5,8 @@
  * (with byte offsets, sentence indices and the rule mentions), the scorer
  * counts like conlleval, IOB1 input is read right, and ner_load() refuses
  * — with a message, never a crash — a missing, empty, truncated, junk,
- * foreign, other-version or bit-flipped model file.
+ * foreign, other-version or bit-flipped model file.  Several threads
+ * tagging with one model get the same answers as one thread.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +268,64 @@ static void test_load_refuses_bad_files(void **state)
 	expect_refused(dir, "not a regular file");
 }
 
+struct job {
+	const struct ner_model *m;
+	const char *text;
+	size_t nmentions;
+	size_t sum;             /* of start*31+end over the mentions, each round */
+	int fail;
+};
+
+static void *tag_many(void *arg)
+{
+	struct job *j = arg;
+	for (int round = 0; round < 20; round++) {
+		struct ner_result r = NER_RESULT_INIT;
+		struct err e;
+		if (ner_tag_text(j->m, j->text, strlen(j->text), &r, &e) < 0) {
+			j->fail = 1;
+			return NULL;
+		}
+		size_t sum = 0;
+		for (size_t i = 0; i < r.nmentions; i++)
+			sum += r.mentions[i].start * 31 + r.mentions[i].end;
+		if (round == 0) {
+			j->nmentions = r.nmentions;
+			j->sum = sum;
+		} else if (r.nmentions != j->nmentions || sum != j->sum) {
+			j->fail = 1;
+		}
+		ner_result_free(&r);
+	}
+	return NULL;
+}
+
+static void test_threads_share_a_model(void **state)
+{
+	struct err e;
+	struct ner_model *m = ner_load(model_path, &e);
+	assert_non_null(m);
+	const char *text = "John Smith visited Paris in summer 2014.  Acme Corp hired Mary Jones in Berlin.\n\n"
+			   "Peter Brown flew to London on 18 November 2019 (john@acme.com).";
+	struct job one = {m, text, 0, 0, 0};
+	tag_many(&one);
+	assert_false(one.fail);
+	assert_true(one.nmentions >= 5);
+	pthread_t th[4];
+	struct job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct job){m, text, 0, 0, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, tag_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_false(jobs[i].fail);
+		assert_int_equal(jobs[i].nmentions, one.nmentions);
+		assert_int_equal(jobs[i].sum, one.sum);
+	}
+	ner_free(m);
+}
+
 static void test_default_model_path(void **state)
 {
 	setenv("WEFT_MODEL", "/some/where/ner.model", 1);
@@ -283,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_tags_what_it_learnt),
 		cmocka_unit_test(test_training_is_deterministic),
 		cmocka_unit_test(test_load_refuses_bad_files),
+		cmocka_unit_test(test_threads_share_a_model),
 		cmocka_unit_test(test_default_model_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
