@@ -3,6 +3,13 @@
  * over BILOU tags decoded with constrained Viterbi, plus the rule pass of
  * rules.h for DATE / EMAIL / URL / PHONE.
  *
+ * Features: word, lower-cased word, shapes, prefixes/suffixes, neighbours
+ * and their shapes, sentence position and all-caps sentences, gazetteers
+ * (ISO 3166 countries and regions, entity lists from the training data),
+ * per-word case statistics, document-level case evidence, and the
+ * prediction history (what the model said earlier in the same document
+ * about the same capitalised word).  All of it is baked into the model file.
+ *
  * A model is trained from CoNLL-2003 column files (ner_train), saved as one
  * versioned binary file, and loaded with one read (ner_load).  A loaded
  * model is read-only: any number of threads may call ner_tag_text() /
