@@ -33,7 +33,7 @@
 
 /* Largest request body (edits only) and request line + headers. */
 #define SERVER_MAX_BODY 8192
-#define SERVER_MAX_URI 8192
+#define SERVER_MAX_URI 16384
 
 /* One static file of the UI, e.g. {"/index.html", "text/html; ...", ...}. */
 struct server_asset {
