@@ -1046,6 +1046,33 @@ static size_t sentence_of(const struct ner_span *s, size_t n, size_t off)
 	return lo;
 }
 
+/* Teletype tokens of cable headers ("FM AMEMBASSY PARIS", "RUEHC/SECSTATE
+ * WASHDC", "VZCZCXRO0068"): never part of a name.  Model mentions are
+ * trimmed of them, and dropped when nothing else is left. */
+static int teletype_token(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"FM", "TO", "INFO", "DE", "ZNR", "ZNY", "ZZH", "ZFF", "UUUUU", "BT", "NNNN", "AMEMBASSY",
+		"AMCONSUL", "SECSTATE", "WASHDC", "SIPDIS", "NOFORN", "USMISSION", "RR", "PP", "OO", "ZEN", NULL};
+	static const char *const route[] = {"RUE", "RHE", "RUC", "RHM", "RUF", "RUZ", "RHR", "RUM", NULL};
+	if (n == 1 && (s[0] == '/' || s[0] == '#'))
+		return 1;
+	for (size_t i = 0; words[i]; i++)
+		if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+			return 1;
+	if (n >= 5 && memcmp(s, "VZCZC", 5) == 0)
+		return 1;
+	if (n < 5 || n > 9)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	for (size_t i = 0; route[i]; i++)
+		if (memcmp(s, route[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
 static int mention_cmp(const void *a, const void *b)
 {
 	const struct ner_mention *x = a, *y = b;
@@ -1102,8 +1129,15 @@ int ner_tag_text(const struct ner_model *m, const char *text, size_t len,
 			size_t j = i + 1;
 			while (j < b && lab[j] == 2 + type * 2)
 				j++;
-			size_t st = d.toks[i].start, en = d.toks[j - 1].end;
+			size_t first = i, last = j;
 			i = j - 1;
+			while (first < last && teletype_token(toks[first].s, toks[first].len))
+				first++;
+			while (last > first && teletype_token(toks[last - 1].s, toks[last - 1].len))
+				last--;
+			if (first == last)
+				continue;
+			size_t st = d.toks[first].start, en = d.toks[last - 1].end;
 			/* A model mention that overlaps an e-mail, URL or phone number is
 			 * a piece of it, not a name. */
 			while (r < rr.n && rr.m[r].end <= st)
