@@ -74,6 +74,8 @@ expect_in "email" "$(printf 'EMAIL\t')" "$out"
 expect_in "url" "https://example.org/c" "$out"
 expect_in "phone" "$(printf 'PHONE\t')" "$out"
 expect_in "United Nations" "United Nations" "$out"
+case "$out" in *AMEMBASSY*|*SUBJECT*) fail "teletype words inside a mention: $out";; esac
+ok "no teletype words (FM, AMEMBASSY, SUBJECT) inside mentions"
 
 "$WEFT" tag --model "$M" --json < "$T/raw.txt" > "$T/raw.json" || fail "tag --json failed"
 if command -v node >/dev/null; then
