@@ -6,7 +6,8 @@
 # both create the case at once; a reader answers while a writer works; a
 # read-only case or folder gives a clear error and can still be searched;
 # hostile file names and links in the input are ingested or listed as
-# failures, and the JSON output stays valid.
+# failures, and the JSON output stays valid; a case from an older weft can
+# be opened by two weft at once.
 #
 # Each part runs in a subshell; all parts run, and the test fails if any did.
 . "$(dirname "$0")/lib.sh"
@@ -402,6 +403,82 @@ line.txt"
 	expect_eq "failures, one per line" "$(W failures --case "$T/h.weft" | wc -l)" "$want"
 }
 part "(h) hostile names" hostile_names
+
+# ---- (i) a case from an older weft, opened by two weft at once ----
+# old_case FILE: a case as the first weft wrote it (schema 1: its schema is
+# history, "append, never edit a released entry"), holding one document
+old_case() {
+	sqlite3 "$1" > /dev/null <<-'EOF' || fail "sqlite3 could not make the old case"
+		PRAGMA journal_mode=WAL;
+		CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+		CREATE TABLE documents(
+		  id INTEGER PRIMARY KEY,
+		  sha256 TEXT NOT NULL UNIQUE,
+		  parent INTEGER REFERENCES documents(id),
+		  status TEXT NOT NULL DEFAULT 'pending',
+		  type TEXT, mime TEXT, size INTEGER,
+		  title TEXT, date TEXT, date_suspect INTEGER NOT NULL DEFAULT 0,
+		  author TEXT, sender TEXT, recipients TEXT, cc TEXT, subject TEXT,
+		  message_id TEXT, in_reply_to TEXT,
+		  meta TEXT, invalid_bytes INTEGER NOT NULL DEFAULT 0, pages TEXT,
+		  body TEXT, added TEXT);
+		CREATE INDEX documents_parent ON documents(parent);
+		CREATE INDEX documents_date ON documents(date);
+		CREATE INDEX documents_message_id ON documents(message_id);
+		CREATE TABLE paths(
+		  path TEXT PRIMARY KEY,
+		  doc INTEGER NOT NULL REFERENCES documents(id),
+		  container INTEGER REFERENCES documents(id),
+		  inner TEXT, size INTEGER, mtime INTEGER);
+		CREATE INDEX paths_doc ON paths(doc);
+		CREATE TABLE failures(
+		  path TEXT PRIMARY KEY, reason TEXT NOT NULL,
+		  size INTEGER, mtime INTEGER, at TEXT);
+		CREATE VIRTUAL TABLE fts USING fts5(
+		  title, sender, recipients, cc, subject, body,
+		  content='documents', content_rowid='id',
+		  tokenize='unicode61 remove_diacritics 2');
+		INSERT INTO meta VALUES('created_by', 'weft 0.1'), ('created_at', '2026-01-01T00:00:00Z');
+		INSERT INTO documents(id, sha256, status, type, mime, size, title, body, added)
+		  VALUES(1, '8f3c0c4a5e0e6d1f1b7d5c2a9e4f3b2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f', 'ok', 'text', 'text/plain', 38,
+		         'an old note', 'an old note about the upgrade, papaya', '2026-01-01T00:00:00Z');
+		INSERT INTO fts(rowid, title, body) VALUES(1, 'an old note', 'an old note about the upgrade, papaya');
+		INSERT INTO paths VALUES('/old/note.txt', 1, NULL, NULL, 38, 0);
+		PRAGMA application_id=1464157780;
+		PRAGMA user_version=1;
+	EOF
+}
+older() {
+	old_case "$T/old.weft"
+	cp "$T/old.weft" "$T/old-one.weft"
+	W search --case "$T/old-one.weft" --json papaya > "$T/out" 2> "$T/err" || fail "search on an older case: $(cat "$T/err")"
+	expect_eq "an older case is read" "$(json v.length < "$T/out")" 1
+	bad=0
+	for i in 1 2 3 4 5 6; do
+		C="$T/old$i.weft"
+		cp "$T/old.weft" "$C"
+		W search --case "$C" --json papaya > "$T/o1" 2> "$T/e1" & p1=$!
+		if [ $((i % 2)) = 1 ]; then
+			W search --case "$C" --json papaya > "$T/o2" 2> "$T/e2" & p2=$!
+			what="two searches"
+		else
+			W ingest -q --no-ner --case "$C" "$IN" > "$T/o2" 2> "$T/e2" & p2=$!
+			what="a search and an ingest"
+		fi
+		wait $p1; r1=$?
+		wait $p2; r2=$?
+		if [ "$r1" -ne 0 ] || [ "$r2" -ne 0 ]; then
+			echo "round $i, $what at once on an older case: exits $r1, $r2: $(cat "$T/e1" "$T/e2" | head -n 2)"
+			bad=$((bad + 1))
+			continue
+		fi
+		[ "$(json v.length < "$T/o1")" = 1 ] || { echo "round $i: the search found $(cat "$T/o1")"; bad=$((bad + 1)); }
+		[ "$(sqlite3 "$C" 'PRAGMA integrity_check')" = ok ] || { echo "round $i: integrity_check failed"; bad=$((bad + 1)); }
+	done
+	[ "$bad" -eq 0 ] || fail "an older case opened by two weft at once: $bad of 6 rounds failed"
+	ok "an older case opened by two weft at once: 6 of 6 rounds fine"
+}
+part "(i) an older case, two weft at once" older
 
 [ -z "$failed" ] || fail "parts that failed:$failed"
 echo "all ok"
