@@ -325,7 +325,25 @@ static char *collapse_space(const char *s)
 }
 
 /* Reads all name mentions, ordered by document. */
-static int load_mentions(struct case_db *c, struct rmention **out, size_t *n, struct err *e)
+/* One distinct surface text, normalised once however often it occurs. */
+struct surf {
+	char *text;             /* whitespace collapsed */
+	char *norm;             /* NULL: nothing left of the name */
+	char *key;
+};
+
+static void surf_free(gpointer p)
+{
+	struct surf *sf = p;
+	free(sf->text);
+	free(sf->norm);
+	free(sf->key);
+	free(sf);
+}
+
+/* Reads all name mentions, ordered by document.  Strings are shared
+ * through pool (text -> struct surf), which owns them. */
+static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **out, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (case_prepare(c, "SELECT id, doc, type, text FROM mentions WHERE type IN ('PER','ORG','LOC','MISC')"
@@ -338,27 +356,34 @@ static int load_mentions(struct case_db *c, struct rmention **out, size_t *n, st
 		const char *text = (const char *)sqlite3_column_text(st, 3);
 		if (!text)
 			continue;
+		struct surf *sf = g_hash_table_lookup(pool, text);
+		if (!sf) {
+			sf = xcalloc(1, sizeof *sf);
+			sf->text = collapse_space(text);
+			buf_reset(&b);
+			names_normalize(text, strlen(text), &b, NULL);
+			if (b.len) {
+				sf->norm = xstrdup(b.p);
+				buf_reset(&b);
+				names_key(text, strlen(text), &b, NULL);
+				sf->key = xstrdup(b.len ? b.p : sf->norm);
+			}
+			g_hash_table_insert(pool, xstrdup(text), sf);
+		}
+		if (!sf->norm)
+			continue; /* nothing left of the name (only a title, say) */
 		if (k == cap)
 			m = xrealloc(m, (cap *= 2) * sizeof *m);
-		struct rmention *r = &m[k];
+		struct rmention *r = &m[k++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->doc = sqlite3_column_int64(st, 1);
 		r->type = type_index((const char *)sqlite3_column_text(st, 2));
 		if (has_person_title(text))
 			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
-		r->text = collapse_space(text);
-		buf_reset(&b);
-		names_normalize(text, strlen(text), &b, NULL);
-		if (!b.len) { /* nothing left of the name (only a title, say) */
-			free(r->text);
-			continue;
-		}
-		r->norm = xstrdup(b.p);
-		buf_reset(&b);
-		names_key(text, strlen(text), &b, NULL);
-		r->key = xstrdup(b.len ? b.p : r->norm);
+		r->text = sf->text;
+		r->norm = sf->norm;
+		r->key = sf->key;
 		r->resolved = r->norm;
-		k++;
 	}
 	buf_free(&b);
 	sqlite3_finalize(st);
@@ -412,67 +437,50 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 	return k;
 }
 
-static int find_root(int *parent, int x)
-{
-	while (parent[x] != x)
-		x = parent[x] = parent[parent[x]];
-	return x;
-}
-
 /* Long names are filed under their surname's key only; but "Bayan Baqir
- * Solagh Jabr al-Zubaidi" is also "Jabr".  A form of three tokens or more
- * whose other keys (names_keys) lead to a cluster the matcher accepts joins
- * its cluster to that one. */
-static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl, size_t nc)
+ * Solagh Jabr al-Zubaidi" is also "Jabr".  A person's form of three tokens
+ * or more moves to the one full-name cluster that one of its other keys
+ * (names_keys) leads to and that the matcher accepts.  Only the form moves,
+ * never its cluster, so no chain of such moves can snowball (a tagger's
+ * span "Vince Kaminski Jeff Skilling" must not join Kaminski to Skilling). */
+static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 {
-	int *parent = xmalloc(nc * sizeof *parent);
-	for (size_t i = 0; i < nc; i++)
-		parent[i] = (int)i;
 	/* the first form (in key order) of each key: where its group starts */
 	GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
 	for (size_t i = nf; i-- > 0;)
 		g_hash_table_insert(first, f[i].key, GINT_TO_POINTER((int)i));
 	struct buf keys = BUF_INIT;
-	int joined = 0;
 	for (size_t a = 0; a < nf; a++) {
 		if (f[a].tokens < 3 || f[a].type != 0)
 			continue;
 		buf_reset(&keys);
 		names_keys(f[a].norm, strlen(f[a].norm), &keys, NULL);
+		int target = -1, ntargets = 0;
 		char *save = NULL;
 		for (char *k = strtok_r(keys.p ? keys.p : (char *)"", " ", &save); k; k = strtok_r(NULL, " ", &save)) {
-			if (!strcmp(k, f[a].key))
-				continue;
 			gpointer v;
-			if (!g_hash_table_lookup_extended(first, k, NULL, &v))
+			if (!strcmp(k, f[a].key) || !g_hash_table_lookup_extended(first, k, NULL, &v))
 				continue;
 			for (size_t b = (size_t)GPOINTER_TO_INT(v); b < nf && !strcmp(f[b].key, k); b++) {
-				if (f[b].type != 0 || cl[f[b].cluster].best_form != (int)b)
-					continue; /* compare with each cluster's own form */
+				int cb = f[b].cluster;
+				if (f[b].type != 0 || f[b].tokens < 2 || cl[cb].best_form != (int)b || cb == f[a].cluster)
+					continue; /* each full-name cluster once, by the form it grew from */
 				int same = 0;
 				names_compare(&f[a].parsed, &f[b].parsed, &same);
-				if (!same)
-					continue;
-				int ra = find_root(parent, f[a].cluster), rb = find_root(parent, f[b].cluster);
-				if (ra != rb) {
-					parent[rb] = ra;
-					joined = 1;
+				if (same && cb != target) {
+					target = cb;
+					ntargets++;
 				}
 			}
 		}
-	}
-	if (joined) {
-		for (size_t i = 0; i < nf; i++)
-			f[i].cluster = find_root(parent, f[i].cluster);
-		for (size_t c = 0; c < nc; c++)
-			if (find_root(parent, (int)c) != (int)c) {
-				cl[find_root(parent, (int)c)].count += cl[c].count;
-				cl[c].count = 0; /* empty: write_entities skips it */
-			}
+		if (ntargets == 1 && cl[target].count >= f[a].count) {
+			cl[f[a].cluster].count -= f[a].count;
+			f[a].cluster = target;
+			cl[target].count += f[a].count;
+		}
 	}
 	buf_free(&keys);
 	g_hash_table_destroy(first);
-	free(parent);
 }
 
 /* A form tagged MISC that matches a person is that person (Arabic surnames
@@ -593,7 +601,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 		}
 		g0 = i;
 	}
-	join_by_other_keys(f, nf, cl, nc);
+	join_by_other_keys(f, nf, cl);
 	GHashTableIter it;
 	gpointer key;
 	g_hash_table_iter_init(&it, h);
@@ -971,7 +979,8 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	int rc = -1;
 	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0)
 		return -1;
-	if (find_script_names(c, e) < 0 || load_mentions(c, &m, &n, e) < 0)
+	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
+	if (find_script_names(c, e) < 0 || load_mentions(c, pool, &m, &n, e) < 0)
 		goto out;
 	nacro = collect_acronyms(m, n, &acro);
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
@@ -998,11 +1007,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 out:
 	if (rc < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].text);
-		free(m[i].norm);
-		free(m[i].key);
-	}
+	g_hash_table_destroy(pool);
 	free(m);
 	for (size_t i = 0; i < nf; i++) {
 		free(f[i].key);
