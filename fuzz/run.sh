@@ -19,6 +19,8 @@
 #   FUZZ_KEEP_GOING=1  do not stop at the first crash: libFuzzer's fork mode
 #                      with -ignore_crashes/-ignore_timeouts/-ignore_ooms, for
 #                      long runs while a known bug is still open
+#   FUZZ_FRESH=1       start from the seeds alone, in a corpus thrown away
+#                      afterwards (quick, bounded runs such as CI's smoke test)
 #   WEFT_MODEL=FILE    model for fuzz_tagger (default models/ner.model, else
 #                      the small seed model this script trains)
 #   SHARED=DIR         shared data (CoNLL-2003 for the seed model, corpora);
@@ -142,6 +144,7 @@ max_len() {
 # run_one TARGET: fuzzes it for $secs and writes $RUN/logs/TARGET.result
 run_one() {
 	local t=$1 seeds=$RUN/seeds/$1 corpus=$B/corpus/$1 art=$B/crashes/$1 log=$RUN/logs/$1.log
+	[ "${FUZZ_FRESH:-0}" = 1 ] && corpus=$RUN/corpus/$1
 	mkdir -p "$corpus" "$art"
 	bash fuzz/seeds.sh "$t" "$seeds" 2>>$RUN/logs/$t.seeds.log
 	# Inputs of fixed bugs seed the run; those of open bugs
