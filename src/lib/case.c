@@ -162,6 +162,13 @@ static int migrate(struct case_db *c, int from, struct err *e)
 {
 	if (case_exec(c, "BEGIN IMMEDIATE", "upgrading case", e) < 0)
 		return -1;
+	/* Another weft may have upgraded it while we waited for the lock. */
+	if (pragma_int(c, "PRAGMA user_version", &from) < 0) {
+		case_fail(c, "upgrading case", e);
+		goto fail;
+	}
+	if (from >= CASE_SCHEMA_VERSION)
+		return case_exec(c, "COMMIT", "upgrading case", e);
 	for (int v = from; v < CASE_SCHEMA_VERSION; v++)
 		if (case_exec(c, migrations[v], "upgrading case", e) < 0)
 			goto fail;
