@@ -101,7 +101,7 @@ bomb() { # FILE: one bomb, recorded as a failure that names a limit
 	f=$1
 	ingest_one "$(basename "$f" | tr -d ._)" "$f"
 	r=$(failure_for "/$(basename "$f")")
-	[ -n "$r" ] || fail "$(basename "$f") (expands to $(basename "$f" | tr -dc 0-9) MB) is not in 'weft failures': $FAILS
+	[ -n "$r" ] || fail "$(basename "$f") (expands to $(basename "$f" | tr -dc 0-9) MB) is not in 'weft failures': ${FAILS:-(no failures)}
 archive text: $("$WEFT" show --case "$CASE" "$(basename "$f")" 2>&1 | tail -n 3)"
 	case $r in
 	*ratio* | *bomb* | *"too large"* | *limit*) ok "$(basename "$f"): $r" ;;
@@ -266,7 +266,7 @@ encrypted() {
 	ingest_one locked "$G/locked.zip"
 	expect_eq "locked: secret not read" "$(hits "$CASE" walrus)" 0
 	r=$(printf '%s\n' "$FAILS" | grep -F 'locked.zip' | head -n 1)
-	[ -n "$r" ] || fail "locked: nothing of the encrypted zip was read, yet 'weft failures' does not list it (exit $RC): $FAILS"
+	[ -n "$r" ] || fail "locked: nothing of the encrypted zip was read, yet 'weft failures' does not list it (exit $RC): ${FAILS:-(no failures)}"
 	case $r in
 	*ncrypt* | *assword*) ok "locked: $r" ;;
 	*) fail "locked: the reason does not say encrypted: $r" ;;
