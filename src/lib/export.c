@@ -245,9 +245,12 @@ static int out_open_in(struct out *o, const char *folder, const char *name, stru
 static const char nodes_sql[] =
 	"SELECT id, name, type, mentions, docs, pagerank, community FROM entities"
 	" WHERE id IN (SELECT a FROM edges WHERE docs >= ?1 UNION SELECT b FROM edges WHERE docs >= ?1) ORDER BY id";
+/* CROSS JOIN keeps SQLite scanning edges in order (with a IN (...) it
+ * would probe the index for every pair of entities). */
 static const char edges_sql[] =
-	"SELECT id, a, b, kind, docs, sentences, weight, score FROM edges WHERE docs >= ?1"
-	" AND a IN (SELECT id FROM entities) AND b IN (SELECT id FROM entities) ORDER BY id";
+	"SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score"
+	" FROM edges x CROSS JOIN entities ea CROSS JOIN entities eb"
+	" WHERE ea.id = x.a AND eb.id = x.b AND x.docs >= ?1 ORDER BY x.id";
 
 static int prepare_min(struct case_db *c, const char *sql, int min_docs, sqlite3_stmt **st, struct err *e)
 {
@@ -601,8 +604,8 @@ enum { D_ID, D_PATH, D_TITLE, D_DATE, D_SUSPECT, D_TYPE, D_MIME, D_SENDER, D_TO,
        D_MSGID, D_REPLYTO };
 
 static const char doc_entities_sql[] =
-	"SELECT e.id, e.name, e.type FROM entities e WHERE e.type IN ('PER','ORG','LOC','MISC')"
-	" AND e.id IN (SELECT entity FROM mentions WHERE doc = ?1) ORDER BY e.type, e.name";
+	"SELECT e.id, e.name, e.type FROM (SELECT DISTINCT entity FROM mentions WHERE doc = ?1) m"
+	" CROSS JOIN entities e WHERE e.id = m.entity AND e.type IN ('PER','ORG','LOC','MISC') ORDER BY e.type, e.name";
 
 /* A date FtM and OpenSearch accept: the YYYY[-MM[-DD[THH:MM:SS]]] prefix of
  * s, into out (20 bytes); empty if s does not start with a year. */
@@ -871,8 +874,8 @@ static int write_aleph(struct case_db *c, FILE *f, int min_docs, struct export_c
 	 * organisation), UnknownLink for the rest */
 	if (prepare_min(c,
 			"SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, ta.type, tb.type FROM edges x"
-			" JOIN entities ta ON ta.id = x.a JOIN entities tb ON tb.id = x.b"
-			" WHERE x.docs >= ?1 AND ta.type IN ('PER','ORG','LOC') AND tb.type IN ('PER','ORG','LOC') ORDER BY x.id",
+			" CROSS JOIN entities ta CROSS JOIN entities tb WHERE ta.id = x.a AND tb.id = x.b"
+			" AND x.docs >= ?1 AND ta.type IN ('PER','ORG','LOC') AND tb.type IN ('PER','ORG','LOC') ORDER BY x.id",
 			min_docs, &st, e) < 0)
 		goto out;
 	while ((r = next_row(c, st, e)) > 0) {

@@ -158,8 +158,9 @@ struct pattern {
 #define ADV "((has |had |have |also |reportedly |secretly |later |then |recently |previously |" \
 	    "subsequently |privately |once |twice |again |will |would |to |did )*)"
 #define ROLEWORDS "((the |a |an )?(former |then |current |new |acting |top |[a-z'.-]+ ){0,2})"
-#define HEADS "(head|chief|leader|commander|director)"
-#define HEADWORDS "head|chief|leader|command|director"
+#define HEAD1 "(head|chief|leader|commander|director|chairman|chairwoman|president|chief executive( officer)?)"
+#define HEADS HEAD1 "( and " HEAD1 ")?"
+#define HEADWORDS "head|chief|leader|command|director|chair|president"
 #define PO (T_PER | T_ORG)
 /* an apposition: "X, head of", "X - head of", "X (head of" */
 #define SEP "^ ?(,|-|\\(|\xe2\x80\x93|\xe2\x80\x94) "
@@ -1467,7 +1468,7 @@ static void net_free(struct net *t)
 	hmap_free(&t->pmap);
 }
 
-static uint32_t net_vertex(struct net *t, long long id, const char *type)
+static uint32_t net_vertex(struct net *t, long long id, uint32_t type)
 {
 	uint32_t *slot = hmap_slot(&t->vmap, (uint64_t)id);
 	if (*slot == NONE) {
@@ -1477,30 +1478,42 @@ static uint32_t net_vertex(struct net *t, long long id, const char *type)
 			t->vtype = xrealloc(t->vtype, cap);
 		}
 		t->vid[t->nv] = id;
-		t->vtype[t->nv] = (uint8_t)type_bit(type);
+		t->vtype[t->nv] = (uint8_t)type;
 		*slot = t->nv++;
 	}
 	return *slot;
 }
 
-/* Loads every edge, merged per pair of entities. */
+/* Loads every edge, merged per pair of entities (types first: joining
+ * entities to each edge would cost two lookups per edge). */
 static int net_load(struct case_db *c, struct net *t, struct err *e)
 {
 	sqlite3_stmt *st;
 	memset(t, 0, sizeof *t);
 	hmap_init(&t->vmap, 1024);
 	hmap_init(&t->pmap, 4096);
-	if (case_prepare(c,
-			 "SELECT x.id, x.a, x.b, x.kind, x.score, ta.type, tb.type FROM edges x"
-			 " JOIN entities ta ON ta.id = x.a JOIN entities tb ON tb.id = x.b",
-			 &st, "reading the network", e) < 0)
+	struct hmap types;
+	hmap_init(&types, 1024);
+	if (case_prepare(c, "SELECT id, type FROM entities WHERE type IN ('PER','ORG','LOC','MISC')", &st,
+			 "reading the network", e) < 0) {
+		hmap_free(&types);
 		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		*hmap_slot(&types, (uint64_t)sqlite3_column_int64(st, 0)) =
+			(uint32_t)type_bit((const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	if (case_prepare(c, "SELECT id, a, b, kind, score FROM edges", &st, "reading the network", e) < 0) {
+		hmap_free(&types);
+		return -1;
+	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint32_t a = net_vertex(t, sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 5));
-		uint32_t b = net_vertex(t, sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 6));
-		if (a == b)
-			continue;
+		long long ida = sqlite3_column_int64(st, 1), idb = sqlite3_column_int64(st, 2);
+		uint32_t ta = hmap_get(&types, (uint64_t)ida), tb = hmap_get(&types, (uint64_t)idb);
+		if (ta == NONE || tb == NONE || ida == idb)
+			continue; /* an entity gone since the last build */
+		uint32_t a = net_vertex(t, ida, ta), b = net_vertex(t, idb, tb);
 		if (a > b) {
 			uint32_t x = a;
 			a = b;
@@ -1538,6 +1551,7 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 		}
 	}
 	sqlite3_finalize(st);
+	hmap_free(&types);
 	if (rc != SQLITE_DONE)
 		return case_fail(c, "reading the network", e);
 	return 0;

@@ -40,12 +40,15 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	snprintf(f->dir, sizeof f->dir, "/tmp/weft-graph-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!mkdtemp(f->dir)) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->path, sizeof f->path, "%s/case.weft", f->dir);
 	struct err e = {{0}};
 	if (case_open(f->path, CASE_WRITE, &f->c, &e) < 0) {
 		fprintf(stderr, "%s\n", e.msg);
+		free(f);
 		return -1;
 	}
 	*state = f;
