@@ -153,6 +153,7 @@ struct pattern {
 	const char *pre, *mid, *post;
 	int swap;
 	int xt, yt;
+	const char *mid_not, *post_not;  /* and these must not match */
 };
 
 #define ADV "((has |had |have |also |reportedly |secretly |later |then |recently |previously |" \
@@ -162,46 +163,49 @@ struct pattern {
 #define HEADS HEAD1 "( and " HEAD1 ")?"
 #define HEADWORDS "head|chief|leader|command|director|chair|president"
 #define PO (T_PER | T_ORG)
+/* words that cannot sit between "Iraq's" and "minister" */
+#define STOPWORDS "(^| )(on|in|at|to|for|with|by|from|about|of|as|is|was|were|said|says|and|or|that|his|her|their|its) "
 /* an apposition: "X, head of", "X - head of", "X (head of" */
 #define SEP "^ ?(,|-|\\(|\xe2\x80\x93|\xe2\x80\x94) "
 
 static const struct pattern patterns[] = {
 	/* X, (the) head of Y */
-	{K_HEAD, IN_MID, HEADWORDS, NULL, SEP ROLEWORDS HEADS " of (the )?$", NULL, 0, T_PER, T_ORG | T_LOC},
+	{K_HEAD, IN_MID, HEADWORDS, NULL, SEP ROLEWORDS HEADS " of (the )?$", NULL, 0, T_PER, T_ORG | T_LOC, NULL, NULL},
 	/* X, the Y commander */
-	{K_HEAD, IN_POST, HEADWORDS, NULL, SEP "(the )?$", "^('s)? " HEADS "([^a-z]|$)", 0, T_PER, T_ORG},
+	{K_HEAD, IN_POST, HEADWORDS, NULL, SEP "(the )?$", "^('s)? " HEADS "([^a-z]|$)", 0, T_PER, T_ORG, NULL, NULL},
 	/* Y('s) commander X */
-	{K_HEAD, IN_MID, HEADWORDS, NULL, "^('s)? " HEADS ",? $", NULL, 1, T_PER, T_ORG},
+	{K_HEAD, IN_MID, HEADWORDS, NULL, "^('s)? " HEADS ",? $", NULL, 1, T_PER, T_ORG, NULL, NULL},
 	/* the head of Y, X */
-	{K_HEAD, IN_PRE, HEADWORDS, HEADS " of (the )?$", "^ ?, $", NULL, 1, T_PER, T_ORG},
+	{K_HEAD, IN_PRE, HEADWORDS, HEADS " of (the )?$", "^ ?, $", NULL, 1, T_PER, T_ORG, NULL, NULL},
 	/* X met (with) Y; X's meeting with Y; X held talks with Y */
 	{K_MET, IN_MID, "met|meet", NULL, "^ ?,? " ADV "(met|meets|meet)( privately| secretly| again)?( with)? (the )?$",
-	 NULL, 0, PO, PO},
-	{K_MET, IN_MID, "meeting|talks", NULL, "^('s)? (meeting|meetings|talks) with (the )?$", NULL, 0, PO, PO},
+	 NULL, 0, PO, PO, NULL, NULL},
+	{K_MET, IN_MID, "meeting|talks", NULL, "^('s)? (meeting|meetings|talks) with (the )?$", NULL, 0, PO, PO, NULL, NULL},
 	{K_MET, IN_MID, "talks|meeting", NULL, "^ ?,? " ADV "(held|holds|hold) (talks|a meeting|meetings) with (the )?$",
-	 NULL, 0, PO, PO},
+	 NULL, 0, PO, PO, NULL, NULL},
 	/* a meeting between X and Y; X and Y met */
-	{K_MET, IN_PRE, "between", "(meeting|meetings|talks) between (the )?$", "^ and (the )?$", NULL, 0, PO, PO},
-	{K_MET, IN_POST, "met|meet", NULL, "^ and (the )?$", "^ " ADV "(met|meet)([^a-z]|$)", 0, PO, PO},
+	{K_MET, IN_PRE, "between", "(meeting|meetings|talks) between (the )?$", "^ and (the )?$", NULL, 0, PO, PO, NULL, NULL},
+	{K_MET, IN_POST, "met|meet", NULL, "^ and (the )?$", "^ " ADV "(met|meet)([^a-z]|$)", 0, PO, PO, NULL,
+	 "^ [a-z ]*(met|meet)( [a-z0-9]+){0,3} with "}, /* "X and Y met with Z": they met Z */
 	/* X replaced / succeeded Y; X was replaced (as ...) by Y */
 	{K_REPLACED, IN_MID, "replace|succeed", NULL,
-	 "^ ?,? (who )?" ADV "(replaced|replaces|replace|succeeded|succeeds|succeed) (the )?$", NULL, 0, PO, PO},
+	 "^ ?,? (who )?" ADV "(replaced|replaces|replace|succeeded|succeeds|succeed) (the )?$", NULL, 0, PO, PO, NULL, NULL},
 	{K_REPLACED, IN_MID, "replace|succeed", NULL,
 	 "^ ?,? (who )?(was|is|has been|had been|will be|would be) (replaced|succeeded)( as [a-z' -]+)? by (the )?$",
-	 NULL, 1, PO, PO},
+	 NULL, 1, PO, PO, NULL, NULL},
 	/* X, (Iran's) ambassador to Y; the ambassador to Y, X */
-	{K_AMB_TO, IN_MID, "ambassador", NULL, SEP ROLEWORDS "ambassador (to|in) (the )?$", NULL, 0, T_PER, T_LOC},
-	{K_AMB_TO, IN_PRE, "ambassador", "ambassador (to|in) (the )?$", "^ ?, $", NULL, 1, T_PER, T_LOC},
+	{K_AMB_TO, IN_MID, "ambassador", NULL, SEP ROLEWORDS "ambassador (to|in) (the )?$", NULL, 0, T_PER, T_LOC, NULL, NULL},
+	{K_AMB_TO, IN_PRE, "ambassador", "ambassador (to|in) (the )?$", "^ ?, $", NULL, 1, T_PER, T_LOC, NULL, NULL},
 	/* Y's ambassador X; X, Y's ambassador: X represents Y */
-	{K_AMB_OF, IN_MID, "ambassador", NULL, "^('s)? ambassador,? $", NULL, 1, T_PER, T_LOC | T_ORG | T_MISC},
-	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG},
+	{K_AMB_OF, IN_MID, "ambassador", NULL, "^('s)? ambassador,? $", NULL, 1, T_PER, T_LOC | T_ORG | T_MISC, NULL, NULL},
+	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG, NULL, NULL},
 	/* X, (the) minister of Y; Y's (foreign) minister X; X, Y's minister */
 	{K_MINISTER, IN_MID, "minister", NULL, SEP ROLEWORDS "minister (of|for) (the )?$", NULL, 0, T_PER,
-	 T_LOC | T_ORG},
+	 T_LOC | T_ORG, NULL, NULL},
 	{K_MINISTER, IN_MID, "minister", NULL, "^('s)? ([a-z-]+ ){0,2}minister,? $", NULL, 1, T_PER,
-	 T_LOC | T_ORG | T_MISC},
+	 T_LOC | T_ORG | T_MISC, STOPWORDS, NULL},
 	{K_MINISTER, IN_POST, "minister", NULL, "^ ?, (the )?$", "^'s ([a-z-]+ ){0,2}minister([^a-z]|$)", 0, T_PER,
-	 T_LOC | T_ORG},
+	 T_LOC | T_ORG, NULL, NULL},
 };
 #define NPATTERNS ((int)(sizeof patterns / sizeof patterns[0]))
 
@@ -209,25 +213,31 @@ static const struct pattern patterns[] = {
 static const char reject_re[] =
 	"(deputy|vice[ -]|assistant|aide|advis[eo]r|spokes|never|n't|not |denied|denies|former aide)";
 
+/* The compiled expressions: re[i][k] for pattern i and expression k
+ * (0 pre, 1 mid, 2 post, 3 mid_not, 4 post_not), when that one is set. */
+enum { RE_PRE, RE_MID, RE_POST, RE_MID_NOT, RE_POST_NOT, NRE };
+
 struct matcher {
-	regex_t pre[NPATTERNS], mid[NPATTERNS], post[NPATTERNS];
+	regex_t re[NPATTERNS][NRE];
 	regex_t reject;
 	int ncompiled;      /* patterns compiled (for freeing after a failure) */
 	int reject_ok;
 };
 
+static const char *pattern_re(const struct pattern *p, int k)
+{
+	const char *v[NRE] = {p->pre, p->mid, p->post, p->mid_not, p->post_not};
+	return v[k];
+}
+
 static void matcher_free(struct matcher *m)
 {
 	if (m->reject_ok)
 		regfree(&m->reject);
-	for (int i = 0; i < m->ncompiled; i++) {
-		if (patterns[i].pre)
-			regfree(&m->pre[i]);
-		if (patterns[i].mid)
-			regfree(&m->mid[i]);
-		if (patterns[i].post)
-			regfree(&m->post[i]);
-	}
+	for (int i = 0; i < m->ncompiled; i++)
+		for (int k = 0; k < NRE; k++)
+			if (pattern_re(&patterns[i], k))
+				regfree(&m->re[i][k]);
 	m->ncompiled = m->reject_ok = 0;
 }
 
@@ -238,25 +248,15 @@ static int matcher_init(struct matcher *m, struct err *e)
 		return err_set(e, "building the network: a link pattern does not compile");
 	m->reject_ok = 1;
 	for (int i = 0; i < NPATTERNS; i++) {
-		const struct pattern *p = &patterns[i];
-		int ok = 1;
-		if (p->pre && regcomp(&m->pre[i], p->pre, REG_EXTENDED | REG_NOSUB))
-			ok = 0;
-		if (ok && p->mid && regcomp(&m->mid[i], p->mid, REG_EXTENDED | REG_NOSUB)) {
-			if (p->pre)
-				regfree(&m->pre[i]);
-			ok = 0;
-		}
-		if (ok && p->post && regcomp(&m->post[i], p->post, REG_EXTENDED | REG_NOSUB)) {
-			if (p->pre)
-				regfree(&m->pre[i]);
-			if (p->mid)
-				regfree(&m->mid[i]);
-			ok = 0;
-		}
-		if (!ok) {
-			matcher_free(m);
-			return err_set(e, "building the network: link pattern %d does not compile", i);
+		for (int k = 0; k < NRE; k++) {
+			const char *re = pattern_re(&patterns[i], k);
+			if (re && regcomp(&m->re[i][k], re, REG_EXTENDED | REG_NOSUB)) {
+				while (--k >= 0)
+					if (pattern_re(&patterns[i], k))
+						regfree(&m->re[i][k]);
+				matcher_free(m);
+				return err_set(e, "building the network: link pattern %d does not compile", i);
+			}
 		}
 		m->ncompiled = i + 1;
 	}
@@ -566,11 +566,12 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 		const char *hay = p->in == IN_PRE ? g->pre.p : p->in == IN_POST ? g->post.p : g->mid.p;
 		if (!has_needle(p->needle, hay))
 			continue;
-		if (p->mid && regexec(&g->m.mid[i], g->mid.p, 0, NULL, 0))
-			continue;
-		if (p->pre && regexec(&g->m.pre[i], g->pre.p, 0, NULL, 0))
-			continue;
-		if (p->post && regexec(&g->m.post[i], g->post.p, 0, NULL, 0))
+		regex_t *re = g->m.re[i];
+		if ((p->mid && regexec(&re[RE_MID], g->mid.p, 0, NULL, 0)) ||
+		    (p->pre && regexec(&re[RE_PRE], g->pre.p, 0, NULL, 0)) ||
+		    (p->post && regexec(&re[RE_POST], g->post.p, 0, NULL, 0)) ||
+		    (p->mid_not && !regexec(&re[RE_MID_NOT], g->mid.p, 0, NULL, 0)) ||
+		    (p->post_not && !regexec(&re[RE_POST_NOT], g->post.p, 0, NULL, 0)))
 			continue;
 		/* in "X met Y's deputy" Y is not the one met */
 		if (!p->post && !p->swap && !strncmp(g->post.p, "'s", 2))
