@@ -1395,6 +1395,13 @@ static void link_from_row(sqlite3_stmt *st, long long self, struct graph_link *l
 	l->dir = !directed ? 0 : a == self ? 1 : -1;
 }
 
+/* Evidence rows for nev pieces of evidence: a document-only link shows
+ * each piece as two sentences, one naming each entity. */
+static int evidence_rows(const struct graph_link *l, int nev)
+{
+	return l->kind && !strcmp(l->kind, kind_names[K_SAMEDOC]) ? 2 * nev : nev;
+}
+
 int graph_links(struct case_db *c, long long entity, const char *kind, int limit, int nev,
 		struct graph_link **out, int *n, struct err *e)
 {
@@ -1429,7 +1436,7 @@ int graph_links(struct case_db *c, long long entity, const char *kind, int limit
 		return case_fail(c, "reading links", e);
 	}
 	for (int i = 0; i < *n; i++)
-		if (load_evidence(c, v[i].edge, entity, v[i].other, nev, &v[i], e) < 0) {
+		if (load_evidence(c, v[i].edge, entity, v[i].other, evidence_rows(&v[i], nev), &v[i], e) < 0) {
 			graph_links_free(v, *n);
 			*n = 0;
 			return -1;
@@ -1595,7 +1602,7 @@ static int fill_hop(struct case_db *c, long long prev, long long id, long long e
 		link_from_row(st, prev, h);
 	sqlite3_finalize(st);
 	h->other = id;
-	return load_evidence(c, edge, prev, id, nev, h, e);
+	return load_evidence(c, edge, prev, id, evidence_rows(h, nev), h, e);
 }
 
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, struct graph_path **out,

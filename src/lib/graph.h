@@ -77,7 +77,9 @@ struct graph_link {
 };
 
 /* The links of entity, best score first: at most limit (<= 0: all), only of
- * kind when not NULL, each with up to nev pieces of evidence.  On success
+ * kind when not NULL, each with up to nev pieces of evidence (a piece is one
+ * sentence, or for a "same document" link the two closest sentences naming
+ * each entity).  On success
  * *out (the caller's, to graph_links_free) holds *n links. */
 int graph_links(struct case_db *c, long long entity, const char *kind, int limit, int nev,
 		struct graph_link **out, int *n, struct err *e);
