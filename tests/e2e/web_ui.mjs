@@ -32,8 +32,9 @@ function fail(why) {
 	failed = true;
 	throw new Error(why);
 }
+const t0 = Date.now();
 function ok(what) {
-	console.log('ok: ' + what);
+	console.log(`ok: ${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
 function check(cond, what, detail) {
 	if (!cond) fail(what + (detail !== undefined ? ': ' + JSON.stringify(detail).slice(0, 400) : ''));
@@ -213,7 +214,7 @@ async function main() {
 	const [from, to] = pair;
 	const name = async id => page.evaluate(i => window.cy.getElementById(String(i)).data('label'), id);
 	const fromName = await name(from), toName = await name(to);
-	await page.evaluate(() => window.cy.elements().unselect());
+	await page.evaluate(() => { window.cy.elements().unselect(); });
 	// (Shift on both: a plain click would also expand the first and move the rest)
 	await clickNode(from, ['Shift']);
 	await clickNode(to, ['Shift']);
