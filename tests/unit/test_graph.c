@@ -243,6 +243,14 @@ static void test_sentence_and_document_links(void **state)
 	build(c);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), n);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence"), ev);
+	assert_int_equal(sql_int(c, "PRAGMA foreign_keys"), 1); /* put back after the build */
+	/* inside the caller's transaction (a savepoint, foreign keys on) */
+	sql(c, "BEGIN");
+	build(c);
+	sql(c, "COMMIT");
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), n);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence"), ev);
+	assert_int_equal(sql_int(c, "PRAGMA foreign_key_check"), -1); /* no rows: nothing dangling */
 }
 
 static void test_typed_links(void **state)
