@@ -1,6 +1,7 @@
 /*
  * ingest.c — `weft ingest PATH...`: read documents into the case.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -139,7 +140,10 @@ int cmd_ingest(int argc, char **argv)
 	if (io.jobs < 0 || io.jobs > 256)
 		return cli_usage("ingest", "--jobs must be between 1 and 256");
 
-	/* The model first: a bad model should stop us before the case changes. */
+	/* Inputs and model first: a typo should stop us before the case changes. */
+	for (int i = optind; i < argc; i++)
+		if (access(argv[i], F_OK) != 0)
+			return cli_error("ingest: %s: %s", argv[i], strerror(errno));
 	char model_id[32] = "";
 	struct ner_model *model = NULL;
 	if (!no_ner && !model_path && access(ner_default_model_path(), F_OK) != 0) {

@@ -142,19 +142,28 @@ static int check_header(const char *path, int *is_new, struct err *e)
 		}
 		return err_set(e, "%s: %s", path, strerror(errno));
 	}
-	char hdr[16];
+	unsigned char hdr[100];
 	ssize_t n = read(fd, hdr, sizeof hdr);
 	struct stat sb;
-	int isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
+	int ok = fstat(fd, &sb) == 0;
 	close(fd);
-	if (isdir)
+	if (ok && S_ISDIR(sb.st_mode))
 		return err_set(e, "%s: is a folder, not a case file", path);
 	if (n == 0) {
 		*is_new = 1;
 		return 0;
 	}
-	if (n != 16 || memcmp(hdr, "SQLite format 3", 16))
+	if (n != 100 || memcmp(hdr, "SQLite format 3", 16))
 		return err_set(e, "%s: not a weft case (left untouched)", path);
+	/* Judge an SQLite file from its header bytes, before SQLite opens it:
+	 * opening another program's database would roll back its hot journal
+	 * or checkpoint its WAL, changing a file that is not ours. */
+	uint32_t app = (uint32_t)hdr[68] << 24 | (uint32_t)hdr[69] << 16 | (uint32_t)hdr[70] << 8 | hdr[71];
+	unsigned page = (unsigned)hdr[16] << 8 | hdr[17];
+	if (page == 1)
+		page = 65536;
+	if (app != CASE_APP_ID && !(app == 0 && ok && sb.st_size <= (off_t)page))
+		return err_set(e, "%s: an SQLite database but not a weft case (left untouched)", path);
 	return 0;
 }
 
@@ -252,8 +261,31 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 	sqlite3_busy_timeout(c->db, 10000);
 
 	int app = 0, ver = 0;
+	if (pragma_int(c, "PRAGMA application_id", &app) < 0 && mode == CASE_READ &&
+	    (sqlite3_errcode(c->db) & 0xff) == SQLITE_CANTOPEN) {
+		/* A case on read-only media (or in a folder we may not write):
+		 * WAL needs a -shm file beside it, which cannot be made.  Read
+		 * it as immutable instead. */
+		sqlite3_close_v2(c->db);
+		struct buf u = BUF_INIT;
+		buf_adds(&u, "file:");
+		for (const char *p = path; *p; p++) {
+			if (*p == '%' || *p == '?' || *p == '#')
+				buf_printf(&u, "%%%02X", (unsigned char)*p);
+			else
+				buf_addc(&u, *p);
+		}
+		buf_adds(&u, "?immutable=1");
+		char *uri = buf_detach(&u);
+		int orc = sqlite3_open_v2(uri, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		free(uri);
+		if (orc != SQLITE_OK) {
+			err_set(e, "%s: cannot open: %s", path, sqlite3_errmsg(c->db));
+			goto fail;
+		}
+	}
 	if (pragma_int(c, "PRAGMA application_id", &app) < 0 || pragma_int(c, "PRAGMA user_version", &ver) < 0) {
-		err_set(e, "%s: not a weft case or damaged: %s (left untouched)", path, sqlite3_errmsg(c->db));
+		err_set(e, "%s: cannot read the case: %s (left untouched)", path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
 	if (!is_new && app != CASE_APP_ID) {

@@ -127,11 +127,17 @@ int text_to_utf8(const char *data, size_t len, const char *charset, struct buf *
 			if (uchardet_handle_data(ud, data, len < 65536 ? len : 65536) == 0) {
 				uchardet_data_end(ud);
 				const char *cs = uchardet_get_charset(ud);
-				if (cs && *cs && strcasecmp(cs, "ASCII") && strcasecmp(cs, "UTF-8"))
+				if (cs && *cs && strcasecmp(cs, "ASCII"))
 					snprintf(detected, sizeof detected, "%s", cs);
 			}
 			uchardet_delete(ud);
-			/* Undetectable non-UTF-8 text is most often Windows-1252. */
+			/* UTF-8 with a few bad bytes stays UTF-8 (the bad bytes are
+			 * replaced and counted); undetectable text is most often
+			 * Windows-1252. */
+			if (!strcasecmp(detected, "UTF-8")) {
+				*invalid += utf8_repair(out, data, len);
+				return 0;
+			}
 			charset = *detected ? detected : "windows-1252";
 		}
 	}
@@ -306,12 +312,16 @@ static int looks_like_mbox(const char *data, size_t len)
  * valid UTF-8 there (a sequence cut at the 8 KB mark is fine). */
 static int looks_like_text(const char *data, size_t len)
 {
-	size_t n = len < 8192 ? len : 8192;
+	size_t n = len < 8192 ? len : 8192, nul = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)data[i];
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
+		if (c == 0)
+			nul++; /* a few NULs happen in text; many mean binary */
+		else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b)
 			return 0;
 	}
+	if (nul * 8 > n)
+		return 0;
 	while (n < len && n > 0 && ((unsigned char)data[n] & 0xC0) == 0x80)
 		n--; /* do not cut a sequence */
 	return utf8_valid(data, n);

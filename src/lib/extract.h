@@ -71,7 +71,10 @@ struct xctx {
 	 * path (UTF-8, may contain '/').  Returns 0 to go on, -1 to stop the
 	 * container (e.g. a limit was hit: e says which). */
 	int (*child)(struct xctx *x, const char *name, const char *data, size_t len, struct err *e);
-	void *user;                 /* for child() */
+	/* Called for a member that is skipped (encrypted, too large,
+	 * unreadable) so it is recorded as a failure; may be NULL. */
+	void (*skip)(struct xctx *x, const char *name, const char *why);
+	void *user;                 /* for child() and skip() */
 };
 
 /* Detects the type of data and runs the matching extractor.  name_hint is

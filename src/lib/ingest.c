@@ -205,6 +205,66 @@ static int content_known(struct worker *w, const char *sha)
 }
 
 static int member_cb(struct xctx *x, const char *name, const char *data, size_t len, struct err *e);
+static void skip_cb(struct xctx *x, const char *name, const char *why);
+
+/* The tagger's memory grows with the text it is given (about 200 bytes a
+ * token), so a long document is tagged in pieces of about 1 MB cut at a
+ * blank line (or a line end, or anywhere as a last resort), and the pieces'
+ * sentences and mentions are put together with their offsets shifted. */
+#define TAG_CHUNK (1u << 20)
+
+static size_t chunk_end(const char *text, size_t from, size_t len)
+{
+	if (len - from <= TAG_CHUNK + TAG_CHUNK / 2)
+		return len;
+	size_t lo = from + TAG_CHUNK / 2, hi = from + TAG_CHUNK;
+	for (size_t i = hi; i > lo; i--)
+		if (text[i - 1] == '\n' && text[i - 2] == '\n')
+			return i;
+	for (size_t i = hi; i > lo; i--)
+		if (text[i - 1] == '\n')
+			return i;
+	size_t i = hi;
+	while (i > lo && ((unsigned char)text[i] & 0xC0) == 0x80)
+		i--; /* never inside a UTF-8 sequence */
+	return i;
+}
+
+static int tag_chunked(const struct ner_model *m, const char *text, size_t len, struct ner_result *out, struct err *e)
+{
+	if (len <= TAG_CHUNK + TAG_CHUNK / 2)
+		return ner_tag_text(m, text, len, out, e);
+	for (size_t from = 0; from < len;) {
+		size_t to = chunk_end(text, from, len);
+		struct ner_result r = NER_RESULT_INIT;
+		if (ner_tag_text(m, text + from, to - from, &r, e) < 0) {
+			ner_result_free(out);
+			return -1;
+		}
+		size_t s0 = out->nsentences;
+		out->sentences = xrealloc(out->sentences, (s0 + r.nsentences) * sizeof *out->sentences);
+		for (size_t i = 0; i < r.nsentences; i++) {
+			out->sentences[s0 + i] = r.sentences[i];
+			out->sentences[s0 + i].start += from;
+			out->sentences[s0 + i].end += from;
+		}
+		out->nsentences += r.nsentences;
+		size_t m0 = out->nmentions;
+		out->mentions = xrealloc(out->mentions, (m0 + r.nmentions) * sizeof *out->mentions);
+		for (size_t i = 0; i < r.nmentions; i++) {
+			out->mentions[m0 + i] = r.mentions[i];
+			out->mentions[m0 + i].start += from;
+			out->mentions[m0 + i].end += from;
+			out->mentions[m0 + i].sentence += s0;
+			r.mentions[i].value = NULL; /* now out's */
+		}
+		out->nmentions += r.nmentions;
+		out->ntokens += r.ntokens;
+		ner_result_free(&r);
+		from = to;
+	}
+	return 0;
+}
 
 /* Extracts data (a file or a member) and queues the result. */
 static void process_blob(struct worker *w, struct xctx *parent, const char *path, const char *inner,
@@ -233,6 +293,7 @@ static void process_blob(struct worker *w, struct xctx *parent, const char *path
 	x.expanded = parent ? parent->expanded : 0;
 	x.magic = w->magic;
 	x.child = member_cb;
+	x.skip = skip_cb;
 	x.user = &u;
 	struct item *it = new_item(IT_DOC, path, top);
 	struct err e = {{0}};
@@ -253,10 +314,22 @@ static void process_blob(struct worker *w, struct xctx *parent, const char *path
 	it->size = (long long)len;
 	if (g->o->ner && it->doc.text.len) {
 		/* Tagging failure is not a document failure: the text is kept. */
-		it->tagged = ner_tag_text(g->o->ner, it->doc.text.p, it->doc.text.len, &it->ner, &e) == 0;
+		it->tagged = tag_chunked(g->o->ner, it->doc.text.p, it->doc.text.len, &it->ner, &e) == 0;
 	}
 	it->mtime = mtime;
 	put(g, it);
+}
+
+/* Called by container extractors for a member they could not read. */
+static void skip_cb(struct xctx *x, const char *name, const char *why)
+{
+	struct unit *u = x->user;
+	struct buf path = BUF_INIT, reason = BUF_INIT;
+	buf_printf(&path, "%s!/%s", u->path, name);
+	buf_printf(&reason, "archive member not read: %s", why);
+	put_fail(u->w->g, path.p, 0, 0, 0, NULL, reason.p);
+	buf_free(&path);
+	buf_free(&reason);
 }
 
 /* Called by container extractors for each member. */
@@ -421,6 +494,8 @@ static int walk_paths(char *const *paths, int npaths, struct walk *wk, struct er
 				walk_add(wk, f->fts_path, &sb);
 			else if (S_ISDIR(sb.st_mode))
 				walk_fail(wk, f->fts_path, "symbolic link to a folder (not followed)");
+			else
+				walk_fail(wk, f->fts_path, "symbolic link to something that is not a file (device, socket or pipe)");
 			break;
 		case FTS_SLNONE:
 			walk_fail(wk, f->fts_path, "broken symbolic link");
@@ -526,6 +601,7 @@ static int ner_store_doc(struct ner_store *ns, struct case_db *c, long long doc,
 struct writer {
 	struct case_db *c;
 	sqlite3_stmt *placeholder, *lookup, *fill, *fts, *path, *unfail, *fail, *fail_doc, *same_path;
+	sqlite3_stmt *fts_empty, *fts_unempty;
 	struct ner_store ns;
 	const char *ner_id;
 	int in_tx;
@@ -549,6 +625,8 @@ static const char *const writer_sql[] = {
 	"ON CONFLICT(path) DO UPDATE SET reason=excluded.reason, size=excluded.size, mtime=excluded.mtime, at=excluded.at",
 	"UPDATE documents SET status='failed', meta=json_object('error', ?2) WHERE id=?1 AND status='pending'",
 	"SELECT doc FROM paths WHERE path=?",
+	"INSERT INTO fts(rowid) VALUES(?)",
+	"INSERT INTO fts(fts, rowid) VALUES('delete', ?)",
 };
 
 static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
@@ -556,7 +634,7 @@ static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
 	memset(wr, 0, sizeof *wr);
 	wr->c = c;
 	sqlite3_stmt **sts[] = {&wr->placeholder, &wr->lookup, &wr->fill, &wr->fts, &wr->path,
-				&wr->unfail, &wr->fail, &wr->fail_doc, &wr->same_path};
+				&wr->unfail, &wr->fail, &wr->fail_doc, &wr->same_path, &wr->fts_empty, &wr->fts_unempty};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		if (case_prepare(c, writer_sql[i], sts[i], "preparing the case", e) < 0)
 			return -1;
@@ -566,7 +644,7 @@ static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
 static void writer_close(struct writer *wr)
 {
 	sqlite3_stmt *sts[] = {wr->placeholder, wr->lookup, wr->fill, wr->fts, wr->path,
-			       wr->unfail, wr->fail, wr->fail_doc, wr->same_path};
+			       wr->unfail, wr->fail, wr->fail_doc, wr->same_path, wr->fts_empty, wr->fts_unempty};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		sqlite3_finalize(sts[i]);
 	ner_store_close(&wr->ns);
@@ -588,6 +666,14 @@ static long long doc_for_sha(struct writer *wr, const char *sha, char status[16]
 	sqlite3_bind_text(wr->placeholder, 1, sha, 64, SQLITE_STATIC);
 	if (step_done(wr, wr->placeholder, e) < 0)
 		return -1;
+	/* Every row of documents has its row in the full-text index, even a
+	 * placeholder (an empty one), so the index always matches its content
+	 * table: FTS5's integrity check passes at any moment. */
+	if (sqlite3_changes(wr->c->db) > 0) {
+		sqlite3_bind_int64(wr->fts_empty, 1, sqlite3_last_insert_rowid(wr->c->db));
+		if (step_done(wr, wr->fts_empty, e) < 0)
+			return -1;
+	}
 	sqlite3_bind_text(wr->lookup, 1, sha, 64, SQLITE_STATIC);
 	long long id = -1;
 	if (sqlite3_step(wr->lookup) == SQLITE_ROW) {
@@ -675,6 +761,9 @@ static int write_doc(struct writer *wr, struct item *it, struct ingest_stats *st
 		free(meta);
 		free(pages);
 		if (rc < 0)
+			return -1;
+		sqlite3_bind_int64(wr->fts_unempty, 1, id);
+		if (step_done(wr, wr->fts_unempty, e) < 0)
 			return -1;
 		s = wr->fts;
 		sqlite3_bind_int64(s, 1, id);

@@ -205,10 +205,13 @@ static char *member_name(struct archive_entry *ent)
 
 /* Adds one listing line: an optional "(skipped: why) " then the name with
  * control characters shown as '?' so one member is always one line. */
-static void list_member(struct buf *t, const char *skipped, const char *name)
+static void list_member(struct xctx *x, struct buf *t, const char *skipped, const char *name)
 {
-	if (skipped)
+	if (skipped) {
 		buf_printf(t, "(skipped: %s) ", skipped);
+		if (x->skip)
+			x->skip(x, name, skipped);
+	}
 	size_t start = t->len;
 	buf_adds(t, name);
 	for (size_t i = start; i < t->len; i++)
@@ -292,7 +295,7 @@ int extract_archive(struct xctx *x, const char *data, size_t len, struct xdoc *d
 		name = member_name(ent);
 		files++;
 		if (archive_entry_is_encrypted(ent)) {
-			list_member(&d->text, "encrypted", name);
+			list_member(x, &d->text, "encrypted", name);
 			skipped++;
 			continue;
 		}
@@ -304,19 +307,19 @@ int extract_archive(struct xctx *x, const char *data, size_t len, struct xdoc *d
 			break;
 		}
 		if (mr == M_FATAL) {
-			list_member(&d->text, "unreadable", name);
+			list_member(x, &d->text, "unreadable", name);
 			skipped++;
 			fatal = 1;
 			break;
 		}
 		if (mr != M_OK) {
-			list_member(&d->text, mr == M_TOO_LARGE ? "too large" : "unreadable", name);
+			list_member(x, &d->text, mr == M_TOO_LARGE ? "too large" : "unreadable", name);
 			skipped++;
 			if (mr == M_BROKEN)
 				xdoc_meta_set(d, "error", why);
 			continue;
 		}
-		list_member(&d->text, NULL, name);
+		list_member(x, &d->text, NULL, name);
 		passed++;
 		if (x->child(x, name, m.p ? m.p : "", m.len, e) < 0) {
 			failed = 1;
