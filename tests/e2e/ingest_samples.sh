@@ -94,12 +94,14 @@ cp "$S/03_jabr_airspace.txt" "$T/in/bad/copy-of-03.txt"
 "$WEFT" ingest -q --case "$CASE" "$T/in" > "$T/out"; rc=$?
 cat "$T/out"
 expect_eq "exit status with failures" "$rc" 3
-expect_in "summary with failures" "30 files: 0 new, 25 unchanged, 1 duplicates, 4 failed" "$(cat "$T/out")"
+# 4 bad files, and the member the truncated zip could not give
+expect_in "summary with failures" "30 files: 0 new, 25 unchanged, 1 duplicates, 5 failed" "$(cat "$T/out")"
 f=$("$WEFT" failures --case "$CASE")
 echo "$f"
 expect_in "empty file reason" "empty.txt: empty file" "$f"
 expect_in "junk reason" "junk.bin: unsupported type" "$f"
 expect_in "truncated zip recorded" "truncated.zip:" "$f"
+expect_in "its unreadable member recorded" "truncated.zip!/field_notes/maliki_background.txt: archive member not read" "$f"
 expect_in "broken pdf recorded" "broken.pdf:" "$f"
 paths=$("$WEFT" show --case "$CASE" --json --meta copy-of-03.txt | json 'v.paths.length')
 expect_eq "one document, two paths" "$paths" 2
