@@ -612,6 +612,7 @@ async function pageNetwork(seq, ref, params) {
 			{selector: 'edge[typed = 1]', style: {'line-color': '#555', 'target-arrow-shape': 'triangle',
 				'target-arrow-color': '#555', label: 'data(kind)', 'font-size': 9, 'text-rotation': 'autorotate',
 				'text-background-color': '#fff', 'text-background-opacity': 0.8}},
+			{selector: '.faded', style: {opacity: 0.12}},
 			{selector: 'node.path', style: {'border-color': '#e67e22', 'border-width': 5}},
 			{selector: 'edge.path', style: {'line-color': '#e67e22', width: 5, opacity: 1, 'z-index': 10}},
 		],
@@ -621,6 +622,9 @@ async function pageNetwork(seq, ref, params) {
 	restyle(cy);
 	fillSelects();
 
+	cy.on('tap', evt => {
+		if (evt.target === cy) cy.elements().removeClass('path faded');   // a click on the background
+	});
 	cy.on('tap', 'node', async evt => {
 		const node = evt.target;
 		const oe = evt.originalEvent || {};
@@ -686,7 +690,7 @@ async function showPath(from, to, box) {
 		return;
 	}
 	const cy = window.cy;
-	if (cy) cy.elements().removeClass('path');
+	if (cy) cy.elements().removeClass('path faded');
 	if (!res.paths.length) {
 		box.replaceChildren(h('p', {class: 'muted'}, String(from) === String(to) ? 'That is the same entity.'
 			: `No chain of links connects ${res.from.name} and ${res.to.name}.`));
@@ -728,6 +732,7 @@ async function showPath(from, to, box) {
 			restyle(cy);
 			runLayout(cy);
 		}
+		cy.elements().not('.path').addClass('faded');
 	}
 }
 
