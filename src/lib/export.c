@@ -473,7 +473,8 @@ static int write_nodes_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, 
 static int write_edges_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, struct export_counts *n,
 			   struct err *e)
 {
-	fputs(neo4j ? ":START_ID(Entity),:END_ID(Entity),:TYPE,edgeId:int,kind,docs:int,sentences:int,weight:float,score:float\n"
+	fputs(neo4j ? ":START_ID(Entity),:END_ID(Entity),:TYPE,edgeId:int,kind,docs:int,sentences:int,"
+		      "weight:float,score:float\n"
 		    : "id,source,target,kind,directed,docs,sentences,weight,score\n",
 	      f);
 	sqlite3_stmt *st;

@@ -198,7 +198,8 @@ static const struct pattern patterns[] = {
 	{K_AMB_TO, IN_PRE, "ambassador", "ambassador (to|in) (the )?$", "^ ?, $", NULL, 1, T_PER, T_LOC, NULL, NULL},
 	/* Y's ambassador X; X, Y's ambassador: X represents Y */
 	{K_AMB_OF, IN_MID, "ambassador", NULL, "^('s)? ambassador,? $", NULL, 1, T_PER, T_LOC | T_ORG | T_MISC, NULL, NULL},
-	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG, NULL, NULL},
+	{K_AMB_OF, IN_POST, "ambassador", NULL, "^ ?, (the )?$", "^'s ambassador([^a-z]|$)", 0, T_PER, T_LOC | T_ORG,
+	 NULL, NULL},
 	/* X, (the) minister of Y; Y's (foreign) minister X; X, Y's minister */
 	{K_MINISTER, IN_MID, "minister", NULL, SEP ROLEWORDS "minister (of|for) (the )?$", NULL, 0, T_PER,
 	 T_LOC | T_ORG, NULL, NULL},
@@ -552,16 +553,13 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 	if (post_to > g->body_len)
 		post_to = g->body_len;
 	normalize(&g->mid, g->body + x->end, y->start - x->end);
-	int pre_done = 0, post_done = 0, rejected = -1;
+	normalize(&g->post, g->body + y->end, post_to - y->end); /* always needed: "X met Y's deputy" */
+	int pre_done = 0, rejected = -1;
 	for (int i = 0; i < NPATTERNS; i++) {
 		const struct pattern *p = &patterns[i];
 		if ((p->pre || p->in == IN_PRE) && !pre_done) {
 			normalize(&g->pre, g->body + pre_from, x->start - pre_from);
 			pre_done = 1;
-		}
-		if (!post_done) { /* always needed: "X met Y's deputy" */
-			normalize(&g->post, g->body + y->end, post_to - y->end);
-			post_done = 1;
 		}
 		const char *hay = p->in == IN_PRE ? g->pre.p : p->in == IN_POST ? g->post.p : g->mid.p;
 		if (!has_needle(p->needle, hay))

@@ -131,7 +131,8 @@ static void document(struct case_db *c, long long id, const char *const *sent, i
 		memcpy(body + len, sent[i], k);
 		len += k;
 		body[len] = 0;
-		sql(c, "INSERT INTO sentences(doc, n, start, end) VALUES(%lld, %d, %lld, %lld)", id, i, (long long)start, (long long)len);
+		sql(c, "INSERT INTO sentences(doc, n, start, end) VALUES(%lld, %d, %lld, %lld)", id, i, (long long)start,
+		    (long long)len);
 	}
 	sql(c, "UPDATE documents SET body = %Q WHERE id = %lld", body, id);
 	sql(c, "INSERT INTO paths(path, doc) VALUES('/leak/doc%lld.txt', %lld)", id, id);
@@ -578,7 +579,8 @@ static void hostile_case(struct case_db *c)
 	entity(c, 1, "PER", "Ali <\"&'> \x01 Rahim");
 	entity(c, 2, "ORG", "Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\"");
 	entity(c, 3, "LOC", "Basra");
-	const char *d1[] = {"Ali <\"&'> \x01 Rahim, head of Jaish \xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\", left.",
+	const char *d1[] = {"Ali <\"&'> \x01 Rahim, head of Jaish "
+			    "\xd8\xa7\xd9\x84\xd9\x85\xd9\x87\xd8\xaf\xd9\x8a, \"the army\", left.",
 			    "Ali <\"&'> \x01 Rahim went to Basra."};
 	document(c, 1, d1, 2);
 	mentions(c, 1, "Ali <\"&'> \x01 Rahim", 1);
