@@ -129,7 +129,19 @@ static int pragma_int(struct case_db *c, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Reads the first 16 bytes: an empty or missing file is a new case, an
+/* 1 if path+suffix exists and is not empty (a WAL or journal that SQLite
+ * would replay on opening). */
+static int side_file(const char *path, const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s%s", path, suffix);
+	struct stat sb;
+	int r = stat(b.p, &sb) == 0 && sb.st_size > 0;
+	buf_free(&b);
+	return r;
+}
+
+/* Reads the first 100 bytes: an empty or missing file is a new case, an
  * SQLite header is checked further, anything else is refused. */
 static int check_header(const char *path, int *is_new, struct err *e)
 {
@@ -162,7 +174,8 @@ static int check_header(const char *path, int *is_new, struct err *e)
 	unsigned page = (unsigned)hdr[16] << 8 | hdr[17];
 	if (page == 1)
 		page = 65536;
-	if (app != CASE_APP_ID && !(app == 0 && ok && sb.st_size <= (off_t)page))
+	if (app != CASE_APP_ID && !(app == 0 && ok && sb.st_size <= (off_t)page && !side_file(path, "-wal") &&
+				    !side_file(path, "-journal")))
 		return err_set(e, "%s: an SQLite database but not a weft case (left untouched)", path);
 	return 0;
 }
@@ -285,7 +298,12 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 		}
 	}
 	if (pragma_int(c, "PRAGMA application_id", &app) < 0 || pragma_int(c, "PRAGMA user_version", &ver) < 0) {
-		err_set(e, "%s: cannot read the case: %s (left untouched)", path, sqlite3_errmsg(c->db));
+		int code = sqlite3_errcode(c->db) & 0xff;
+		if (mode == CASE_WRITE && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+			err_set(e, "%s: cannot be written: the file or its folder is read-only (%s); left untouched",
+				path, sqlite3_errmsg(c->db));
+		else
+			err_set(e, "%s: cannot read the case: %s (left untouched)", path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
 	if (!is_new && app != CASE_APP_ID) {
