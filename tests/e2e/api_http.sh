@@ -9,7 +9,9 @@ command -v node >/dev/null || skip "node is needed to send raw requests and read
 MODEL=${WEFT_MODEL:-$WEFT_ROOT/models/ner.model}
 [ -f "$MODEL" ] || skip "no NER model at $MODEL: the entity endpoints need one"
 pids=""
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM HUP PIPE
 
 # http PORT METHOD PATH [-H 'K: V']... [--host H|--no-host] [--body S] [--body-size N] [--headers]
 # prints the status code, then (with --headers) the headers and a blank line, then the body

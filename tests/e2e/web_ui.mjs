@@ -64,6 +64,12 @@ function cleanup() {
 	for (const s of servers) if (s.exitCode === null) s.kill('SIGTERM');
 	fs.rmSync(tmp, {recursive: true, force: true});
 }
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+	process.on(sig, () => {
+		console.log('FAIL: stopped by ' + sig);
+		cleanup();
+		process.exit(1);
+	});
 
 /* Starts weft serve and resolves with the URL it prints. */
 function serve(args) {
