@@ -325,6 +325,24 @@ static char *collapse_space(const char *s)
 }
 
 /* Reads all name mentions, ordered by document. */
+/* Words of cable and e-mail furniture that the tagger sometimes takes for
+ * names: classification markings, handling caveats, header words, the
+ * weekdays of Date lines.  They
+ * would otherwise be the most central "entities" of a Cablegate case. */
+static int is_furniture(const char *s)
+{
+	static const char *const words[] = {
+		"NF", "NOFORN", "SBU", "FOUO", "SIPDIS", "SIPRNET", "NODIS", "EXDIS", "LIMDIS", "ORCON", "REL",
+		"CONFIDENTIAL", "SECRET", "UNCLASSIFIED", "CLASSIFIED", "TAGS", "SUBJECT", "SUBJ", "REF", "REFS",
+		"E.O.", "EO", "DECL", "REASON", "SENSITIVE", "PDT", "PST", "EDT", "EST", "CST", "CDT", "GMT", "UTC",
+		"RE", "FW", "FWD", "CC", "BCC", "AM", "PM", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!strcasecmp(s, words[i]))
+			return 1;
+	return 0;
+}
+
 /* One distinct surface text, normalised once however often it occurs. */
 struct surf {
 	char *text;             /* whitespace collapsed */
@@ -362,7 +380,7 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 			sf->text = collapse_space(text);
 			buf_reset(&b);
 			names_normalize(text, strlen(text), &b, NULL);
-			if (b.len) {
+			if (b.len && !is_furniture(sf->text)) {
 				sf->norm = xstrdup(b.p);
 				buf_reset(&b);
 				names_key(text, strlen(text), &b, NULL);
@@ -565,6 +583,11 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 				 * matches a person (a common tagging slip) */
 				if (cl[cidx].type != f[a].type && !cross_type_ok(&f[a], &cl[cidx]))
 					continue;
+				/* a lone word far more frequent than the full name it
+				 * sounds like is something else ("Fri" is not
+				 * "Cease-Fire", "Art" not "Business Art") */
+				if (f[a].tokens == 1 && f[cl[cidx].best_form].tokens > 1 && 3 * cl[cidx].count < f[a].count)
+					continue;
 				int same = 0;
 				const struct form *cf = &f[cl[cidx].best_form];
 				double sc = names_compare(&f[a].parsed, &cf->parsed, &same);
@@ -628,8 +651,8 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 		cl[c].name_form = -1;
 	for (size_t i = 0; i < nf; i++) {
 		int c = f[i].cluster, cur = cl[c].name_form;
-		int full = cl[c].type != 0 || f[i].tokens >= 2;
-		int cur_full = cur >= 0 && (cl[c].type != 0 || f[cur].tokens >= 2);
+		int full = cl[c].type != 0 || (f[i].tokens >= 2 && 10 * f[i].count >= cl[c].count);
+		int cur_full = cur >= 0 && (cl[c].type != 0 || (f[cur].tokens >= 2 && 10 * f[cur].count >= cl[c].count));
 		if (cur < 0 || (full && !cur_full) ||
 		    (full == cur_full && (f[i].count > f[cur].count ||
 					  (f[i].count == f[cur].count && f[i].tokens > f[cur].tokens))))
