@@ -20,8 +20,8 @@ const char help_entities[] =
 	"\n"
 	"options:\n"
 	"  --type T      PER, ORG, LOC or MISC\n"
-	"  --sort KEY    mentions (default), docs, name or pagerank\n"
-	"  -n, --limit N at most N (default 50)\n"
+	"  --sort KEY    mentions (default), documents, name or pagerank\n"
+	"  -n, --limit N at most N (default 50); --top N is the same\n"
 	"  --json        an array of objects: id, type, name, mentions, docs, pagerank,\n"
 	"                community, aliases [{alias, count}]\n";
 
@@ -63,7 +63,8 @@ int cmd_entities(int argc, char **argv)
 {
 	static const struct option opts[] = {{"case", required_argument, 0, 'c'}, {"type", required_argument, 0, 't'},
 					     {"sort", required_argument, 0, 's'}, {"limit", required_argument, 0, 'n'},
-					     {"json", no_argument, 0, 'J'},       {0, 0, 0, 0}};
+					     {"top", required_argument, 0, 'n'},  {"json", no_argument, 0, 'J'},
+					     {0, 0, 0, 0}};
 	const char *case_opt = NULL, *type = NULL, *sort = "mentions";
 	int limit = 50, json = 0, o;
 	while ((o = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
@@ -76,7 +77,8 @@ int cmd_entities(int argc, char **argv)
 		default: return cli_usage("entities", "unknown option");
 		}
 	}
-	const char *order = !strcmp(sort, "mentions") ? "mentions DESC" : !strcmp(sort, "docs") ? "docs DESC"
+	const char *order = !strcmp(sort, "mentions") ? "mentions DESC"
+			    : !strcmp(sort, "docs") || !strcmp(sort, "documents") ? "docs DESC"
 			    : !strcmp(sort, "name") ? "name COLLATE NOCASE" : !strcmp(sort, "pagerank") ? "pagerank DESC"
 			    : NULL;
 	if (!order)

@@ -23,6 +23,13 @@ static const char *const format_names[] = {"gexf", "graphml", "csv", "neo4j", "o
 
 int export_format_parse(const char *name, enum export_format *f)
 {
+	/* the names the tools' own documentation uses work too */
+	static const struct { const char *alias, *name; } aliases[] = {
+		{"ndjson", "opensearch"}, {"elasticsearch", "opensearch"}, {"ftm", "aleph"},
+		{"followthemoney", "aleph"}};
+	for (size_t i = 0; name && i < sizeof aliases / sizeof aliases[0]; i++)
+		if (!strcasecmp(name, aliases[i].alias))
+			name = aliases[i].name;
 	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
 		if (name && !strcasecmp(name, format_names[i])) {
 			*f = (enum export_format)i;
