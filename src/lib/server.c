@@ -1141,6 +1141,7 @@ static int edit(struct server *s, const char *kind, const struct buf *body, stru
 	pthread_mutex_lock(&s->edit_lock);
 	struct case_db *c = NULL;
 	struct err e = {{0}};
+	char *a_name = NULL;
 	int rc = -1;
 	/* Another weft (an ingest) may hold the writer lock for long: say so
 	 * rather than leave the page waiting. */
@@ -1157,6 +1158,18 @@ static int edit(struct server *s, const char *kind, const struct buf *body, stru
 		internal(r, "opening the case for writing", &e);
 		goto out;
 	}
+	/* Entities are rebuilt by a decision (their ids may change): remember
+	 * a's name now to say where it is afterwards. */
+	long long before = resolve_find(c, a, NULL, &e);
+	if (before > 0) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(c->db, "SELECT name FROM entities WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, before);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				a_name = xstrdup((const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+	}
 	long long id = resolve_decide(c, kind, a, needs_b ? b : NULL, &e);
 	if (id < 0) {
 		if (!strncmp(e.msg, "no entity", 9))
@@ -1170,8 +1183,9 @@ static int edit(struct server *s, const char *kind, const struct buf *body, stru
 	cJSON *o = cJSON_CreateObject();
 	jnum(o, "decision", (double)id);
 	jstr(o, "kind", kind);
-	/* entities are rebuilt: say where the user's entity is now */
-	const char *now = !strcmp(kind, "merge") ? a : !strcmp(kind, "drop") ? NULL : b;
+	/* where the user's entity is now: a (by name) after a merge, b after a
+	 * rename or split, none after a drop */
+	const char *now = !strcmp(kind, "merge") ? (a_name ? a_name : a) : !strcmp(kind, "drop") ? NULL : b;
 	long long ent = now ? resolve_find(c, now, NULL, &e) : 0;
 	if (ent > 0)
 		jnum(o, "entity", (double)ent);
@@ -1180,6 +1194,7 @@ static int edit(struct server *s, const char *kind, const struct buf *body, stru
 	r->json = o;
 	rc = 0;
 out:
+	free(a_name);
 	case_close(c);
 	pthread_mutex_unlock(&s->edit_lock);
 	cJSON_Delete(in);
@@ -1479,15 +1494,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return send_error(conn, 403, "Host header does not name this server (use the address weft serve printed)",
 				  NULL);
 	struct buf path = BUF_INIT;
-	if (decode_path(rq->raw, &path) < 0) {
-		buf_free(&path);
-		return send_error(conn, 400, "bad path", NULL);
-	}
+	int bad_path = decode_path(rq->raw, &path) < 0;
 	enum MHD_Result rc;
 	if (s->token && !token_ok(s, conn)) {
 		/* /?token=T: remember it in a cookie, and drop it from the address bar */
 		const char *t = param(conn, "token");
-		if (get && t && same_secret(t, s->token) && strncmp(path.p, "/api/", 5)) {
+		if (get && t && same_secret(t, s->token) && !bad_path && strncmp(path.p, "/api/", 5)) {
 			struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 			struct buf ck = BUF_INIT;
 			buf_printf(&ck, "%s=%s; Path=/; HttpOnly; SameSite=Strict", s->cookie, s->token);
@@ -1503,6 +1515,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		}
 		buf_free(&path);
 		return rc;
+	}
+	if (bad_path) {
+		buf_free(&path);
+		return send_error(conn, 400, "bad path", NULL);
 	}
 	int is_api = !strncmp(path.p, "/api/", 5);
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");

@@ -283,6 +283,12 @@ expect_eq "rename status" "$(status "$r")" 200
 new=$(body "$r" | json 'v.entity')
 expect_eq "renamed" "$(http $E GET "/api/entity/$new" | tail -n +2 | json 'v.name')" "Bayan Jabr the Minister"
 expect_in "the decision is recorded" "rename" "$("$WEFT" decisions --case "$CASE")"
+# a merge: the answer names the merged entity (ids change when entities are rebuilt)
+sol=$("$WEFT" entities --case "$CASE" --json --type PER Soleimani | json 'v[0].id')
+r=$(http $E POST /api/merge -H "$J" -H "X-Weft-CSRF: $csrf" --body "{\"a\":\"$new\",\"b\":\"$sol\"}")
+expect_eq "merge status" "$(status "$r")" 200
+merged=$(body "$r" | json 'v.entity')
+expect_eq "merged" "$(http $E GET "/api/entity/$merged" | tail -n +2 | json 'v.name + " / " + v.aliases.some(a => /Soleimani|Suleimani/.test(a.alias))')" "Bayan Jabr the Minister / true"
 
 # ---- readers never block an ingest ----------------------------------------
 mkdir -p "$T/more"
