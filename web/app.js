@@ -446,7 +446,9 @@ function editTools(e) {
 		try {
 			const r = await post(kind, a, b);
 			status.textContent = `${kind}: done (decision ${r.decision}; 'weft decisions --undo ${r.decision}' takes it back)`;
-			location.hash = r.entity ? entityHref(r.entity) : '#/entities';
+			const next = r.entity ? entityHref(r.entity) : '#/entities';
+			if (location.hash === next) route(); // same id, new content
+			else location.hash = next;
 		} catch (err) {
 			status.textContent = err.message;
 		}

@@ -260,6 +260,17 @@ async function main() {
 	const msg = await page.textContent('.cy.no-graph');
 	check(msg.includes('npm ci') && msg.includes(neighbour.name), 'without cytoscape the page says to run npm ci and lists the neighbours');
 
+	// 7. with --allow-edits, a rename from the entity page (CSRF header, same origin)
+	const url3 = await serve(['--case', kase, '--allow-edits']);
+	await page.goto(url3 + '#/entity/' + entityId);
+	await page.waitForSelector('#ed-rename');
+	await page.fill('#ed-rename', 'Bayan Jabr, minister');
+	await page.press('#ed-rename', 'Enter');
+	await page.waitForFunction(() => /Bayan Jabr, minister/.test(document.querySelector('.entity-head h1').textContent), null, {timeout: 30000});
+	check(true, 'a rename from the page (with --allow-edits) shows the renamed entity');
+	const readOnly = await (await fetch(url + 'api/session')).json();
+	check(readOnly.edits === false && readOnly.csrf === null, 'the read-only server offers no edits');
+
 	check(jsErrors.length === 0, 'no JavaScript errors', jsErrors);
 	check(offsite.length === 0, 'no request left 127.0.0.1', offsite);
 }
