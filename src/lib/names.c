@@ -1070,10 +1070,15 @@ static void unit_key(const struct work *w, int i, struct buf *out)
 	unsigned char vow[SKEL_MAX + 1];
 	const struct unit *u = &w->u[i];
 	size_t k = skeleton(w->pool + u->off, u->len, u->flags, skel, vow);
-	if (k)
+	if (k) {
 		buf_add(out, skel, k);
-	else
-		buf_add(out, w->pool + u->off, u->len);
+		return;
+	}
+	/* only vowels: the letters themselves, without the ain / digraph
+	 * breaker an abjad token keeps as an apostrophe (as unit_text) */
+	for (size_t j = 0; j < u->len; j++)
+		if (w->pool[u->off + j] != '\'')
+			buf_addc(out, w->pool[u->off + j]);
 }
 
 int names_normalize(const char *name, size_t len, struct buf *out, struct err *e)
