@@ -949,8 +949,14 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 		goto out_writer;
 	wr.ner_id = o->ner_id ? o->ner_id : "model";
 	/* A bigger page cache for the writer, and fewer, larger FTS5 merges:
-	 * index maintenance is most of the writer's time. */
-	if (case_exec(c, "PRAGMA cache_size=-65536; INSERT INTO fts(fts, rank) VALUES('automerge', 8);"
+	 * index maintenance is most of the writer's time.  Foreign keys are
+	 * off while the writer works: with them on, every upsert opens a
+	 * statement savepoint, and FTS5 flushes its pending terms to disk at
+	 * each savepoint, one tiny segment per document instead of one per
+	 * batch (bench/BENCHMARKS.md).  The writer keeps the references
+	 * itself: a row points only at rows it has just written or found. */
+	if (case_exec(c, "PRAGMA cache_size=-65536; PRAGMA foreign_keys=OFF;"
+			 "INSERT INTO fts(fts, rank) VALUES('automerge', 8);"
 			 "INSERT INTO fts(fts, rank) VALUES('crisismerge', 64);", "preparing the case", e) < 0)
 		goto out_writer;
 	/* walk problems first: they are failures like any other */
@@ -1046,6 +1052,7 @@ out_workers:
 	}
 out_writer:
 	writer_close(&wr);
+	sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	while (wk.fails) {
 		struct item *it = wk.fails;
 		wk.fails = it->next;

@@ -446,7 +446,7 @@ static int page_of(const char *snippet, const char *body, const char *pages)
 
 /* Fills a hit's document fields and snippet.  Strings live in the
  * statements until they are reset. */
-static int load_hit(sqlite3_stmt *doc, sqlite3_stmt *snip, long long id, struct search_hit *h)
+static int load_hit(sqlite3_stmt *doc, const char *snippet, long long id, struct search_hit *h)
 {
 	sqlite3_reset(doc);
 	sqlite3_bind_int64(doc, 1, id);
@@ -458,12 +458,8 @@ static int load_hit(sqlite3_stmt *doc, sqlite3_stmt *snip, long long id, struct 
 	h->date = (const char *)sqlite3_column_text(doc, 2);
 	h->type = (const char *)sqlite3_column_text(doc, 3);
 	h->snippet = (const char *)sqlite3_column_text(doc, 4);
-	if (snip) {
-		sqlite3_reset(snip);
-		sqlite3_bind_int64(snip, 2, id);
-		if (sqlite3_step(snip) == SQLITE_ROW)
-			h->snippet = (const char *)sqlite3_column_text(snip, 0);
-	}
+	if (snippet)
+		h->snippet = snippet;
 	h->page = page_of(h->snippet, (const char *)sqlite3_column_text(doc, 6),
 			  (const char *)sqlite3_column_text(doc, 5));
 	return 0;
@@ -482,19 +478,21 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 	/* Rank in the index first (FTS5's rank is fastest alone), then fetch
 	 * the few documents and snippets shown. */
 	if (has_fts) {
-		const char *filter = *where ? " AND fts.rowid IN (SELECT d.id FROM documents d WHERE 1" : "";
+		/* The unary + keeps FTS5 from taking the filter as a rowid
+		 * lookup, which would run the MATCH once per candidate. */
+		const char *filter = *where ? " AND +fts.rowid IN (SELECT d.id FROM documents d WHERE 1" : "";
 		buf_printf(&sql,
-			   "SELECT fts.rowid, -rank FROM fts WHERE fts MATCH ?"
+			   "SELECT fts.rowid, -rank, snippet(fts, -1, char(2), char(3), '…', 24) FROM fts WHERE fts MATCH ?"
 			   " AND rank MATCH 'bm25(4.0, 2.0, 1.0, 1.0, 4.0, 1.0)'%s%s%s"
 			   " ORDER BY rank LIMIT ? OFFSET ?", filter, where, *where ? ")" : "");
 		buf_printf(&count, "SELECT count(*) FROM fts WHERE fts MATCH ?%s%s%s", filter, where,
 			   *where ? ")" : "");
 	} else {
-		buf_printf(&sql, "SELECT d.id, 0.0 FROM documents d WHERE d.status IN ('ok','needs_ocr')%s"
+		buf_printf(&sql, "SELECT d.id, 0.0, NULL FROM documents d WHERE d.status IN ('ok','needs_ocr')%s"
 				 " ORDER BY d.date DESC, d.id LIMIT ? OFFSET ?", where);
 		buf_printf(&count, "SELECT count(*) FROM documents d WHERE d.status IN ('ok','needs_ocr')%s", where);
 	}
-	sqlite3_stmt *st = NULL, *cnt = NULL, *doc = NULL, *snip = NULL;
+	sqlite3_stmt *st = NULL, *cnt = NULL, *doc = NULL;
 	int rc = -1, r = SQLITE_OK;
 	if (sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, count.p, -1, &cnt, NULL) != SQLITE_OK ||
@@ -502,10 +500,7 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 			       "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
 			       " d.title, d.date, d.type, substr(d.body, 1, 160), d.pages,"
 			       " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?",
-			       -1, &doc, NULL) != SQLITE_OK ||
-	    (has_fts && sqlite3_prepare_v2(c->db,
-					   "SELECT snippet(fts, -1, char(2), char(3), '…', 24) FROM fts"
-					   " WHERE fts MATCH ? AND rowid = ?", -1, &snip, NULL) != SQLITE_OK)) {
+			       -1, &doc, NULL) != SQLITE_OK) {
 		err_set(e, "cannot run this query (%s)", sqlite3_errmsg(c->db));
 		goto out;
 	}
@@ -521,11 +516,11 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 			sqlite3_bind_int(st, i++, offset > 0 ? offset : 0);
 		}
 	}
-	if (snip)
-		sqlite3_bind_text(snip, 1, sq.fts.p, (int)sq.fts.len, SQLITE_STATIC);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct search_hit h;
-		if (load_hit(doc, snip, sqlite3_column_int64(st, 0), &h) < 0)
+		/* the snippet comes with the ranking row: made once, for the
+		 * hits shown, without running the query again */
+		if (load_hit(doc, (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 0), &h) < 0)
 			continue;
 		h.score = sqlite3_column_double(st, 1);
 		if (cb(&h, user))
@@ -543,7 +538,6 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(cnt);
 	sqlite3_finalize(doc);
-	sqlite3_finalize(snip);
 	buf_free(&sql);
 	buf_free(&count);
 	search_query_free(&sq);
