@@ -131,6 +131,7 @@ max_len() {
 	case $1 in
 	fuzz_query) echo 4200 ;;          # a little over SEARCH_MAX_QUERY
 	fuzz_tagger) echo 4096 ;;         # the tagger is slow; bugs show in short texts
+	fuzz_names) echo 2048 ;;          # two names; names.c reads 256 bytes of each
 	fuzz_text) echo 32768 ;;
 	fuzz_pdf | fuzz_archive) echo 131072 ;;
 	fuzz_model)
