@@ -9,6 +9,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "evidence.h"
 #include "graph.h"
 #include "resolve.h"
 
@@ -35,47 +36,6 @@ const char help_links[] =
 	"                   weight, score, evidence [{doc, path, sentence, start, end,\n"
 	"                   text, marks [[start, end], ...]}]}]; start and end are\n"
 	"                   byte offsets in the document, marks byte offsets in text\n";
-
-/* Prints a snippet from graph_snippet(): marks bold, or in [brackets]. */
-static void put_snippet(const struct graph_evidence *v, int color)
-{
-	struct buf s = BUF_INIT;
-	graph_snippet(v, 320, &s);
-	for (const char *p = s.p; *p; p++) {
-		if (*p == '\x02')
-			fputs(color ? "\033[1;33m" : "[", stdout);
-		else if (*p == '\x03')
-			fputs(color ? "\033[0m" : "]", stdout);
-		else
-			putchar(*p);
-	}
-	buf_free(&s);
-}
-
-static cJSON *evidence_json(const struct graph_link *l)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (int i = 0; i < l->nev; i++) {
-		const struct graph_evidence *v = &l->ev[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "doc", (double)v->doc);
-		cli_json_add(o, "path", v->path);
-		cJSON_AddNumberToObject(o, "sentence", v->sentence);
-		cJSON_AddNumberToObject(o, "start", (double)v->start);
-		cJSON_AddNumberToObject(o, "end", (double)v->end);
-		cli_json_add(o, "text", v->text);
-		cJSON *marks = cJSON_CreateArray();
-		for (int k = 0; k < v->nmarks; k++) {
-			cJSON *m = cJSON_CreateArray();
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][0]));
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][1]));
-			cJSON_AddItemToArray(marks, m);
-		}
-		cJSON_AddItemToObject(o, "marks", marks);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
-}
 
 static const char *direction(int dir)
 {
@@ -167,7 +127,7 @@ int cmd_links(int argc, char **argv)
 			cJSON_AddNumberToObject(l, "sentences", v[i].sentences);
 			cJSON_AddNumberToObject(l, "weight", v[i].weight);
 			cJSON_AddNumberToObject(l, "score", v[i].score);
-			cJSON_AddItemToObject(l, "evidence", evidence_json(&v[i]));
+			cJSON_AddItemToObject(l, "evidence", cli_evidence_json(&v[i]));
 			cJSON_AddItemToArray(arr, l);
 		}
 		cJSON_AddItemToObject(root, "links", arr);
@@ -191,7 +151,7 @@ int cmd_links(int argc, char **argv)
 			       l->sentences == 1 ? "" : "s", l->score);
 			for (int k = 0; k < l->nev; k++) {
 				fputs("      \"", stdout);
-				put_snippet(&l->ev[k], color);
+				cli_put_snippet(&l->ev[k], color);
 				fputs("\"\n        ", stdout);
 				cli_put_safe(stdout, l->ev[k].path);
 				printf(" (document %lld, sentence %d)\n", l->ev[k].doc, l->ev[k].sentence + 1);

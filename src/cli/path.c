@@ -9,6 +9,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "evidence.h"
 #include "graph.h"
 #include "resolve.h"
 
@@ -30,21 +31,6 @@ const char help_path[] =
 	"                  sentences, score, evidence [{doc, path, sentence, start, end,\n"
 	"                  text, marks}]}]}]\n";
 
-static void put_snippet(const struct graph_evidence *v, int color)
-{
-	struct buf s = BUF_INIT;
-	graph_snippet(v, 320, &s);
-	for (const char *p = s.p; *p; p++) {
-		if (*p == '\x02')
-			fputs(color ? "\033[1;33m" : "[", stdout);
-		else if (*p == '\x03')
-			fputs(color ? "\033[0m" : "]", stdout);
-		else
-			putchar(*p);
-	}
-	buf_free(&s);
-}
-
 static cJSON *entity_json(long long id, const char *name, const char *type)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -65,27 +51,7 @@ static cJSON *hop_json(const struct graph_link *h, int first)
 	cJSON_AddNumberToObject(o, "docs", h->docs);
 	cJSON_AddNumberToObject(o, "sentences", h->sentences);
 	cJSON_AddNumberToObject(o, "score", h->score);
-	cJSON *arr = cJSON_CreateArray();
-	for (int i = 0; i < h->nev; i++) {
-		const struct graph_evidence *v = &h->ev[i];
-		cJSON *ev = cJSON_CreateObject();
-		cJSON_AddNumberToObject(ev, "doc", (double)v->doc);
-		cli_json_add(ev, "path", v->path);
-		cJSON_AddNumberToObject(ev, "sentence", v->sentence);
-		cJSON_AddNumberToObject(ev, "start", (double)v->start);
-		cJSON_AddNumberToObject(ev, "end", (double)v->end);
-		cli_json_add(ev, "text", v->text);
-		cJSON *marks = cJSON_CreateArray();
-		for (int k = 0; k < v->nmarks; k++) {
-			cJSON *m = cJSON_CreateArray();
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][0]));
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][1]));
-			cJSON_AddItemToArray(marks, m);
-		}
-		cJSON_AddItemToObject(ev, "marks", marks);
-		cJSON_AddItemToArray(arr, ev);
-	}
-	cJSON_AddItemToObject(o, "evidence", arr);
+	cJSON_AddItemToObject(o, "evidence", cli_evidence_json(h));
 	return o;
 }
 
@@ -99,7 +65,7 @@ static void print_path(const struct graph_path *p, int color)
 			       h->sentences == 1 ? "" : "s", h->score);
 			for (int k = 0; k < h->nev; k++) {
 				fputs("   |    \"", stdout);
-				put_snippet(&h->ev[k], color);
+				cli_put_snippet(&h->ev[k], color);
 				fputs("\"\n   |      ", stdout);
 				cli_put_safe(stdout, h->ev[k].path);
 				printf(" (document %lld, sentence %d)\n", h->ev[k].doc, h->ev[k].sentence + 1);
