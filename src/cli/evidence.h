@@ -7,14 +7,8 @@
 
 #include "graph.h"
 
-struct cJSON;
-
 /* Prints an evidence sentence (graph_snippet()): names bold on a
  * terminal (color), else in [brackets]. */
 void cli_put_snippet(const struct graph_evidence *v, int color);
-
-/* The evidence of link l as a JSON array of {doc, path, sentence, start,
- * end, text, marks}; the caller owns it. */
-struct cJSON *cli_evidence_json(const struct graph_link *l);
 
 #endif

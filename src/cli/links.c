@@ -10,6 +10,7 @@
 #include "case.h"
 #include "cli.h"
 #include "evidence.h"
+#include "json.h"
 #include "graph.h"
 #include "resolve.h"
 
@@ -127,7 +128,7 @@ int cmd_links(int argc, char **argv)
 			cJSON_AddNumberToObject(l, "sentences", v[i].sentences);
 			cJSON_AddNumberToObject(l, "weight", v[i].weight);
 			cJSON_AddNumberToObject(l, "score", v[i].score);
-			cJSON_AddItemToObject(l, "evidence", cli_evidence_json(&v[i]));
+			cJSON_AddItemToObject(l, "evidence", json_evidence(&v[i]));
 			cJSON_AddItemToArray(arr, l);
 		}
 		cJSON_AddItemToObject(root, "links", arr);

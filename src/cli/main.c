@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "json.h"
 #include "ner.h"
 #include "util.h"
 
@@ -123,19 +124,7 @@ void cli_print_json(cJSON *v)
 
 void cli_json_add(cJSON *obj, const char *key, const char *s)
 {
-	if (!s) {
-		cJSON_AddNullToObject(obj, key);
-		return;
-	}
-	size_t n = strlen(s);
-	if (utf8_valid(s, n)) {
-		cJSON_AddStringToObject(obj, key, s);
-		return;
-	}
-	struct buf b = BUF_INIT;
-	utf8_repair(&b, s, n);
-	cJSON_AddStringToObject(obj, key, b.p);
-	buf_free(&b);
+	json_add_str(obj, key, s);
 }
 
 struct case_db *cli_open_read(const char *case_opt)

@@ -10,6 +10,7 @@
 #include "case.h"
 #include "cli.h"
 #include "evidence.h"
+#include "json.h"
 #include "graph.h"
 #include "resolve.h"
 
@@ -51,7 +52,7 @@ static cJSON *hop_json(const struct graph_link *h, int first)
 	cJSON_AddNumberToObject(o, "docs", h->docs);
 	cJSON_AddNumberToObject(o, "sentences", h->sentences);
 	cJSON_AddNumberToObject(o, "score", h->score);
-	cJSON_AddItemToObject(o, "evidence", cli_evidence_json(h));
+	cJSON_AddItemToObject(o, "evidence", json_evidence(h));
 	return o;
 }
 

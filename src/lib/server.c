@@ -44,6 +44,7 @@
 
 #include "case.h"
 #include "graph.h"
+#include "json.h"
 #include "resolve.h"
 #include "search.h"
 
@@ -120,19 +121,7 @@ static int internal(struct reply *r, const char *what, const struct err *e)
 /* Adds s as a string (null when NULL), invalid UTF-8 replaced by U+FFFD. */
 static void jstr(cJSON *o, const char *key, const char *s)
 {
-	if (!s) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	size_t n = strlen(s);
-	if (utf8_valid(s, n)) {
-		cJSON_AddStringToObject(o, key, s);
-		return;
-	}
-	struct buf b = BUF_INIT;
-	utf8_repair(&b, s, n);
-	cJSON_AddStringToObject(o, key, b.p ? b.p : "");
-	buf_free(&b);
+	json_add_str(o, key, s);
 }
 
 static void jcol(cJSON *o, const char *key, sqlite3_stmt *st, int i)
@@ -751,31 +740,6 @@ static const char *direction(int dir)
 	return dir > 0 ? "out" : dir < 0 ? "in" : "none";
 }
 
-static cJSON *evidence_json(const struct graph_link *l)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (int i = 0; i < l->nev; i++) {
-		const struct graph_evidence *v = &l->ev[i];
-		cJSON *o = cJSON_CreateObject();
-		jnum(o, "doc", (double)v->doc);
-		jstr(o, "path", v->path);
-		jnum(o, "sentence", v->sentence);
-		jnum(o, "start", (double)v->start);
-		jnum(o, "end", (double)v->end);
-		jstr(o, "text", v->text);
-		cJSON *marks = cJSON_CreateArray();
-		for (int k = 0; k < v->nmarks; k++) {
-			cJSON *m = cJSON_CreateArray();
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][0]));
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)v->marks[k][1]));
-			cJSON_AddItemToArray(marks, m);
-		}
-		cJSON_AddItemToObject(o, "marks", marks);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
-}
-
 /* {id, name, type} of an entity, also when it has no links. */
 static cJSON *entity_ref_json(struct case_db *c, long long id)
 {
@@ -825,7 +789,7 @@ static int api_links(struct server *s, struct case_db *c, struct MHD_Connection 
 		jnum(l, "sentences", v[i].sentences);
 		jnum(l, "weight", v[i].weight);
 		jnum(l, "score", v[i].score);
-		cJSON_AddItemToObject(l, "evidence", evidence_json(&v[i]));
+		cJSON_AddItemToObject(l, "evidence", json_evidence(&v[i]));
 		cJSON_AddItemToArray(arr, l);
 	}
 	cJSON_AddItemToObject(root, "links", arr);
@@ -873,7 +837,7 @@ static int api_path(struct server *s, struct case_db *c, struct MHD_Connection *
 				jnum(o, "docs", l->docs);
 				jnum(o, "sentences", l->sentences);
 				jnum(o, "score", l->score);
-				cJSON_AddItemToObject(o, "evidence", evidence_json(l));
+				cJSON_AddItemToObject(o, "evidence", json_evidence(l));
 			}
 			cJSON_AddItemToArray(hops, o);
 		}
