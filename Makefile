@@ -9,7 +9,7 @@
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := sqlite3 icu-uc icu-i18n libxml-2.0 gmime-3.0 poppler-glib libarchive uchardet \
-	libcjson libxxhash glib-2.0 libutf8proc libmagic igraph libmicrohttpd
+	libcjson libxxhash glib-2.0 libutf8proc libmagic igraph libmicrohttpd libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
