@@ -87,6 +87,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE decisions("
 	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL," /* merge | split | rename | drop */
 	"  a TEXT NOT NULL, b TEXT, type TEXT, at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);",
+	/* 3 -> 4: betweenness beside pagerank (derived, set by graph_build;
+	 * NULL until the network is next rebuilt). */
+	"ALTER TABLE entities ADD COLUMN betweenness REAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
