@@ -94,8 +94,20 @@ static const char *const migrations[] = {
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
 
+/* 1 if the last error on c came from a full drive: SQLITE_FULL, or an I/O
+ * error whose cause was ENOSPC (a -shm or WAL file that cannot grow). */
+static int disk_full(struct case_db *c)
+{
+	int code = sqlite3_extended_errcode(c->db) & 0xff;
+	return code == SQLITE_FULL || (code == SQLITE_IOERR && sqlite3_system_errno(c->db) == ENOSPC);
+}
+
+#define DISK_FULL_MSG "%s: disk full (%s): no space left on its drive; what was saved before is kept; free some space and run the command again"
+
 int case_fail(struct case_db *c, const char *what, struct err *e)
 {
+	if (disk_full(c))
+		return err_set(e, DISK_FULL_MSG, c->path, what);
 	return err_set(e, "%s: %s", what, sqlite3_errmsg(c->db));
 }
 
@@ -232,7 +244,29 @@ static int create_case(const char *path, struct err *e)
 		if (link(tmp.p, path) < 0 && errno != EEXIST)
 			rc = err_set(e, "%s: cannot create: %s", path, strerror(errno));
 	}
+	/* what SQLite may have left beside it when creation failed (a full disk) */
+	size_t n = tmp.len;
+	buf_adds(&tmp, "-wal");
 	unlink(tmp.p);
+	tmp.len = n;
+	buf_adds(&tmp, "-shm");
+	unlink(tmp.p);
+	tmp.len = n;
+	tmp.p[n] = 0;
+	unlink(tmp.p);
+	/* the error names the case, not the temporary file */
+	if (rc < 0 && e && strstr(e->msg, tmp.p)) {
+		struct buf m = BUF_INIT;
+		for (const char *p = e->msg, *q; *p; p = q + n) {
+			if (!(q = strstr(p, tmp.p))) {
+				buf_adds(&m, p);
+				break;
+			}
+			buf_printf(&m, "%.*s%s", (int)(q - p), p, path);
+		}
+		err_set(e, "%s", m.p);
+		buf_free(&m);
+	}
 	buf_free(&tmp);
 	return rc;
 }
@@ -305,6 +339,8 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 		if (mode == CASE_WRITE && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
 			err_set(e, "%s: cannot be written: the file or its folder is read-only (%s); left untouched",
 				path, sqlite3_errmsg(c->db));
+		else if (disk_full(c))
+			err_set(e, DISK_FULL_MSG, path, "opening it");
 		else
 			err_set(e, "%s: cannot read the case: %s (left untouched)", path, sqlite3_errmsg(c->db));
 		goto fail;
