@@ -938,6 +938,10 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 	if (walk_paths(paths, npaths, &wk, e) < 0)
 		return -1;
 	st->files = (long)wk.n;
+	/* The counts as of the last commit: after a fatal error (a full
+	 * disk) the batch in flight is rolled back, and the summary must not
+	 * count its documents as added. */
+	struct ingest_stats saved = *st;
 	struct writer wr;
 	int rc = -1;
 	struct ingest g = {0};
@@ -988,6 +992,7 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 	/* Workers read the case through their own connections: commit the walk failures first. */
 	if (tx_commit(&wr, e) < 0)
 		goto out_writer;
+	saved = *st;
 	ws = xcalloc((size_t)nw, sizeof *ws);
 	tids = xcalloc((size_t)nw, sizeof *tids);
 	g.workers_left = nw;
@@ -1014,6 +1019,8 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 		} else if (wr.in_tx && now_seconds() - wr.tx_start > 1.0 && tx_commit(&wr, e) < 0) {
 			goto out_workers;
 		}
+		if (!wr.in_tx)
+			saved = *st;
 		double t = now_seconds();
 		if (o->progress && t - last > 0.25) {
 			st->seconds = t - t0;
@@ -1031,7 +1038,7 @@ out_workers:
 		g.fatal = 1;
 		pthread_cond_broadcast(&g.can_put);
 		pthread_mutex_unlock(&g.mu);
-		if (wr.in_tx)
+		if (wr.in_tx || !sqlite3_get_autocommit(c->db))
 			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	for (int i = 0; i < started; i++)
@@ -1051,6 +1058,8 @@ out_workers:
 		pthread_cond_destroy(&g.can_get);
 	}
 out_writer:
+	if (rc < 0)
+		*st = saved;
 	writer_close(&wr);
 	sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	while (wk.fails) {
