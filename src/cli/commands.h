@@ -4,10 +4,12 @@
  * cmd_<name>(argc, argv) and its usage text in help_<name>.  Adding a
  * command is one file plus one line here.
  */
+X("init", init, "create an empty case, encrypted if asked (--encrypt)")
 X("ingest", ingest, "read documents into the case")
 X("search", search, "full-text search with highlighted snippets")
 X("show", show, "a document's metadata and text")
 X("stats", stats, "what the case holds")
+X("check", check, "whether the case file is sound (integrity check)")
 X("failures", failures, "files that could not be read, and why")
 X("train", train, "train the named-entity model from CoNLL files")
 X("tag", tag, "find names, places, dates ... in text or CoNLL files")

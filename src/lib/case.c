@@ -5,17 +5,24 @@
  * (we read its header and application_id before any PRAGMA that writes);
  * a case from a newer weft is refused; migrations run in one transaction,
  * so a crash mid-migration leaves the old schema intact.
+ *
+ * An encrypted case (crypt.h) is recognised from its first bytes too; its
+ * key is asked for once per process and every connection then goes through
+ * the encrypting VFS.
  */
 #include "case.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "crypt.h"
 
 /* migrations[v] takes a case from schema v to v+1; migrations[0] creates
  * the first schema.  Append, never edit a released entry. */
@@ -104,11 +111,22 @@ static int disk_full(struct case_db *c)
 
 #define DISK_FULL_MSG "%s: disk full (%s): no space left on its drive; what was saved before is kept; free some space and run the command again"
 
+/* The connection's last error; for an encrypted case, the VFS's own words
+ * when it refused a page or a key ("page 4 does not authenticate ..."). */
+static const char *why(struct case_db *c)
+{
+	int code = sqlite3_extended_errcode(c->db);
+	if (c->encrypted && *crypt_errmsg() &&
+	    (code == SQLITE_IOERR_AUTH || code == SQLITE_AUTH || code == SQLITE_NOTADB || code == SQLITE_IOERR_WRITE))
+		return crypt_errmsg();
+	return sqlite3_errmsg(c->db);
+}
+
 int case_fail(struct case_db *c, const char *what, struct err *e)
 {
 	if (disk_full(c))
 		return err_set(e, DISK_FULL_MSG, c->path, what);
-	return err_set(e, "%s: %s", what, sqlite3_errmsg(c->db));
+	return err_set(e, "%s: %s", what, why(c));
 }
 
 int case_exec(struct case_db *c, const char *sql, const char *what, struct err *e)
@@ -156,31 +174,46 @@ static int side_file(const char *path, const char *suffix)
 	return r;
 }
 
-/* Reads the first 100 bytes: an empty or missing file is a new case, an
- * SQLite header is checked further, anything else is refused. */
-static int check_header(const char *path, int *is_new, struct err *e)
+/* What the first page of a case file says, and how to open it. */
+struct how {
+	int is_new;                 /* missing or empty: a new case */
+	int encrypted;              /* an encrypted case (page1 holds its first page) */
+	const unsigned char *salt;  /* a new encrypted case: its salt (crypt_new_key) */
+	unsigned char page1[CRYPT_PAGE_SIZE];
+};
+
+/* Reads the first page: an empty or missing file is a new case, an
+ * encrypted case is recognised by its tag, an SQLite header is checked
+ * further, anything else is refused. */
+static int check_header(const char *path, struct how *h, struct err *e)
 {
-	*is_new = 0;
+	memset(h, 0, sizeof *h);
 	int fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		if (errno == ENOENT) {
-			*is_new = 1;
+			h->is_new = 1;
 			return 0;
 		}
 		return err_set(e, "%s: %s", path, strerror(errno));
 	}
-	unsigned char hdr[100];
-	ssize_t n = read(fd, hdr, sizeof hdr);
+	unsigned char *hdr = h->page1;
+	ssize_t n = read(fd, hdr, sizeof h->page1);
 	struct stat sb;
 	int ok = fstat(fd, &sb) == 0;
 	close(fd);
 	if (ok && S_ISDIR(sb.st_mode))
 		return err_set(e, "%s: is a folder, not a case file", path);
 	if (n == 0) {
-		*is_new = 1;
+		h->is_new = 1;
 		return 0;
 	}
-	if (n != 100 || memcmp(hdr, "SQLite format 3", 16))
+	if (n > 0 && crypt_is_encrypted(hdr, (size_t)n)) {
+		if (n < CRYPT_PAGE_SIZE)
+			return err_set(e, "%s: an encrypted weft case, but cut short (damaged; left untouched)", path);
+		h->encrypted = 1;
+		return 0;
+	}
+	if (n < 100 || memcmp(hdr, "SQLite format 3", 16))
 		return err_set(e, "%s: not a weft case (left untouched)", path);
 	/* Judge an SQLite file from its header bytes, before SQLite opens it:
 	 * opening another program's database would roll back its hot journal
@@ -226,22 +259,26 @@ fail:
 	return -1;
 }
 
-static int open_case(const char *path, enum case_mode mode, int is_new, struct case_db **out, struct err *e);
+static int open_case(const char *path, enum case_mode mode, const struct how *h, struct case_db **out,
+		     struct err *e);
 
 /* Creates a new case at path atomically: the schema is built in a
  * temporary file beside it, which is then linked into place, so a kill
  * during creation never leaves a half-made case (at worst a stray
- * ".creating" file).  If another weft created path meanwhile, theirs wins. */
-static int create_case(const char *path, struct err *e)
+ * ".creating" file).  salt: NULL for a plain case, else the salt of the
+ * key (crypt_new_key) to encrypt it with.  If another weft created path
+ * meanwhile, theirs wins, unless exclusive, which makes that an error. */
+static int create_case(const char *path, const unsigned char *salt, int exclusive, struct err *e)
 {
 	struct buf tmp = BUF_INIT;
 	buf_printf(&tmp, "%s.creating-%ld", path, (long)getpid());
 	unlink(tmp.p);
 	struct case_db *c;
-	int rc = open_case(tmp.p, CASE_WRITE, 1, &c, e);
+	struct how h = {.is_new = 1, .salt = salt};
+	int rc = open_case(tmp.p, CASE_WRITE, &h, &c, e);
 	if (rc == 0) {
 		case_close(c); /* the last connection: checkpoints and removes the WAL */
-		if (link(tmp.p, path) < 0 && errno != EEXIST)
+		if (link(tmp.p, path) < 0 && (exclusive || errno != EEXIST))
 			rc = err_set(e, "%s: cannot create: %s", path, strerror(errno));
 	}
 	/* what SQLite may have left beside it when creation failed (a full disk) */
@@ -271,24 +308,114 @@ static int create_case(const char *path, struct err *e)
 	return rc;
 }
 
-int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e)
+/* Makes sure this process has the key of the encrypted case at path (whose
+ * first page is page1): asks for the passphrase once, checks it. */
+static int unlock(const char *path, const unsigned char *page1, struct err *e)
 {
-	int is_new;
-	*out = NULL;
-	if (check_header(path, &is_new, e) < 0)
-		return -1;
-	if (is_new && mode == CASE_READ)
-		return err_set(e, "%s: no such case (create one with 'weft ingest PATH')", path);
-	if (is_new && access(path, F_OK) != 0) {
-		if (create_case(path, e) < 0)
-			return -1;
-		is_new = 0;
-	}
-	return open_case(path, mode, is_new, out, e);
+	struct err ce = {{0}};
+	if (crypt_setup(&ce) < 0)
+		return err_set(e, "%s: %s", path, ce.msg);
+	if (crypt_have_key(page1))
+		return 0;
+	struct buf prompt = BUF_INIT;
+	buf_printf(&prompt, "Passphrase for %s: ", path);
+	char *pass;
+	size_t len;
+	int rc = crypt_passphrase(prompt.p, 0, &pass, &len, &ce);
+	buf_free(&prompt);
+	if (rc == CRYPT_NO_TTY)
+		return err_set(e, "%s: is encrypted: set WEFT_PASSPHRASE or run from a terminal", path);
+	if (rc < 0)
+		return err_set(e, "%s: %s", path, ce.msg);
+	rc = crypt_unlock(page1, pass, len, &ce);
+	crypt_free_passphrase(pass, len);
+	if (rc < 0)
+		return err_set(e, "%s: %s", path, ce.msg);
+	crypt_no_core_dumps();
+	return 0;
 }
 
-static int open_case(const char *path, enum case_mode mode, int is_new, struct case_db **out, struct err *e)
+int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e)
 {
+	/* Server threads open cases at once; one passphrase prompt at a time. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	*out = NULL;
+	struct how *h = xmalloc(sizeof *h); /* a page: too big for a small thread stack */
+	pthread_mutex_lock(&lock);
+	int rc = check_header(path, h, e);
+	if (rc == 0 && h->is_new && mode == CASE_READ)
+		rc = err_set(e, "%s: no such case (create one with 'weft ingest PATH')", path);
+	if (rc == 0 && h->encrypted)
+		rc = unlock(path, h->page1, e);
+	pthread_mutex_unlock(&lock);
+	struct how mine = {.is_new = h->is_new, .encrypted = h->encrypted};
+	free(h);
+	if (rc < 0)
+		return -1;
+	if (mine.is_new && access(path, F_OK) != 0) {
+		if (create_case(path, NULL, 0, e) < 0)
+			return -1;
+		mine.is_new = 0;
+	}
+	return open_case(path, mode, &mine, out, e);
+}
+
+int case_init(const char *path, int encrypt, struct err *e)
+{
+	struct how *h = xmalloc(sizeof *h);
+	int rc = check_header(path, h, e);
+	free(h);
+	if (rc < 0)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return err_set(e, "%s: already exists (left untouched)", path);
+	if (!encrypt)
+		return create_case(path, NULL, 1, e);
+	struct err ce = {{0}};
+	if (crypt_setup(&ce) < 0)
+		return err_set(e, "%s: %s", path, ce.msg);
+	struct buf prompt = BUF_INIT;
+	buf_printf(&prompt, "New passphrase for %s (several words): ", path);
+	char *pass;
+	size_t len;
+	rc = crypt_passphrase(prompt.p, 1, &pass, &len, &ce);
+	buf_free(&prompt);
+	if (rc == CRYPT_NO_TTY)
+		return err_set(e, "%s: set WEFT_PASSPHRASE or run from a terminal to choose the passphrase", path);
+	if (rc < 0)
+		return err_set(e, "%s: %s", path, ce.msg);
+	unsigned char salt[CRYPT_SALT_BYTES];
+	if (len < CASE_MIN_PASSPHRASE)
+		rc = err_set(e, "%s: the passphrase is too short: use several words (%d characters at least)", path,
+			     CASE_MIN_PASSPHRASE);
+	else if (crypt_new_key(pass, len, salt, &ce) < 0)
+		rc = err_set(e, "%s: %s", path, ce.msg);
+	crypt_free_passphrase(pass, len);
+	if (rc < 0)
+		return -1;
+	crypt_no_core_dumps();
+	return create_case(path, salt, 1, e);
+}
+
+/* "file:PATH?PARAM" with the characters a URI gives meaning escaped. */
+static char *file_uri(const char *path, const char *param)
+{
+	struct buf u = BUF_INIT;
+	buf_adds(&u, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&u, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&u, *p);
+	}
+	buf_printf(&u, "?%s", param);
+	return buf_detach(&u);
+}
+
+static int open_case(const char *path, enum case_mode mode, const struct how *h, struct case_db **out,
+		     struct err *e)
+{
+	int is_new = h->is_new;
 	*out = NULL;
 
 	/* SQLite's memory statistics take a global mutex on every allocation,
@@ -301,14 +428,31 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 	struct case_db *c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(path);
 	c->lock_fd = -1;
+	c->encrypted = h->encrypted || h->salt;
+	const char *vfs = c->encrypted ? CRYPT_VFS : NULL;
 	int flags = mode == CASE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	char *uri = NULL;
+	if (h->salt) { /* a new encrypted case: the VFS finds its key by the salt */
+		char hex[2 * CRYPT_SALT_BYTES + 1], param[sizeof hex + 16];
+		for (int i = 0; i < CRYPT_SALT_BYTES; i++)
+			snprintf(hex + 2 * i, 3, "%02x", h->salt[i]);
+		snprintf(param, sizeof param, "%s=%s", CRYPT_URI_SALT, hex);
+		uri = file_uri(path, param);
+		flags |= SQLITE_OPEN_URI;
+	}
+	int orc = sqlite3_open_v2(uri ? uri : path, &c->db, flags | SQLITE_OPEN_NOMUTEX, vfs);
+	free(uri);
+	if (orc != SQLITE_OK) {
 		err_set(e, "%s: cannot open: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		case_close(c);
 		return -1;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, 10000);
+	if (h->salt && crypt_format(c->db, e) < 0) {
+		err_set(e, "%s: %s", path, e->msg);
+		goto fail;
+	}
 
 	int app = 0, ver = 0;
 	if (pragma_int(c, "PRAGMA application_id", &app) < 0 && mode == CASE_READ &&
@@ -317,20 +461,11 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 		 * WAL needs a -shm file beside it, which cannot be made.  Read
 		 * it as immutable instead. */
 		sqlite3_close_v2(c->db);
-		struct buf u = BUF_INIT;
-		buf_adds(&u, "file:");
-		for (const char *p = path; *p; p++) {
-			if (*p == '%' || *p == '?' || *p == '#')
-				buf_printf(&u, "%%%02X", (unsigned char)*p);
-			else
-				buf_addc(&u, *p);
-		}
-		buf_adds(&u, "?immutable=1");
-		char *uri = buf_detach(&u);
-		int orc = sqlite3_open_v2(uri, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		uri = file_uri(path, "immutable=1");
+		orc = sqlite3_open_v2(uri, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, vfs);
 		free(uri);
 		if (orc != SQLITE_OK) {
-			err_set(e, "%s: cannot open: %s", path, sqlite3_errmsg(c->db));
+			err_set(e, "%s: cannot open: %s", path, why(c));
 			goto fail;
 		}
 	}
@@ -338,11 +473,11 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 		int code = sqlite3_errcode(c->db) & 0xff;
 		if (mode == CASE_WRITE && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
 			err_set(e, "%s: cannot be written: the file or its folder is read-only (%s); left untouched",
-				path, sqlite3_errmsg(c->db));
+				path, why(c));
 		else if (disk_full(c))
 			err_set(e, DISK_FULL_MSG, path, "opening it");
 		else
-			err_set(e, "%s: cannot read the case: %s (left untouched)", path, sqlite3_errmsg(c->db));
+			err_set(e, "%s: cannot read the case: %s (left untouched)", path, why(c));
 		goto fail;
 	}
 	if (!is_new && app != CASE_APP_ID) {
@@ -375,6 +510,10 @@ static int open_case(const char *path, enum case_mode mode, int is_new, struct c
 		      path, e) < 0)
 		goto fail;
 	if (ver < CASE_SCHEMA_VERSION && migrate(c, ver, e) < 0)
+		goto fail;
+	/* FTS5's default 4050-byte leaves no longer fit a cell beside the
+	 * reserved bytes and would all spill to overflow pages (+4.7% size). */
+	if (h->salt && case_exec(c, "INSERT INTO fts(fts, rank) VALUES('pgsz', 4000)", path, e) < 0)
 		goto fail;
 	*out = c;
 	return 0;

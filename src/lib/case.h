@@ -27,13 +27,21 @@ struct case_db {
 	sqlite3 *db;
 	char *path;
 	int lock_fd;   /* held while this process is the case's writer, else -1 */
+	int encrypted; /* opened through the encrypting VFS (crypt.h) */
 };
 
 /* Opens (and for CASE_WRITE creates or migrates) the case at path.  A file
  * that is not a weft case, or a case from a newer weft, is refused without
- * being modified.  On success *out is the caller's, to case_close(). */
+ * being modified.  An encrypted case needs its passphrase: once per process,
+ * from $WEFT_PASSPHRASE or asked on the terminal; a wrong one is refused.  On success *out is the caller's, to case_close(). */
 int case_open(const char *path, enum case_mode mode, struct case_db **out, struct err *e);
 void case_close(struct case_db *c);
+
+/* Creates a new, empty case at path, which must not exist; encrypted if
+ * encrypt, with a passphrase from $WEFT_PASSPHRASE or asked twice on the
+ * terminal (at least CASE_MIN_PASSPHRASE bytes).  Returns 0 or -1. */
+#define CASE_MIN_PASSPHRASE 8
+int case_init(const char *path, int encrypt, struct err *e);
 
 /* Takes the writer lock (flock on the case file; SQLite's own locks do not
  * serialise whole runs).  If another weft holds it, calls waiting(user)
