@@ -1,7 +1,10 @@
 # The network end to end on the demo corpus: ingest builds it; weft graph,
 # links and path read it; every exporter writes files that parse (xmllint
 # for GEXF and GraphML, node for JSON lines) with node and edge counts equal
-# to what 'weft graph --json' reports.  Names are checked lightly: some link
+# to what 'weft graph --json' reports; the GraphML is read back by igraph
+# (tests/tools/graphml_count.c) with the same counts; every NDJSON line is
+# JSON, actions and sources in pairs; the Neo4j CSV headers are what
+# neo4j-admin import expects.  Names are checked lightly: some link
 # between two people must show a sentence naming both.
 . "$(dirname "$0")/lib.sh"
 MODEL=${WEFT_MODEL:-$WEFT_ROOT/models/ner.model}
@@ -39,6 +42,18 @@ expect_in "gexf 1.3" 'version="1.3"' "$(head -3 "$T/g.gexf")"
 xmllint --noout "$T/g.graphml" || fail "graphml is not well-formed XML"
 expect_eq "graphml nodes" "$(grep -c '<node ' "$T/g.graphml")" "$nodes"
 expect_eq "graphml edges" "$(grep -c '<edge ' "$T/g.graphml")" "$edges"
+# read back by igraph: an edge to a node the file lacks would add a node (so
+# igraph would count more nodes than the elements counted above), a
+# value that does not parse as its declared type would fail the read
+pkg-config --exists igraph || fail "igraph's development files are missing (make deps)"
+# shellcheck disable=SC2046
+cc -std=gnu11 -o "$T/graphml_count" "$WEFT_ROOT/tests/tools/graphml_count.c" $(pkg-config --cflags --libs igraph) ||
+	fail "tests/tools/graphml_count.c does not build"
+back=$("$T/graphml_count" "$T/g.graphml") || fail "igraph cannot read the GraphML export"
+expect_eq "igraph reads the graphml: nodes edges directed" "$(printf '%s\n' "$back" | head -1)" "$nodes $edges 0"
+for attr in "node label" "node type" "node pagerank" "node community" "edge kind" "edge weight"; do
+	expect_in "igraph reads the $attr attribute" "$attr" "$back"
+done
 
 # CSV: a header and one line per row
 "$WEFT" export --case "$CASE" --format csv -o "$T/csv" 2>/dev/null || fail "export csv"
@@ -54,17 +69,56 @@ expect_in "neo4j relationship header" ":START_ID(Entity),:END_ID(Entity),:TYPE" 
 expect_eq "relationships rows" "$(($(wc -l < "$T/neo/relationships.csv") - 1))" "$edges"
 expect_in "load.cypher" "LOAD CSV WITH HEADERS FROM 'file:///relationships.csv'" "$(cat "$T/neo/load.cypher")"
 expect_in "relationship types" "CO_OCCURS" "$(cat "$T/neo/relationships.csv")"
+# every header field is one neo4j-admin import understands; one id, label,
+# start, end and type column; every row as wide as its header; every
+# relationship's ends are nodes of the file
+check=$(node -e '
+const fs = require("fs");
+const csv = f => { const rows = [], t = fs.readFileSync(f, "utf8"); let row = [], v = "", q = false;
+  for (let i = 0; i < t.length; i++) { const c = t[i];
+    if (q) { if (c === "\"" && t[i + 1] === "\"") { v += c; i++; } else if (c === "\"") q = false; else v += c; }
+    else if (c === "\"") q = true; else if (c === ",") { row.push(v); v = ""; }
+    else if (c === "\n") { row.push(v); rows.push(row); row = []; v = ""; } else v += c; }
+  if (v.length || row.length) { row.push(v); rows.push(row); } return rows; };
+const types = /^(int|long|float|double|boolean|byte|short|char|string|date|datetime|point)(\[\])?$/;
+const field = h => { const m = h.match(/^([^:]*)(?::(.*))?$/); return {name: m[1], type: m[2]}; };
+const check = (rows, special) => {
+  const head = rows[0].map(field), seen = {};
+  for (const f of head) {
+    if (f.type === undefined) { if (!f.name) throw new Error("empty header field"); continue; }
+    const s = special.find(x => x.test(":" + f.type));
+    if (s) seen[s] = (seen[s] || 0) + 1;
+    else if (!types.test(f.type) || !f.name) throw new Error("bad header field " + f.name + ":" + f.type);
+  }
+  for (const s of special) if (seen[s] !== 1) throw new Error("want one " + s.source + " column, got " + (seen[s] || 0));
+  rows.slice(1).forEach((r, i) => { if (r.length !== head.length) throw new Error("row " + (i + 2) + " has " + r.length + " fields"); });
+  return head; };
+const nodes = csv(process.argv[1]), rels = csv(process.argv[2]);
+const nh = check(nodes, [/^:ID\(Entity\)$/, /^:LABEL$/]);
+const rh = check(rels, [/^:START_ID\(Entity\)$/, /^:END_ID\(Entity\)$/, /^:TYPE$/]);
+const idc = nh.findIndex(f => f.type === "ID(Entity)"), ids = new Set(nodes.slice(1).map(r => r[idc]));
+const sc = rh.findIndex(f => f.type === "START_ID(Entity)"), ec = rh.findIndex(f => f.type === "END_ID(Entity)");
+const tc = rh.findIndex(f => f.type === "TYPE");
+const bad = rels.slice(1).filter(r => !ids.has(r[sc]) || !ids.has(r[ec]) || !/^[A-Z][A-Z_]*$/.test(r[tc]));
+console.log((nodes.length - 1) + " " + bad.length);' "$T/neo/nodes.csv" "$T/neo/relationships.csv") ||
+	fail "neo4j CSV headers or rows are not what neo4j-admin import expects"
+expect_eq "neo4j nodes, relationships with unknown ends or bad types" "$check" "$nodes 0"
 
 # OpenSearch: bulk action + document per line pair, all JSON; mapping parses
 "$WEFT" export --case "$CASE" --format opensearch -o "$T/os" 2>/dev/null || fail "export opensearch"
 docs=$("$WEFT" stats --case "$CASE" --json | json 'v.documents')
 check=$(node -e '
 const fs = require("fs");
-const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(l => l.length);
+const text = fs.readFileSync(process.argv[1], "utf8");
+if (!text.endsWith("\n")) throw new Error("the bulk body must end with a newline");
+const lines = text.slice(0, -1).split("\n");
+if (lines.length % 2) throw new Error("odd number of lines: an action without its document");
 let docs = 0, withEnt = 0;
 for (let i = 0; i < lines.length; i += 2) {
   const a = JSON.parse(lines[i]), d = JSON.parse(lines[i + 1]);
-  if (!a.index || a.index._id !== String(d.id)) throw new Error("bad action line " + i);
+  if (Object.keys(a).length !== 1 || !a.index || !a.index._index || a.index._id !== String(d.id))
+    throw new Error("bad action line " + (i + 1) + ": " + lines[i]);
+  if (["index", "create", "update", "delete"].some(k => k in d)) throw new Error("line " + (i + 2) + " is an action, want a document");
   docs++;
   if (d.entities.length && d.persons.length + d.organizations.length + d.locations.length + d.misc.length === d.entities.length) withEnt++;
 }
