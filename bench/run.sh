@@ -10,6 +10,8 @@
 #      every copy changed so content dedup cannot skip it
 #   3. search: bench/queries.txt (100 queries) against the ×1 case: libweft
 #      in-process, `weft search` as a process, recollq, PostgreSQL 15 FTS
+#   4. network: bench/graph.sh (runs alone too): weft links / weft path on a
+#      synthetic 100k-entity, 1M-link case; resolve + rebuild with NER
 #
 # Needs (Debian 12 packages): time (/usr/bin/time), sqlite3 (the CLI),
 # recollcmd, xapian-omega, postgresql-15, perl, a C compiler and weft's own
@@ -24,7 +26,7 @@
 #   BENCH_NER_RUNS=1   runs of weft ingest with NER (minutes each)
 #   BENCH_SEARCH_REPS=3  timed passes over the queries (after one warm-up pass)
 #   BENCH_X16=0        1 adds the ×16 corpus (~1.6 GB in the temp folder)
-#   BENCH_SKIP=""      space-separated: recoll omindex postgres ner scale formats
+#   BENCH_SKIP=""      space-separated: recoll omindex postgres ner scale formats graph
 #   BENCH_TMP          scratch folder (default: a new one under /tmp, removed at the end)
 #   BENCH_KEEP=0       1 keeps the scratch folder
 #   WEFT_MODEL         NER model for the with-NER run (default models/ner.model)
@@ -433,6 +435,15 @@ EOF
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop > /dev/null 2>&1 || true
 fi
 meta search_load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- 4. network (bench/graph.sh; its results land in $D too) ----
+
+if ! skipped graph; then
+	say "network: bench/graph.sh (log: $W/log/graph)"
+	WEFT=$WEFT LIBWEFT=$W/libweft.a BENCH_CORPUS=$CORPUS BENCH_TMP=$W/graph WEFT_MODEL=$MODEL GRAPH_RESULTS=$D \
+		GRAPH_SKIP="$([[ $NER_OK == 1 ]] || echo rebuild)" "$BENCH/graph.sh" > "$W/log/graph" 2>&1 ||
+		{ tail -5 "$W/log/graph" >&2; die "bench/graph.sh failed"; }
+fi
 
 # ---- report ----
 
