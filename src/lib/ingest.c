@@ -601,12 +601,18 @@ static int ner_store_doc(struct ner_store *ns, struct case_db *c, long long doc,
 struct writer {
 	struct case_db *c;
 	sqlite3_stmt *placeholder, *lookup, *fill, *fts, *path, *unfail, *fail, *fail_doc, *same_path;
-	sqlite3_stmt *fts_empty, *fts_unempty;
+	sqlite3_stmt *fts_unempty, *fts_new;
 	struct ner_store ns;
 	const char *ner_id;
 	int in_tx;
 	int pending;             /* items since the last commit */
 	double tx_start;
+	/* Full-text rows are written just before COMMIT (fts_flush): those of
+	 * the documents created in this transaction (ids from first_new on,
+	 * LLONG_MAX: none), and of older documents filled in it (touched). */
+	long long first_new;
+	long long *touched;
+	size_t ntouched, touched_cap;
 };
 
 static const char *const writer_sql[] = {
@@ -616,7 +622,8 @@ static const char *const writer_sql[] = {
 	"UPDATE documents SET parent=?2, status=?3, type=?4, mime=?5, size=?6, title=?7, date=?8,"
 	" date_suspect=?9, author=?10, sender=?11, recipients=?12, cc=?13, subject=?14,"
 	" message_id=?15, in_reply_to=?16, meta=?17, invalid_bytes=?18, pages=?19, body=?20 WHERE id=?1",
-	"INSERT INTO fts(rowid, title, sender, recipients, cc, subject, body) VALUES(?,?,?,?,?,?,?)",
+	"INSERT INTO fts(rowid, title, sender, recipients, cc, subject, body)"
+	" SELECT id, title, sender, recipients, cc, subject, body FROM documents WHERE id=?",
 	"INSERT INTO paths(path, doc, container, inner, size, mtime) VALUES(?,?,?,?,?,?) "
 	"ON CONFLICT(path) DO UPDATE SET doc=excluded.doc, container=excluded.container,"
 	" inner=excluded.inner, size=excluded.size, mtime=excluded.mtime",
@@ -625,8 +632,9 @@ static const char *const writer_sql[] = {
 	"ON CONFLICT(path) DO UPDATE SET reason=excluded.reason, size=excluded.size, mtime=excluded.mtime, at=excluded.at",
 	"UPDATE documents SET status='failed', meta=json_object('error', ?2) WHERE id=?1 AND status='pending'",
 	"SELECT doc FROM paths WHERE path=?",
-	"INSERT INTO fts(rowid) VALUES(?)",
 	"INSERT INTO fts(fts, rowid) VALUES('delete', ?)",
+	"INSERT INTO fts(rowid, title, sender, recipients, cc, subject, body)"
+	" SELECT id, title, sender, recipients, cc, subject, body FROM documents WHERE id>=? ORDER BY id",
 };
 
 static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
@@ -634,7 +642,7 @@ static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
 	memset(wr, 0, sizeof *wr);
 	wr->c = c;
 	sqlite3_stmt **sts[] = {&wr->placeholder, &wr->lookup, &wr->fill, &wr->fts, &wr->path,
-				&wr->unfail, &wr->fail, &wr->fail_doc, &wr->same_path, &wr->fts_empty, &wr->fts_unempty};
+				&wr->unfail, &wr->fail, &wr->fail_doc, &wr->same_path, &wr->fts_unempty, &wr->fts_new};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		if (case_prepare(c, writer_sql[i], sts[i], "preparing the case", e) < 0)
 			return -1;
@@ -644,10 +652,11 @@ static int writer_open(struct writer *wr, struct case_db *c, struct err *e)
 static void writer_close(struct writer *wr)
 {
 	sqlite3_stmt *sts[] = {wr->placeholder, wr->lookup, wr->fill, wr->fts, wr->path,
-			       wr->unfail, wr->fail, wr->fail_doc, wr->same_path, wr->fts_empty, wr->fts_unempty};
+			       wr->unfail, wr->fail, wr->fail_doc, wr->same_path, wr->fts_unempty, wr->fts_new};
 	for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
 		sqlite3_finalize(sts[i]);
 	ner_store_close(&wr->ns);
+	free(wr->touched);
 }
 
 static int step_done(struct writer *wr, sqlite3_stmt *st, struct err *e)
@@ -659,6 +668,59 @@ static int step_done(struct writer *wr, sqlite3_stmt *st, struct err *e)
 	return 0;
 }
 
+/* Notes that document id, created before this transaction, was filled in
+ * it: fts_flush() replaces its empty full-text row before COMMIT. */
+static void touch(struct writer *wr, long long id)
+{
+	if (id >= wr->first_new)
+		return; /* created in this transaction: written with the others */
+	if (wr->ntouched == wr->touched_cap) {
+		wr->touched_cap = wr->touched_cap ? 2 * wr->touched_cap : 64;
+		wr->touched = xrealloc(wr->touched, wr->touched_cap * sizeof *wr->touched);
+	}
+	wr->touched[wr->ntouched++] = id;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Every row of documents has its row in the full-text index, even a
+ * placeholder (an empty one), so the index matches its content table in
+ * every committed state: FTS5's integrity check passes at any moment.
+ *
+ * The rows of a transaction are written here, just before COMMIT, in rowid
+ * order, and those of the documents it created by one statement.  FTS5
+ * flushes its pending terms to disk (a new segment, to be merged later)
+ * whenever a statement opens a savepoint, which INSERT … SELECT does, and
+ * whenever a rowid goes backwards or is written twice (an empty placeholder
+ * row, then its deletion): writing each document's row as it came cost one
+ * tiny segment per document (bench/BENCHMARKS.md).  An older document
+ * filled in this transaction had an empty row: that one is replaced. */
+static int fts_flush(struct writer *wr, struct err *e)
+{
+	if (wr->ntouched > 1)
+		qsort(wr->touched, wr->ntouched, sizeof *wr->touched, by_id);
+	for (size_t i = 0; i < wr->ntouched; i++) {
+		long long id = wr->touched[i];
+		if (i && id == wr->touched[i - 1])
+			continue;
+		sqlite3_bind_int64(wr->fts_unempty, 1, id);
+		if (step_done(wr, wr->fts_unempty, e) < 0)
+			return -1;
+		sqlite3_bind_int64(wr->fts, 1, id);
+		if (step_done(wr, wr->fts, e) < 0)
+			return -1;
+	}
+	wr->ntouched = 0;
+	if (wr->first_new == LLONG_MAX)
+		return 0;
+	sqlite3_bind_int64(wr->fts_new, 1, wr->first_new);
+	return step_done(wr, wr->fts_new, e);
+}
+
 /* The id of the document with this hash, creating a pending row if none;
  * *status gets its status (static string or the row's). */
 static long long doc_for_sha(struct writer *wr, const char *sha, char status[16], struct err *e)
@@ -666,13 +728,10 @@ static long long doc_for_sha(struct writer *wr, const char *sha, char status[16]
 	sqlite3_bind_text(wr->placeholder, 1, sha, 64, SQLITE_STATIC);
 	if (step_done(wr, wr->placeholder, e) < 0)
 		return -1;
-	/* Every row of documents has its row in the full-text index, even a
-	 * placeholder (an empty one), so the index always matches its content
-	 * table: FTS5's integrity check passes at any moment. */
 	if (sqlite3_changes(wr->c->db) > 0) {
-		sqlite3_bind_int64(wr->fts_empty, 1, sqlite3_last_insert_rowid(wr->c->db));
-		if (step_done(wr, wr->fts_empty, e) < 0)
-			return -1;
+		long long id = sqlite3_last_insert_rowid(wr->c->db);
+		if (id < wr->first_new)
+			wr->first_new = id;
 	}
 	sqlite3_bind_text(wr->lookup, 1, sha, 64, SQLITE_STATIC);
 	long long id = -1;
@@ -762,19 +821,7 @@ static int write_doc(struct writer *wr, struct item *it, struct ingest_stats *st
 		free(pages);
 		if (rc < 0)
 			return -1;
-		sqlite3_bind_int64(wr->fts_unempty, 1, id);
-		if (step_done(wr, wr->fts_unempty, e) < 0)
-			return -1;
-		s = wr->fts;
-		sqlite3_bind_int64(s, 1, id);
-		case_bind_text(s, 2, d->title);
-		case_bind_text(s, 3, d->sender);
-		case_bind_text(s, 4, d->recipients);
-		case_bind_text(s, 5, d->cc);
-		case_bind_text(s, 6, d->subject);
-		sqlite3_bind_text(s, 7, d->text.p ? d->text.p : "", (int)d->text.len, SQLITE_STATIC);
-		if (step_done(wr, s, e) < 0)
-			return -1;
+		touch(wr, id);
 		if (it->tagged && ner_store_doc(&wr->ns, wr->c, id, d->text.p, &it->ner, wr->ner_id, e) < 0)
 			return -1;
 		st->docs_added++;
@@ -839,6 +886,8 @@ static int tx_begin(struct writer *wr, struct err *e)
 	wr->in_tx = 1;
 	wr->pending = 0;
 	wr->tx_start = now_seconds();
+	wr->ntouched = 0;
+	wr->first_new = LLONG_MAX;
 	return 0;
 }
 
@@ -846,6 +895,8 @@ static int tx_commit(struct writer *wr, struct err *e)
 {
 	if (!wr->in_tx)
 		return 0;
+	if (fts_flush(wr, e) < 0)
+		return -1; /* still in the transaction: the caller rolls it back */
 	wr->in_tx = 0;
 	return case_exec(wr->c, "COMMIT", "writing to the case", e);
 }
