@@ -355,7 +355,7 @@ async function pageEntities(seq, params) {
 	document.title = 'weft: entities';
 	const tabs = ['', ...TYPES].map(t => t === type ? h('strong', null, t || 'all')
 		: link('#/entities?type=' + t + '&sort=' + sort, t || 'all'));
-	const sorts = ['mentions', 'docs', 'pagerank', 'name'].map(s => s === sort ? h('strong', null, s)
+	const sorts = ['mentions', 'documents', 'pagerank', 'betweenness', 'name'].map(s => s === sort ? h('strong', null, s)
 		: link('#/entities?type=' + type + '&sort=' + s, s));
 	show(h('h1', null, 'Entities'),
 		h('p', {class: 'tabs'}, 'type: ', tabs.map((t, i) => [i ? ' · ' : '', t]), '   sort: ', sorts.map((t, i) => [i ? ' · ' : '', t])),
@@ -364,20 +364,26 @@ async function pageEntities(seq, params) {
 				h('th', null, 'docs'), h('th', null, 'also written'))),
 			h('tbody', null, list.map(e => h('tr', null, h('td', null, typeBadge(e.type)),
 				h('td', null, link(entityHref(e.id), e.name)), h('td', {class: 'num'}, e.mentions),
-				h('td', {class: 'num'}, e.docs),
-				h('td', {class: 'aka'}, (e.aliases || []).filter(a => a.alias !== e.name).slice(0, 5).map(a => a.alias).join('; ')))))));
+				h('td', {class: 'num'}, e.documents),
+				h('td', {class: 'aka'}, (e.aliases || []).filter(a => a !== e.name).slice(0, 5).join('; ')))))));
 }
 
 /* ---- one entity ------------------------------------------------------------ */
 
+/* A link's kinds, directed ones as "X head of Y" from its relations. */
+function kindsText(l) {
+	const rel = new Map((l.relations || []).map(r => [r.kind, r]));
+	return l.kinds.map(k => rel.has(k) ? `${rel.get(k).from} ${k} ${rel.get(k).to}` : k).join(' · ');
+}
+
 function evidenceList(evs) {
 	return h('ul', {class: 'evidence'}, (evs || []).map(v => h('li', null,
-		h('q', null, marked(v.text, v.marks)), ' ',
+		h('q', null, marked(v.sentence, v.marks)), ' ',
 		link(docHref(v.doc, [v.start, v.end]), h('span', {class: 'src'}, baseName(v.path) || 'document ' + v.doc)))));
 }
 
 function aliasQuery(e) {
-	const names = new Set([e.name, ...(e.aliases || []).map(a => a.alias)]);
+	const names = new Set([e.name, ...(e.aliases || [])]);
 	return [...names].slice(0, 8).map(n => '"' + String(n).replace(/"/g, ' ').trim() + '"').join(' OR ');
 }
 
@@ -387,18 +393,18 @@ async function pageEntity(seq, ref) {
 	if (stale(seq)) return;
 	document.title = 'weft: ' + e.name;
 	const aliases = h('ul', {class: 'aliases', id: 'aliases'}, (e.aliases || []).map(a =>
-		h('li', null, h('span', {class: 'alias'}, a.alias), ' ', h('span', {class: 'count'}, a.count))));
+		h('li', null, h('span', {class: 'alias'}, a), ' ', h('span', {class: 'count'}, (e.alias_counts || {})[a]))));
 	const linkItems = links.links.map(l => h('li', {class: 'link'},
 		h('div', null,
-			l.direction === 'in' ? '← ' : '', h('span', {class: 'kind'}, l.kind), l.direction === 'out' ? ' →' : '', ' ',
-			typeBadge(l.type), ' ', link(entityHref(l.id), l.name), ' ',
+			h('span', {class: 'kind'}, kindsText(l)), ' ',
+			typeBadge(l.target_type), ' ', link(entityHref(l.target_id), l.target), ' ',
 			h('span', {class: 'muted'}, `${l.docs} doc${l.docs === 1 ? '' : 's'}, ${l.sentences} sentence${l.sentences === 1 ? '' : 's'}`), ' ',
-			link(networkHref(e.id) + '?path=' + Number(l.id), h('span', {class: 'small'}, 'on the map'))),
+			link(networkHref(e.id) + '?path=' + Number(l.target_id), h('span', {class: 'small'}, 'on the map'))),
 		evidenceList(l.evidence)));
 	show(
 		h('div', {class: 'entity-head'},
 			h('h1', null, typeBadge(e.type), ' ', e.name),
-			h('p', {class: 'lede'}, `${e.mentions} mentions in ${e.docs} documents`,
+			h('p', {class: 'lede'}, `${e.mentions} mentions in ${e.documents} documents`,
 				e.pagerank !== null && e.pagerank !== undefined ? ` · PageRank ${Number(e.pagerank).toFixed(4)}` : '',
 				e.community !== null && e.community !== undefined ? ` · community ${e.community}` : ''),
 			h('p', {class: 'actions'},
@@ -413,7 +419,7 @@ async function pageEntity(seq, ref) {
 				h('h2', null, 'Also written'), aliases,
 				session.edits ? editTools(e) : null,
 				h('h2', null, 'Documents'),
-				h('ol', {class: 'plain docs'}, e.documents.map(d => h('li', null,
+				h('ol', {class: 'plain docs'}, e.top_documents.map(d => h('li', null,
 					link(docHref(d.id), d.title || baseName(d.path)), ' ',
 					h('span', {class: 'muted'}, fmtDate(d.date).slice(0, 10), ' ', `(${d.mentions})`)))))));
 }
@@ -462,7 +468,7 @@ function editTools(e) {
 			input('ed-merge', 'Same as (id or name)'), h('button', null, 'Merge')),
 		h('form', {onsubmit: ev => { ev.preventDefault(); const a = document.getElementById('ed-split').value; if (a) run('split', String(e.id), a); }},
 			h('label', {for: 'ed-split'}, 'Someone else'),
-			h('select', {id: 'ed-split'}, (e.aliases || []).map(a => h('option', {value: a.alias}, a.alias))),
+			h('select', {id: 'ed-split'}, (e.aliases || []).map(a => h('option', {value: a}, a))),
 			h('button', null, 'Split')),
 		h('form', {onsubmit: ev => { ev.preventDefault(); if (confirm('Drop this entity? It is not a name.')) run('drop', String(e.id)); }},
 			h('button', null, 'Not a name: drop')),
@@ -485,8 +491,9 @@ function nodeElement(n, center) {
 }
 
 function edgeElement(e) {
-	return {group: 'edges', data: {id: 'e' + e.id, source: String(e.source), target: String(e.target), kind: e.kind,
-		weight: e.weight, docs: e.docs, typed: e.kind !== 'co-occurs' && e.kind !== 'same document' ? 1 : 0}};
+	const typed = e.kinds.filter(k => k !== 'co-occurs' && k !== 'same document');
+	return {group: 'edges', data: {id: 'e' + e.id, source: String(e.source), target: String(e.target),
+		kind: typed.length ? typed.join(', ') : e.kinds[0], weight: e.weight, docs: e.docs, typed: typed.length ? 1 : 0}};
 }
 
 /* Node sizes from PageRank, relative to what is on screen. */
@@ -611,8 +618,7 @@ async function pageNetwork(seq, ref, params) {
 			{selector: 'node:selected', style: {'border-width': 4, 'border-color': '#f1c40f'}},
 			{selector: 'edge', style: {width: 'data(w)', 'line-color': '#b9c2cc', 'curve-style': 'bezier', opacity: 0.75}},
 			{selector: 'edge[kind = "same document"]', style: {'line-style': 'dashed', opacity: 0.45}},
-			{selector: 'edge[typed = 1]', style: {'line-color': '#555', 'target-arrow-shape': 'triangle',
-				'target-arrow-color': '#555', label: 'data(kind)', 'font-size': 9, 'text-rotation': 'autorotate',
+			{selector: 'edge[typed = 1]', style: {'line-color': '#555', label: 'data(kind)', 'font-size': 9, 'text-rotation': 'autorotate',
 				'text-background-color': '#fff', 'text-background-opacity': 0.8}},
 			{selector: '.faded', style: {opacity: 0.12}},
 			{selector: 'node.path', style: {'border-color': '#e67e22', 'border-width': 5}},
@@ -693,19 +699,21 @@ async function showPath(from, to, box) {
 	}
 	const cy = window.cy;
 	if (cy) cy.elements().removeClass('path faded');
-	if (!res.paths.length) {
+	if (!res.hops.length) {
 		box.replaceChildren(h('p', {class: 'muted'}, String(from) === String(to) ? 'That is the same entity.'
 			: `No chain of links connects ${res.from.name} and ${res.to.name}.`));
 		return;
 	}
-	const hops = res.paths[0].hops;
+	// the chain's entities: the first hop's source, then every target
+	const hops = [{id: res.hops[0].source_id, name: res.hops[0].source, type: res.hops[0].source_type},
+		...res.hops.map(l => ({id: l.target_id, name: l.target, type: l.target_type, link: l}))];
 	const steps = [h('li', {class: 'hop'}, typeBadge(hops[0].type), ' ', link(entityHref(hops[0].id), hops[0].name))];
 	for (let i = 1; i < hops.length; i++) {
-		const hp = hops[i];
+		const hp = hops[i], l = hp.link;
 		steps.push(h('li', {class: 'step'},
-			h('div', {class: 'kind'}, hp.direction === 'in' ? '↑ ' : '↓ ', hp.kind, ' ',
-				h('span', {class: 'muted'}, `(${hp.docs} doc${hp.docs === 1 ? '' : 's'})`)),
-			evidenceList(hp.evidence)));
+			h('div', {class: 'kind'}, '↓ ', kindsText(l), ' ',
+				h('span', {class: 'muted'}, `(${l.docs} doc${l.docs === 1 ? '' : 's'})`)),
+			evidenceList(l.evidence)));
 		steps.push(h('li', {class: 'hop'}, typeBadge(hp.type), ' ', link(entityHref(hp.id), hp.name)));
 	}
 	box.replaceChildren(h('h2', null, 'Path: ', res.from.name, ' → ', res.to.name),
@@ -721,10 +729,11 @@ async function showPath(from, to, box) {
 			}
 			n.addClass('path');
 			if (i > 0) {
-				let e = cy.getElementById('e' + hops[i].edge);
+				let e = cy.getElementById(String(hops[i - 1].id)).edgesWith(cy.getElementById(String(hops[i].id)));
 				if (e.empty()) {
-					e = cy.add(edgeElement({id: hops[i].edge, source: hops[i - 1].id, target: hops[i].id, kind: hops[i].kind,
-						weight: hops[i].docs, docs: hops[i].docs}));
+					const l = hops[i].link;
+					e = cy.add(edgeElement({id: l.edge, source: hops[i - 1].id, target: hops[i].id, kinds: l.kinds,
+						weight: l.weight, docs: l.docs}));
 					added = true;
 				}
 				e.addClass('path');

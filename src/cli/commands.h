@@ -28,5 +28,6 @@ X("resolve", resolve, "rebuild entities and the network (ingest does it by itsel
 X("links", links, "who an entity is connected to, with the sentences that show it")
 X("path", path, "the chain of links from one entity to another")
 X("export", export, "the network and documents for Gephi, Neo4j, OpenSearch, Aleph, CSV")
+X("communities", communities, "groups of entities more linked to each other than to the rest")
 X("graph", graph, "the network: links, communities, central entities (--rebuild)")
 X("serve", serve, "the case in a browser: search, documents, entities, the network")

@@ -1,6 +1,6 @@
 /*
  * evidence.c — evidence sentences on the terminal, for the links and path
- * commands (see evidence.h); their JSON is json_evidence() in the library.
+ * commands (see evidence.h); their JSON is built in the library (json.c).
  */
 #include "evidence.h"
 
@@ -21,4 +21,22 @@ void cli_put_snippet(const struct graph_evidence *v, int color)
 			putchar(*p);
 	}
 	buf_free(&s);
+}
+
+void cli_put_kinds(const struct graph_link *l)
+{
+	for (int i = 0; i < l->nkinds; i++)
+		printf("%s%s%s%s", i ? ", " : "", l->kinds[i].dir < 0 ? "<- " : "", l->kinds[i].kind,
+		       l->kinds[i].dir > 0 ? " ->" : "");
+}
+
+void cli_put_evidence(const struct graph_link *l, const char *indent, int color)
+{
+	for (int k = 0; k < l->nev; k++) {
+		printf("%s\"", indent);
+		cli_put_snippet(&l->ev[k], color);
+		printf("\"\n%s  ", indent);
+		cli_put_safe(stdout, l->ev[k].path);
+		printf(" (document %lld, sentence %d)\n", l->ev[k].doc, l->ev[k].sentence + 1);
+	}
 }

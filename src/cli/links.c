@@ -15,44 +15,46 @@
 #include "resolve.h"
 
 const char help_links[] =
-	"usage: weft links [--case FILE] [--limit N] [--kind K] [--evidence N] [--json] ENTITY...\n"
+	"usage: weft links [--case FILE] [--limit N] [--kind K] [--min-weight W] [--evidence N]\n"
+	"                  [--json] ENTITY...\n"
 	"\n"
-	"Lists the entities ENTITY is linked to, strongest first, each with the kind\n"
+	"Lists the entities ENTITY is linked to, strongest first, each with the kinds\n"
 	"of link, how many documents and sentences show it, its score, and the best\n"
 	"sentences as evidence with the document they come from.  ENTITY is an id, a\n"
 	"name or an alias (several words are joined: weft links Qassem Soleimani).\n"
 	"\n"
 	"kinds: co-occurs (in one sentence), same document, and the typed links found\n"
 	"in phrasings such as \"X, head of Y\" or \"X met Y\": head of, met, replaced,\n"
-	"ambassador to, ambassador of, minister of.  The score discounts entities\n"
-	"found nearly everywhere, so that \"Iraq\" does not drown every list.\n"
-	"The network is rebuilt by 'weft ingest' and 'weft graph --rebuild'.\n"
+	"ambassador to, ambassador of, minister of, member of, part of.  The score\n"
+	"discounts entities found nearly everywhere, so that \"Iraq\" does not drown\n"
+	"every list.  The network is rebuilt by 'weft ingest' and 'weft graph --rebuild'.\n"
 	"\n"
 	"options:\n"
-	"  -n, --limit N    at most N links (default 20; 0 for all)\n"
-	"  --kind K         only links of this kind (e.g. 'head of')\n"
-	"  --evidence N     sentences shown per link (default 1, at most 5)\n"
-	"  --json           an object: entity {id, name, type}, links [{edge, id, name,\n"
-	"                   type, kind, direction (out, in or none), docs, sentences,\n"
-	"                   weight, score, evidence [{doc, path, sentence, start, end,\n"
-	"                   text, marks [[start, end], ...]}]}]; start and end are\n"
-	"                   byte offsets in the document, marks byte offsets in text\n";
-
-static const char *direction(int dir)
-{
-	return dir > 0 ? "out" : dir < 0 ? "in" : "none";
-}
+	"  -n, --limit N     at most N links (default 20; 0 for all)\n"
+	"  --kind K          only links of this kind (e.g. 'head of')\n"
+	"  --min-weight W    only links of weight W or more (documents that show\n"
+	"                    it; a shared document alone counts 0.25)\n"
+	"  --evidence N      sentences shown per link (default 1, at most 5)\n"
+	"  --json            an object: entity {id, name, type}, links [{source, target,\n"
+	"                    source_id, target_id, source_type, target_type, kinds [],\n"
+	"                    relations [{kind, from, to}], weight, score, docs,\n"
+	"                    sentences, edge, evidence [{doc, path, sentence,\n"
+	"                    sentence_index, start, end, marks [[start, end], ...]}]}];\n"
+	"                    start and end are byte offsets in the document, marks\n"
+	"                    byte offsets in the sentence\n";
 
 int cmd_links(int argc, char **argv)
 {
 	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
 					     {"limit", required_argument, 0, 'n'},
 					     {"kind", required_argument, 0, 'k'},
+					     {"min-weight", required_argument, 0, 'w'},
 					     {"evidence", required_argument, 0, 'E'},
 					     {"json", no_argument, 0, 'J'},
 					     {0, 0, 0, 0}};
 	const char *case_opt = NULL, *kind = NULL;
 	int limit = 20, nev = 1, json = 0, o;
+	double min_weight = 0;
 	while ((o = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
 		char *end;
 		switch (o) {
@@ -62,7 +64,16 @@ int cmd_links(int argc, char **argv)
 			if (*end || !*optarg || limit < 0)
 				return cli_usage("links", "--limit takes a number, 0 for all");
 			break;
-		case 'k': kind = optarg; break;
+		case 'k':
+			kind = optarg;
+			if (!graph_kind_known(kind))
+				return cli_usage("links", "--kind takes one of: %s", graph_kind_list());
+			break;
+		case 'w':
+			min_weight = strtod(optarg, &end);
+			if (*end || !*optarg || !(min_weight >= 0))
+				return cli_usage("links", "--min-weight takes a number, 0 or more");
+			break;
 		case 'E':
 			nev = (int)strtol(optarg, &end, 10);
 			if (*end || !*optarg || nev < 0 || nev > GRAPH_EVIDENCE)
@@ -92,6 +103,14 @@ int cmd_links(int argc, char **argv)
 		return rc;
 	}
 	buf_free(&ref);
+	if (json) {
+		cJSON *root = json_links(c, id, kind, min_weight, limit, nev, &e);
+		case_close(c);
+		if (!root)
+			return cli_error("links: %s", e.msg);
+		cli_print_json(root);
+		return EXIT_OK;
+	}
 	char *name = NULL, *type = NULL;
 	sqlite3_stmt *st;
 	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "links", &e) == 0) {
@@ -104,39 +123,17 @@ int cmd_links(int argc, char **argv)
 	}
 	struct graph_link *v;
 	int n;
-	if (graph_links(c, id, kind, limit, nev, &v, &n, &e) < 0) {
+	if (graph_links(c, id, kind, min_weight, limit, nev, &v, &n, &e) < 0) {
 		free(name);
 		free(type);
 		case_close(c);
 		return cli_error("links: %s", e.msg);
 	}
-	if (json) {
-		cJSON *root = cJSON_CreateObject(), *ent = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-		cJSON_AddNumberToObject(ent, "id", (double)id);
-		cli_json_add(ent, "name", name);
-		cli_json_add(ent, "type", type);
-		cJSON_AddItemToObject(root, "entity", ent);
-		for (int i = 0; i < n; i++) {
-			cJSON *l = cJSON_CreateObject();
-			cJSON_AddNumberToObject(l, "edge", (double)v[i].edge);
-			cJSON_AddNumberToObject(l, "id", (double)v[i].other);
-			cli_json_add(l, "name", v[i].name);
-			cli_json_add(l, "type", v[i].type);
-			cli_json_add(l, "kind", v[i].kind);
-			cli_json_add(l, "direction", direction(v[i].dir));
-			cJSON_AddNumberToObject(l, "docs", v[i].docs);
-			cJSON_AddNumberToObject(l, "sentences", v[i].sentences);
-			cJSON_AddNumberToObject(l, "weight", v[i].weight);
-			cJSON_AddNumberToObject(l, "score", v[i].score);
-			cJSON_AddItemToObject(l, "evidence", json_evidence(&v[i]));
-			cJSON_AddItemToArray(arr, l);
-		}
-		cJSON_AddItemToObject(root, "links", arr);
-		cli_print_json(root);
-	} else if (n == 0) {
+	if (n == 0) {
 		fputs("weft: links: ", stderr);
 		cli_put_safe(stderr, name);
-		fprintf(stderr, " has no links%s%s%s\n", kind ? " of kind '" : "", kind ? kind : "", kind ? "'" : "");
+		fprintf(stderr, " has no links%s%s%s%s\n", kind ? " of kind '" : "", kind ? kind : "", kind ? "'" : "",
+			min_weight > 0 ? " of that weight" : "");
 	} else {
 		int color = cli_color(stdout);
 		printf("%s", color ? "\033[1m" : "");
@@ -144,19 +141,14 @@ int cmd_links(int argc, char **argv)
 		printf("%s (%s, id %lld)\n", color ? "\033[0m" : "", type ? type : "?", id);
 		for (int i = 0; i < n; i++) {
 			const struct graph_link *l = &v[i];
-			printf("\n  %s%s%s ", l->dir < 0 ? "<- " : "", l->kind, l->dir > 0 ? " ->" : "");
-			printf("%s", color ? "\033[1m" : "");
+			fputs("\n  ", stdout);
+			cli_put_kinds(l);
+			printf("  %s", color ? "\033[1m" : "");
 			cli_put_safe(stdout, l->name);
 			printf("%s (%s, id %lld)  %d doc%s, %d sentence%s, score %.3g\n", color ? "\033[0m" : "",
 			       l->type ? l->type : "?", l->other, l->docs, l->docs == 1 ? "" : "s", l->sentences,
 			       l->sentences == 1 ? "" : "s", l->score);
-			for (int k = 0; k < l->nev; k++) {
-				fputs("      \"", stdout);
-				cli_put_snippet(&l->ev[k], color);
-				fputs("\"\n        ", stdout);
-				cli_put_safe(stdout, l->ev[k].path);
-				printf(" (document %lld, sentence %d)\n", l->ev[k].doc, l->ev[k].sentence + 1);
-			}
+			cli_put_evidence(l, "      ", color);
 		}
 	}
 	graph_links_free(v, n);

@@ -19,58 +19,27 @@ const char help_path[] =
 	"\n"
 	"Finds how A is connected to B: the chain of entities with the strongest\n"
 	"links (a strong link is a short step), preferring chains through people and\n"
-	"organisations over chains through places.  For each step it shows the kind\n"
+	"organisations over chains through places.  For each step it shows the kinds\n"
 	"of link and the sentences that show it.  A and B are ids, names or aliases\n"
 	"(quote names of several words).  Exits 1 when no chain exists.\n"
 	"\n"
 	"options:\n"
 	"  -k N            also the next best chains, N in all (default 1, at most 10)\n"
 	"  --evidence N    sentences per step (default 1, at most 5)\n"
-	"  --json          an object: from, to {id, name, type}, paths [{cost, hops [{id,\n"
-	"                  name, type, and from the second hop on: edge, kind, direction\n"
-	"                  (out: the previous hop -> this one, in, none), docs,\n"
-	"                  sentences, score, evidence [{doc, path, sentence, start, end,\n"
-	"                  text, marks}]}]}]\n";
-
-static cJSON *entity_json(long long id, const char *name, const char *type)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)id);
-	cli_json_add(o, "name", name);
-	cli_json_add(o, "type", type);
-	return o;
-}
-
-static cJSON *hop_json(const struct graph_link *h, int first)
-{
-	cJSON *o = entity_json(h->other, h->name, h->type);
-	if (first)
-		return o;
-	cJSON_AddNumberToObject(o, "edge", (double)h->edge);
-	cli_json_add(o, "kind", h->kind);
-	cli_json_add(o, "direction", h->dir > 0 ? "out" : h->dir < 0 ? "in" : "none");
-	cJSON_AddNumberToObject(o, "docs", h->docs);
-	cJSON_AddNumberToObject(o, "sentences", h->sentences);
-	cJSON_AddNumberToObject(o, "score", h->score);
-	cJSON_AddItemToObject(o, "evidence", json_evidence(h));
-	return o;
-}
+	"  --json          an object: from, to {id, name, type}, cost, hops [links as\n"
+	"                  in 'weft links --json', source the previous entity of the\n"
+	"                  chain], alternatives [{cost, hops}] (with -k)\n";
 
 static void print_path(const struct graph_path *p, int color)
 {
 	for (int i = 0; i < p->nhops; i++) {
 		const struct graph_link *h = &p->hops[i];
 		if (i) {
-			printf("   |  %s%s%s  (%d doc%s, %d sentence%s, score %.3g)\n", h->dir < 0 ? "<- " : "", h->kind,
-			       h->dir > 0 ? " ->" : "", h->docs, h->docs == 1 ? "" : "s", h->sentences,
+			fputs("   |  ", stdout);
+			cli_put_kinds(h);
+			printf("  (%d doc%s, %d sentence%s, score %.3g)\n", h->docs, h->docs == 1 ? "" : "s", h->sentences,
 			       h->sentences == 1 ? "" : "s", h->score);
-			for (int k = 0; k < h->nev; k++) {
-				fputs("   |    \"", stdout);
-				cli_put_snippet(&h->ev[k], color);
-				fputs("\"\n   |      ", stdout);
-				cli_put_safe(stdout, h->ev[k].path);
-				printf(" (document %lld, sentence %d)\n", h->ev[k].doc, h->ev[k].sentence + 1);
-			}
+			cli_put_evidence(h, "   |    ", color);
 		}
 		printf("%s", color ? "\033[1m" : "");
 		cli_put_safe(stdout, h->name);
@@ -127,6 +96,15 @@ int cmd_path(int argc, char **argv)
 		return EXIT_FATAL;
 	}
 	struct err e = {{0}};
+	if (json) {
+		int np;
+		cJSON *root = json_path(c, from, to, k, nev, &np, &e);
+		case_close(c);
+		if (!root)
+			return cli_error("path: %s", e.msg);
+		cli_print_json(root);
+		return np ? EXIT_OK : EXIT_FATAL;
+	}
 	struct graph_path *p;
 	int np;
 	if (graph_path(c, from, to, k, nev, &p, &np, &e) < 0) {
@@ -134,42 +112,7 @@ int cmd_path(int argc, char **argv)
 		return cli_error("path: %s", e.msg);
 	}
 	int rc = EXIT_OK;
-	if (json) {
-		cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-		struct graph_link ends[2];
-		memset(ends, 0, sizeof ends);
-		/* names of the two ends, also when no path exists */
-		sqlite3_stmt *st;
-		if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "path", &e) == 0) {
-			for (int i = 0; i < 2; i++) {
-				sqlite3_reset(st);
-				sqlite3_bind_int64(st, 1, i ? to : from);
-				if (sqlite3_step(st) == SQLITE_ROW) {
-					ends[i].name = xstrdup((const char *)sqlite3_column_text(st, 0));
-					ends[i].type = xstrdup((const char *)sqlite3_column_text(st, 1));
-				}
-			}
-			sqlite3_finalize(st);
-		}
-		cJSON_AddItemToObject(root, "from", entity_json(from, ends[0].name, ends[0].type));
-		cJSON_AddItemToObject(root, "to", entity_json(to, ends[1].name, ends[1].type));
-		for (int i = 0; i < 2; i++) {
-			free(ends[i].name);
-			free(ends[i].type);
-		}
-		for (int i = 0; i < np; i++) {
-			cJSON *po = cJSON_CreateObject(), *hops = cJSON_CreateArray();
-			cJSON_AddNumberToObject(po, "cost", p[i].cost);
-			for (int h = 0; h < p[i].nhops; h++)
-				cJSON_AddItemToArray(hops, hop_json(&p[i].hops[h], h == 0));
-			cJSON_AddItemToObject(po, "hops", hops);
-			cJSON_AddItemToArray(arr, po);
-		}
-		cJSON_AddItemToObject(root, "paths", arr);
-		cli_print_json(root);
-		if (np == 0)
-			rc = EXIT_FATAL;
-	} else if (np == 0) {
+	if (np == 0) {
 		rc = from == to ? cli_error("path: '%s' and '%s' are the same entity", argv[optind], argv[optind + 1])
 				: cli_error("path: no chain of links connects '%s' and '%s' (they are in separate parts"
 					    " of the network, or one has no links)",

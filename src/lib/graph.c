@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 /* ---- entity types ---- */
 
 enum { T_PER = 1, T_ORG = 2, T_LOC = 4, T_MISC = 8 };
@@ -130,12 +132,13 @@ static uint32_t hmap_get(const struct hmap *h, uint64_t key)
 
 /* ---- typed patterns ---- */
 
-enum kind { K_COOCCURS, K_SAMEDOC, K_HEAD, K_MET, K_REPLACED, K_AMB_TO, K_AMB_OF, K_MINISTER, NKINDS };
+enum kind { K_COOCCURS, K_SAMEDOC, K_HEAD, K_MET, K_REPLACED, K_AMB_TO, K_AMB_OF, K_MINISTER, K_MEMBER, K_PART, NKINDS };
 
 static const char *const kind_names[NKINDS] = {
 	"co-occurs", "same document", "head of", "met", "replaced", "ambassador to", "ambassador of",
-	"minister of",
+	"minister of", "member of", "part of",
 };
+_Static_assert(NKINDS <= GRAPH_KINDS, "a link can carry every kind");
 
 /* One pattern: POSIX extended regular expressions over the text before the
  * first mention (pre, anchored at its end by the expression), between the
@@ -165,6 +168,7 @@ struct pattern {
 #define PO (T_PER | T_ORG)
 /* words that cannot sit between "Iraq's" and "minister" */
 #define STOPWORDS "(^| )(on|in|at|to|for|with|by|from|about|of|as|is|was|were|said|says|and|or|that|his|her|their|its) "
+#define PARTS "(part|unit|branch|wing|arm|division|subsidiary|affiliate|faction)"
 /* an apposition: "X, head of", "X - head of", "X (head of" */
 #define SEP "^ ?(,|-|\\(|\xe2\x80\x93|\xe2\x80\x94) "
 
@@ -207,6 +211,23 @@ static const struct pattern patterns[] = {
 	 T_LOC | T_ORG | T_MISC, STOPWORDS, NULL},
 	{K_MINISTER, IN_POST, "minister", NULL, "^ ?, (the )?$", "^'s ([a-z-]+ ){0,2}minister([^a-z]|$)", 0, T_PER,
 	 T_LOC | T_ORG, NULL, NULL},
+	/* X, a (senior) member of Y; X is / was / became a member of Y; X joined Y */
+	{K_MEMBER, IN_MID, "member", NULL, SEP ROLEWORDS "members? of (the )?$", NULL, 0, PO, T_ORG, NULL, NULL},
+	{K_MEMBER, IN_MID, "member", NULL,
+	 "^ ?,? (who )?" ADV "(is|was|are|were|became|becomes|remains|remained|has been|had been) (a |an |the )?"
+	 "([a-z-]+ ){0,2}members? of (the )?$", NULL, 0, PO, T_ORG, NULL, NULL},
+	{K_MEMBER, IN_MID, "join", NULL, "^ ?,? (who )?" ADV "(joined|joins|join) (the )?$", NULL, 0, T_PER, T_ORG,
+	 NULL, NULL},
+	/* Y member / operative / official X */
+	{K_MEMBER, IN_MID, "member|operative|official|officer|agent|militant|fighter", NULL,
+	 "^('s)? ([a-z-]+ )?(member|operative|official|officer|agent|militant|fighter),? $", NULL, 1, T_PER, T_ORG,
+	 STOPWORDS, NULL},
+	/* X, (a) part / unit / branch / wing of Y; X is part of Y */
+	{K_PART, IN_MID, "part|unit|branch|wing|arm|division|subsidiar|affiliate|faction", NULL,
+	 SEP "(a |an |the )?([a-z-]+ )?" PARTS " of (the )?$", NULL, 0, T_ORG | T_LOC, T_ORG | T_LOC, NULL, NULL},
+	{K_PART, IN_MID, "part|unit|branch|wing|arm|division|subsidiar|affiliate|faction", NULL,
+	 "^ ?,? (which |that )?" ADV "(is|was|are|were|became|forms|formed|has been|had been) (a |an |the )?"
+	 "([a-z-]+ )?" PARTS " of (the )?$", NULL, 0, T_ORG | T_LOC, T_ORG | T_LOC, NULL, NULL},
 };
 #define NPATTERNS ((int)(sizeof patterns / sizeof patterns[0]))
 
@@ -946,13 +967,79 @@ static int by_size(const void *pa, const void *pb)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Betweenness over gr (the links with a shared sentence; a link's length is
+ * 1/score, so strong links are short) into bt[n]: exact when at most
+ * BETWEEN_EXACT entities have such links, otherwise estimated from
+ * BETWEEN_SOURCES source entities drawn with a fixed seed and scaled by
+ * n/sources (Brandes and Pich, "Centrality estimation in large networks",
+ * 2007): exact betweenness costs one shortest-path search per entity, too
+ * slow for a whole leak.  linked[i] == 2 marks the entities of gr.  Returns
+ * 0 or -1 (igraph failed). */
+#define BETWEEN_EXACT 4000
+#define BETWEEN_SOURCES 384
+static int betweenness(const igraph_t *gr, const igraph_vector_t *score, const uint8_t *linked, uint32_t n,
+		       double *bt)
+{
+	igraph_vector_t len, res;
+	igraph_vector_int_t src;
+	igraph_integer_t ne = igraph_vector_size(score);
+	if (igraph_vector_init(&len, ne))
+		return -1;
+	for (igraph_integer_t i = 0; i < ne; i++)
+		VECTOR(len)[i] = 1 / VECTOR(*score)[i];
+	if (igraph_vector_init(&res, 0)) {
+		igraph_vector_destroy(&len);
+		return -1;
+	}
+	if (igraph_vector_int_init(&src, 0)) {
+		igraph_vector_destroy(&res);
+		igraph_vector_destroy(&len);
+		return -1;
+	}
+	int rc = -1;
+	for (uint32_t i = 0; i < n; i++)
+		if (linked[i] == 2 && igraph_vector_int_push_back(&src, i))
+			goto out;
+	igraph_integer_t nsrc = igraph_vector_int_size(&src);
+	double scale = 1;
+	if (nsrc > BETWEEN_EXACT) {
+		/* the first BETWEEN_SOURCES of a seeded Fisher-Yates shuffle */
+		uint64_t x = 20191118;
+		for (igraph_integer_t i = 0; i < BETWEEN_SOURCES; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			igraph_integer_t j = i + (igraph_integer_t)(x % (uint64_t)(nsrc - i));
+			igraph_integer_t t = VECTOR(src)[i];
+			VECTOR(src)[i] = VECTOR(src)[j];
+			VECTOR(src)[j] = t;
+		}
+		scale = (double)nsrc / BETWEEN_SOURCES;
+		if (igraph_vector_int_resize(&src, BETWEEN_SOURCES))
+			goto out;
+		if (igraph_betweenness_subset(gr, &res, igraph_vss_all(), 0, igraph_vss_vector(&src), igraph_vss_all(),
+					      &len))
+			goto out;
+	} else if (igraph_betweenness(gr, &res, igraph_vss_all(), 0, &len)) {
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		bt[i] = linked[i] ? VECTOR(res)[i] * scale : 0;
+	rc = 0;
+out:
+	igraph_vector_int_destroy(&src);
+	igraph_vector_destroy(&res);
+	igraph_vector_destroy(&len);
+	return rc;
+}
+
 /* PageRank over the undirected network of pairs (weights: pair scores,
  * typed links added), and Louvain communities over the pairs that share a
  * sentence: document-only links are the most numerous and the weakest, and
  * would triple the time Louvain takes for little; an entity with only such
- * links joins the community of its strongest neighbour.  Fills pr[nent]
- * and comm[nent] (-1 for an entity without links).  Returns 0 or -1. */
-static int rank_and_cluster(struct builder *g, const double *pscore, double *pr, long *comm, struct err *e)
+ * links joins the community of its strongest neighbour.  Fills pr[nent],
+ * comm[nent] (-1 for an entity without links) and bt[nent] (betweenness, see
+ * above).  Returns 0 or -1. */
+static int rank_and_cluster(struct builder *g, const double *pscore, double *pr, long *comm, double *bt,
+			    struct err *e)
 {
 	igraph_quiet();
 	igraph_vector_int_t edges, memb;
@@ -1029,6 +1116,8 @@ static int rank_and_cluster(struct builder *g, const double *pscore, double *pr,
 		}
 	}
 	free(best);
+	if (betweenness(&gr, &w, linked, g->nent, bt) < 0)
+		goto out;
 	/* renumber communities by size, largest 0; entities without links have none */
 	long ncomm = 0;
 	for (uint32_t i = 0; i < g->nent; i++)
@@ -1075,7 +1164,7 @@ static int by_pair(const void *pa, const void *pb, void *ctx)
 	return (x->b > y->b) - (x->b < y->b);
 }
 
-/* Writes edges, evidence, PageRank and communities. */
+/* Writes edges, evidence, PageRank, betweenness and communities. */
 static int save(struct builder *g, struct err *e)
 {
 	struct case_db *c = g->c;
@@ -1084,16 +1173,17 @@ static int save(struct builder *g, struct err *e)
 	double *pscore = xcalloc(g->npairs ? g->npairs : 1, sizeof *pscore);
 	double *pr = xcalloc(g->nent ? g->nent : 1, sizeof *pr);
 	long *comm = xcalloc(g->nent ? g->nent : 1, sizeof *comm);
+	double *bt = xcalloc(g->nent ? g->nent : 1, sizeof *bt);
 	int rc = -1;
 	if (case_exec(c, "DELETE FROM evidence; DELETE FROM edges;"
-			 "UPDATE entities SET pagerank = NULL, community = NULL"
-			 " WHERE pagerank IS NOT NULL OR community IS NOT NULL",
+			 "UPDATE entities SET pagerank = NULL, community = NULL, betweenness = NULL"
+			 " WHERE pagerank IS NOT NULL OR community IS NOT NULL OR betweenness IS NOT NULL",
 		      "clearing the old network", e) < 0 ||
 	    case_prepare(c, "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score) VALUES(?,?,?,?,?,?,?,?)",
 			 &w.edge, "saving the network", e) < 0 ||
 	    case_prepare(c, "INSERT INTO evidence(edge, doc, sentence, start, end, rank) VALUES(?,?,?,?,?,?)", &w.ev,
 			 "saving the network", e) < 0 ||
-	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ? WHERE id = ?", &upd,
+	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ?, betweenness = ? WHERE id = ?", &upd,
 			 "saving the network", e) < 0)
 		goto out;
 	/* in (a, b) order, so that the unique index on edges grows at its end */
@@ -1126,7 +1216,7 @@ static int save(struct builder *g, struct err *e)
 			       e) < 0)
 			goto out;
 	}
-	if (rank_and_cluster(g, pscore, pr, comm, e) < 0)
+	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
 		goto out;
 	for (uint32_t i = 0; i < g->nent; i++) {
 		sqlite3_bind_double(upd, 1, pr[i]);
@@ -1134,7 +1224,8 @@ static int save(struct builder *g, struct err *e)
 			sqlite3_bind_int64(upd, 2, comm[i]);
 		else
 			sqlite3_bind_null(upd, 2);
-		sqlite3_bind_int64(upd, 3, g->ent_id[i]);
+		sqlite3_bind_double(upd, 3, bt[i]);
+		sqlite3_bind_int64(upd, 4, g->ent_id[i]);
 		if (step_done(c, upd, e) < 0)
 			goto out;
 	}
@@ -1146,6 +1237,7 @@ out:
 	free(pscore);
 	free(pr);
 	free(comm);
+	free(bt);
 	return rc;
 }
 
@@ -1245,13 +1337,14 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return s ? xstrndup(s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
-/* Loads up to max pieces of evidence of edge, with the spans of entities a
- * and b in each sentence. */
+/* Appends to l up to max pieces of evidence of edge (l->nev counts them
+ * all), with the spans of entities a and b in each sentence, skipping
+ * sentences l already shows. */
 static int load_evidence(struct case_db *c, long long edge, long long a, long long b, int max,
 			 struct graph_link *l, struct err *e)
 {
 	sqlite3_stmt *st = NULL, *mk = NULL;
-	if (max <= 0)
+	if (l->nev >= max)
 		return 0;
 	if (case_prepare(c,
 			 "SELECT v.doc, v.sentence, v.start, v.end,"
@@ -1268,13 +1361,20 @@ static int load_evidence(struct case_db *c, long long edge, long long a, long lo
 	}
 	sqlite3_bind_int64(st, 1, edge);
 	sqlite3_bind_int(st, 2, max);
-	l->ev = xcalloc((size_t)max, sizeof *l->ev);
+	l->ev = xrealloc(l->ev, (size_t)max * sizeof *l->ev);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && l->nev < max) {
+		long long doc = sqlite3_column_int64(st, 0), start = sqlite3_column_int64(st, 2);
+		int seen = 0;
+		for (int i = 0; i < l->nev && !seen; i++)
+			seen = l->ev[i].doc == doc && l->ev[i].start == start;
+		if (seen)
+			continue;
 		struct graph_evidence *v = &l->ev[l->nev++];
-		v->doc = sqlite3_column_int64(st, 0);
+		memset(v, 0, sizeof *v);
+		v->doc = doc;
 		v->sentence = sqlite3_column_int(st, 1);
-		v->start = sqlite3_column_int64(st, 2);
+		v->start = start;
 		v->end = sqlite3_column_int64(st, 3);
 		const void *blob = sqlite3_column_blob(st, 4);
 		v->text = xstrndup(blob ? blob : "", blob ? (size_t)sqlite3_column_bytes(st, 4) : 0);
@@ -1358,7 +1458,6 @@ static void link_free(struct graph_link *l)
 {
 	free(l->name);
 	free(l->type);
-	free(l->kind);
 	for (int j = 0; j < l->nev; j++) {
 		free(l->ev[j].path);
 		free(l->ev[j].text);
@@ -1374,71 +1473,137 @@ void graph_links_free(struct graph_link *v, int n)
 	free(v);
 }
 
-/* Fills l from an edges row (id, a, b, kind, docs, sentences, weight, score)
- * seen from entity self, with the other end's name and type at 8 and 9. */
-static void link_from_row(sqlite3_stmt *st, long long self, struct graph_link *l)
+static int kind_index(const char *kind)
 {
-	long long a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
-	l->edge = sqlite3_column_int64(st, 0);
-	l->other = a == self ? b : a;
-	l->kind = col_dup(st, 3);
-	l->docs = sqlite3_column_int(st, 4);
-	l->sentences = sqlite3_column_int(st, 5);
-	l->weight = sqlite3_column_double(st, 6);
-	l->score = sqlite3_column_double(st, 7);
-	l->name = col_dup(st, 8);
-	l->type = col_dup(st, 9);
-	int directed = l->kind && strcmp(l->kind, "co-occurs") && strcmp(l->kind, "same document") &&
-		       strcmp(l->kind, "met");
-	l->dir = !directed ? 0 : a == self ? 1 : -1;
+	for (int k = 0; kind && k < NKINDS; k++)
+		if (!strcmp(kind, kind_names[k]))
+			return k;
+	return -1;
 }
 
-/* Evidence rows for nev pieces of evidence: a document-only link shows
- * each piece as two sentences, one naming each entity. */
-static int evidence_rows(const struct graph_link *l, int nev)
+int graph_kind_known(const char *kind)
 {
-	return l->kind && !strcmp(l->kind, kind_names[K_SAMEDOC]) ? 2 * nev : nev;
+	return kind_index(kind) >= 0;
 }
 
-int graph_links(struct case_db *c, long long entity, const char *kind, int limit, int nev,
+const char *graph_kind_list(void)
+{
+	static char list[256];
+	if (!list[0]) {
+		struct buf b = BUF_INIT;
+		for (int k = 0; k < NKINDS; k++)
+			buf_printf(&b, "%s%s", k ? ", " : "", kind_names[k]);
+		snprintf(list, sizeof list, "%s", b.p);
+		buf_free(&b);
+	}
+	return list;
+}
+
+int graph_link_has(const struct graph_link *l, const char *kind)
+{
+	for (int i = 0; i < l->nkinds; i++)
+		if (!strcmp(l->kinds[i].kind, kind))
+			return 1;
+	return 0;
+}
+
+/* Fills l with every edge between self and other: their kinds (typed ones
+ * first, by score), the most documents, sentences, weight and score of any
+ * of them, and up to nev pieces of evidence taken from the edges in that
+ * order (a document-only link shows each piece as two sentences, one naming
+ * each entity).  l->other, name and type are the other end's. */
+static int load_link(struct case_db *c, long long self, long long other, int nev, struct graph_link *l,
+		     struct err *e)
+{
+	sqlite3_stmt *st;
+	memset(l, 0, sizeof *l);
+	l->other = other;
+	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading links", e) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, other);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		l->name = col_dup(st, 0);
+		l->type = col_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (case_prepare(c,
+			 "SELECT id, a, b, kind, docs, sentences, weight, score FROM edges"
+			 " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)"
+			 " ORDER BY kind IN ('co-occurs', 'same document'), score DESC, id",
+			 &st, "reading links", e) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, self);
+	sqlite3_bind_int64(st, 2, other);
+	long long edges[GRAPH_KINDS * 2];
+	int nedges = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = kind_index((const char *)sqlite3_column_text(st, 3));
+		if (k < 0 || l->nkinds == GRAPH_KINDS || nedges == GRAPH_KINDS * 2)
+			continue;
+		long long a = sqlite3_column_int64(st, 1);
+		int directed = k != K_COOCCURS && k != K_SAMEDOC && k != K_MET;
+		l->kinds[l->nkinds].kind = kind_names[k];
+		l->kinds[l->nkinds++].dir = !directed ? 0 : a == self ? 1 : -1;
+		if (!nedges)
+			l->edge = sqlite3_column_int64(st, 0);
+		edges[nedges++] = sqlite3_column_int64(st, 0);
+		l->docs = MAX(l->docs, sqlite3_column_int(st, 4));
+		l->sentences = MAX(l->sentences, sqlite3_column_int(st, 5));
+		l->weight = MAX(l->weight, sqlite3_column_double(st, 6));
+		l->score = MAX(l->score, sqlite3_column_double(st, 7));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(c, "reading links", e);
+	int rows = graph_link_has(l, kind_names[K_SAMEDOC]) ? 2 * nev : nev;
+	for (int i = 0; i < nedges; i++)
+		if (load_evidence(c, edges[i], self, other, rows, l, e) < 0)
+			return -1;
+	return 0;
+}
+
+int graph_links(struct case_db *c, long long entity, const char *kind, double min_weight, int limit, int nev,
 		struct graph_link **out, int *n, struct err *e)
 {
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
 	if (case_prepare(c,
-			 "SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score, o.name, o.type"
-			 " FROM edges x JOIN entities o ON o.id = (CASE WHEN x.a = ?1 THEN x.b ELSE x.a END)"
-			 " WHERE (x.a = ?1 OR x.b = ?1) AND (?2 IS NULL OR x.kind = ?2)"
-			 " ORDER BY x.score DESC, x.docs DESC, x.id LIMIT ?3",
+			 "SELECT other FROM (SELECT b AS other, kind, docs, weight, score FROM edges WHERE a = ?1"
+			 "  UNION ALL SELECT a, kind, docs, weight, score FROM edges WHERE b = ?1)"
+			 " GROUP BY other HAVING max(weight) >= ?4 AND (?2 IS NULL OR max(kind = ?2))"
+			 " ORDER BY max(score) DESC, max(docs) DESC, other LIMIT ?3",
 			 &st, "reading links", e) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, entity);
 	case_bind_text(st, 2, kind);
 	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
-	struct graph_link *v = NULL;
-	int cap = 0, rc;
+	sqlite3_bind_double(st, 4, min_weight);
+	long long *others = NULL;
+	int cap = 0, m = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
+		if (m == cap) {
 			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, (size_t)cap * sizeof *v);
+			others = xrealloc(others, (size_t)cap * sizeof *others);
 		}
-		memset(&v[*n], 0, sizeof v[*n]);
-		link_from_row(st, entity, &v[*n]);
-		(*n)++;
+		others[m++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		graph_links_free(v, *n);
-		*n = 0;
+		free(others);
 		return case_fail(c, "reading links", e);
 	}
-	for (int i = 0; i < *n; i++)
-		if (load_evidence(c, v[i].edge, entity, v[i].other, evidence_rows(&v[i], nev), &v[i], e) < 0) {
+	struct graph_link *v = xcalloc((size_t)m + 1, sizeof *v);
+	for (int i = 0; i < m; i++) {
+		(*n)++;
+		if (load_link(c, entity, others[i], nev, &v[i], e) < 0) {
+			free(others);
 			graph_links_free(v, *n);
 			*n = 0;
 			return -1;
 		}
+	}
+	free(others);
 	*out = v;
 	return 0;
 }
@@ -1453,10 +1618,7 @@ struct net {
 	/* unordered vertex pairs */
 	uint32_t np, capp;
 	uint32_t *pa, *pb;
-	double *pscore;
-	long long *pedge;        /* the pair's best edge: typed first, then highest score */
-	int *ptyped;
-	double *pbest;
+	double *pscore;          /* the sum of the pair's edge scores */
 	struct hmap pmap;
 };
 
@@ -1468,9 +1630,6 @@ static void net_free(struct net *t)
 	free(t->pa);
 	free(t->pb);
 	free(t->pscore);
-	free(t->pedge);
-	free(t->ptyped);
-	free(t->pbest);
 	hmap_free(&t->pmap);
 }
 
@@ -1525,9 +1684,6 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 			a = b;
 			b = x;
 		}
-		const char *kind = (const char *)sqlite3_column_text(st, 3);
-		int typed = kind && strcmp(kind, "co-occurs") && strcmp(kind, "same document");
-		double score = sqlite3_column_double(st, 4);
 		uint32_t *slot = hmap_slot(&t->pmap, (uint64_t)a << 32 | b);
 		if (*slot == NONE) {
 			if (t->np == t->capp) {
@@ -1535,26 +1691,14 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 				t->pa = xrealloc(t->pa, t->capp * sizeof *t->pa);
 				t->pb = xrealloc(t->pb, t->capp * sizeof *t->pb);
 				t->pscore = xrealloc(t->pscore, t->capp * sizeof *t->pscore);
-				t->pedge = xrealloc(t->pedge, t->capp * sizeof *t->pedge);
-				t->ptyped = xrealloc(t->ptyped, t->capp * sizeof *t->ptyped);
-				t->pbest = xrealloc(t->pbest, t->capp * sizeof *t->pbest);
 			}
 			uint32_t i = t->np++;
 			t->pa[i] = a;
 			t->pb[i] = b;
 			t->pscore[i] = 0;
-			t->pedge[i] = 0;
-			t->ptyped[i] = -1;
-			t->pbest[i] = 0;
 			*slot = i;
 		}
-		uint32_t i = *slot;
-		t->pscore[i] += score;
-		if (typed > t->ptyped[i] || (typed == t->ptyped[i] && score > t->pbest[i])) {
-			t->ptyped[i] = typed;
-			t->pbest[i] = score;
-			t->pedge[i] = sqlite3_column_int64(st, 0);
-		}
+		t->pscore[*slot] += sqlite3_column_double(st, 4);
 	}
 	sqlite3_finalize(st);
 	hmap_free(&types);
@@ -1571,36 +1715,23 @@ void graph_paths_free(struct graph_path *p, int n)
 }
 
 /* Fills hop h (entity id) of a path: its name and type, and when prev is
- * not 0 the edge between prev and it, with evidence. */
-static int fill_hop(struct case_db *c, long long prev, long long id, long long edge, int nev,
-		    struct graph_link *h, struct err *e)
+ * not 0 the link between prev and it, with evidence. */
+static int fill_hop(struct case_db *c, long long prev, long long id, int nev, struct graph_link *h, struct err *e)
 {
+	if (prev)
+		return load_link(c, prev, id, nev, h, e);
 	sqlite3_stmt *st;
 	memset(h, 0, sizeof *h);
 	h->other = id;
-	if (!prev) {
-		if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading the network", e) < 0)
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			h->name = col_dup(st, 0);
-			h->type = col_dup(st, 1);
-		}
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (case_prepare(c,
-			 "SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score, o.name, o.type"
-			 " FROM edges x JOIN entities o ON o.id = ?2 WHERE x.id = ?1",
-			 &st, "reading the network", e) < 0)
+	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading the network", e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, edge);
-	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		link_from_row(st, prev, h);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		h->name = col_dup(st, 0);
+		h->type = col_dup(st, 1);
+	}
 	sqlite3_finalize(st);
-	h->other = id;
-	return load_evidence(c, edge, prev, id, evidence_rows(h, nev), h, e);
+	return 0;
 }
 
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, struct graph_path **out,
@@ -1669,10 +1800,9 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 		for (igraph_integer_t h = 0; h < nh && !failed; h++) {
 			long long id = t.vid[VECTOR(*vp)[h]];
 			long long prev = h ? t.vid[VECTOR(*vp)[h - 1]] : 0;
-			long long edge = h ? t.pedge[VECTOR(*ep)[h - 1]] : 0;
 			if (h)
 				gp->cost += VECTOR(w)[VECTOR(*ep)[h - 1]];
-			failed = fill_hop(c, prev, id, edge, nev, &gp->hops[h], e) < 0;
+			failed = fill_hop(c, prev, id, nev, &gp->hops[h], e) < 0;
 			gp->nhops++;
 		}
 	}

@@ -2,8 +2,8 @@
  * graph.h — the network: links between entities, the sentences that show
  * each link, and the algorithms over them (PageRank, communities, paths).
  *
- * graph.c owns the derived tables edges and evidence, and the pagerank and
- * community columns of entities.  graph_build() rebuilds all of them from
+ * graph.c owns the derived tables edges and evidence, and the pagerank,
+ * betweenness and community columns of entities.  graph_build() rebuilds all of them from
  * mentions.entity (set by resolve); everything else here only reads.
  *
  * Links, between entities of type PER, ORG, LOC and MISC:
@@ -14,8 +14,9 @@
  *   typed kinds      found by a few precise patterns over the words between
  *                    two mentions in one sentence, case-insensitive:
  *                    "head of", "met", "replaced", "ambassador to",
- *                    "ambassador of", "minister of".  All but "met" are
- *                    directed: edges.a is X and edges.b is Y in "X head of Y".
+ *                    "ambassador of", "minister of", "member of", "part of".
+ *                    All but "met" are directed: edges.a is X and edges.b is
+ *                    Y in "X head of Y".
  * Undirected links have a < b.  Per link: docs (distinct documents),
  * sentences (shared sentences), weight (documents, a shared sentence counting
  * 1 and a shared document only 0.25) and score (weight discounted for
@@ -26,7 +27,9 @@
  * then shared sentences (shorter first), then for document-only links the
  * two closest sentences naming each entity (at most three such pairs).
  *
- * PageRank (weighted by the scores of all links between two entities) and
+ * PageRank (weighted by the scores of all links between two entities),
+ * betweenness (over links with a shared sentence, length 1/score; estimated
+ * from a fixed sample of sources on large networks) and
  * Louvain communities (over links with a shared sentence; an entity with
  * only document-level links joins its strongest neighbour's community) are
  * stored in entities; communities are numbered by size, 0 the largest, and
@@ -40,7 +43,7 @@
 #define GRAPH_DOC_TOP 40   /* entities per document paired at document level */
 #define GRAPH_EVIDENCE 5   /* evidence kept per link */
 
-/* Rebuilds edges, evidence, entities.pagerank and entities.community from
+/* Rebuilds edges, evidence and entities' pagerank, betweenness and community from
  * mentions.entity, in one transaction (a savepoint when the caller already
  * holds one).  The caller holds the writer lock.  Returns 0 or -1. */
 int graph_build(struct case_db *c, struct err *e);
@@ -63,31 +66,46 @@ struct graph_evidence {
  * cuts a UTF-8 character in two. */
 void graph_snippet(const struct graph_evidence *v, size_t max, struct buf *out);
 
-/* A link seen from one of its entities. */
+/* A link seen from one of its entities: every edge between the two, so one
+ * link may carry several kinds ("co-occurs" and "head of", say). */
+#define GRAPH_KINDS 16
+struct graph_kind {
+	const char *kind;        /* "co-occurs", "head of", ... (static) */
+	int dir;                 /* 0 undirected; 1 this -> other; -1 other -> this */
+};
+
 struct graph_link {
-	long long edge;          /* edges.id; 0 for the first hop of a path */
+	long long edge;          /* the edge whose evidence comes first; 0 for the first hop of a path */
 	long long other;         /* the entity at the other end */
 	char *name, *type;       /* its name and type (owned) */
-	char *kind;              /* "co-occurs", "head of", ... (owned) */
-	int dir;                 /* 0 undirected; 1 this -> other; -1 other -> this */
-	int docs, sentences;
-	double weight, score;
-	struct graph_evidence *ev;  /* best first (owned) */
+	int nkinds;
+	struct graph_kind kinds[GRAPH_KINDS];  /* typed kinds first, by score */
+	int docs, sentences;     /* over the link's edges: the most */
+	double weight, score;    /* likewise */
+	struct graph_evidence *ev;  /* best first (owned): typed sentences, then shared ones */
 	int nev;
 };
 
-/* The links of entity, best score first: at most limit (<= 0: all), only of
- * kind when not NULL, each with up to nev pieces of evidence (a piece is one
- * sentence, or for a "same document" link the two closest sentences naming
- * each entity).  On success
+/* Whether kind is one weft knows (the names above, "co-occurs", "same
+ * document").  For messages: graph_kind_list() is all of them, comma-separated. */
+int graph_kind_known(const char *kind);
+const char *graph_kind_list(void);
+
+/* Does l carry kind? */
+int graph_link_has(const struct graph_link *l, const char *kind);
+
+/* The links of entity, best score first: at most limit (<= 0: all), only
+ * those carrying kind when not NULL and of weight >= min_weight, each with up
+ * to nev pieces of evidence (a piece is one sentence, or for a "same
+ * document" link the two closest sentences naming each entity).  On success
  * *out (the caller's, to graph_links_free) holds *n links. */
-int graph_links(struct case_db *c, long long entity, const char *kind, int limit, int nev,
+int graph_links(struct case_db *c, long long entity, const char *kind, double min_weight, int limit, int nev,
 		struct graph_link **out, int *n, struct err *e);
 void graph_links_free(struct graph_link *v, int n);
 
 /* A chain from one entity to another.  hops[0] is the start (its link has
  * edge 0 and no evidence); hops[i].link says how hops[i-1] connects to it:
- * the strongest edge between the two (a typed one when there is one). */
+ * all the edges between the two. */
 struct graph_path {
 	int nhops;
 	struct graph_link *hops; /* link.other, name and type are the hop's entity */

@@ -600,24 +600,8 @@ out:
 	return rc;
 }
 
-/* ---- /api/entities, /api/entity/ID ------------------------------------------- */
-
-static cJSON *aliases_json(sqlite3_stmt *al, long long id, int limit)
-{
-	cJSON *arr = cJSON_CreateArray();
-	sqlite3_reset(al);
-	sqlite3_bind_int64(al, 1, id);
-	sqlite3_bind_int(al, 2, limit);
-	while (sqlite3_step(al) == SQLITE_ROW) {
-		cJSON *a = cJSON_CreateObject();
-		jcol(a, "alias", al, 0);
-		jnum(a, "count", sqlite3_column_int(al, 1));
-		cJSON_AddItemToArray(arr, a);
-	}
-	return arr;
-}
-
-#define ALIASES_SQL "SELECT alias, count FROM aliases WHERE entity=? ORDER BY count DESC, alias LIMIT ?"
+/* ---- /api/entities, /api/entity/ID, /api/links/ID, /api/path, /api/communities ---- */
+/* The JSON is json.c's, the same as the CLI's --json. */
 
 static int api_entities(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 			struct reply *r)
@@ -629,173 +613,55 @@ static int api_entities(struct server *s, struct case_db *c, struct MHD_Connecti
 		q = NULL;
 	if (!sort || !*sort)
 		sort = "mentions";
-	const char *order = !strcmp(sort, "mentions") ? "mentions DESC" : !strcmp(sort, "docs") ? "docs DESC"
-			    : !strcmp(sort, "name") ? "name COLLATE NOCASE" : !strcmp(sort, "pagerank") ? "pagerank DESC"
-			    : NULL;
-	if (!order)
-		return fail(r, 400, "sort takes mentions, docs, name or pagerank");
+	if (!json_entity_order(sort))
+		return fail(r, 400, "sort takes " JSON_ENTITY_SORTS);
 	if (q && strlen(q) > 200)
 		return fail(r, 413, "q too long (at most 200 bytes)");
 	int limit, offset;
 	if (param_int(conn, "limit", 50, 1, MAX_LIMIT, &limit, r) < 0 ||
 	    param_int(conn, "offset", 0, 0, 1000000, &offset, r) < 0)
 		return -1;
-	char sql[700];
-	snprintf(sql, sizeof sql,
-		 "SELECT id, type, name, mentions, docs, pagerank, community FROM entities"
-		 " WHERE (?1 IS NULL OR type=?1) AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0 OR id IN"
-		 " (SELECT entity FROM aliases WHERE instr(lower(alias), lower(?3)) > 0))"
-		 " ORDER BY %s, id LIMIT ?2 OFFSET ?4", order);
-	sqlite3_stmt *st, *al;
 	struct err e = {{0}};
-	if (case_prepare(c, sql, &st, "entities", &e) < 0)
-		return internal(r, "listing entities", &e);
-	if (case_prepare(c, ALIASES_SQL, &al, "entities", &e) < 0) {
-		sqlite3_finalize(st);
-		return internal(r, "listing entities", &e);
-	}
-	case_bind_text(st, 1, type);
-	sqlite3_bind_int(st, 2, limit);
-	case_bind_text(st, 3, q);
-	sqlite3_bind_int(st, 4, offset);
-	cJSON *arr = cJSON_CreateArray();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		cJSON *obj = cJSON_CreateObject();
-		jnum(obj, "id", (double)id);
-		jcol(obj, "type", st, 1);
-		jcol(obj, "name", st, 2);
-		jnum(obj, "mentions", sqlite3_column_int(st, 3));
-		jnum(obj, "docs", sqlite3_column_int(st, 4));
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			jnum(obj, "pagerank", sqlite3_column_double(st, 5));
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			jnum(obj, "community", sqlite3_column_int(st, 6));
-		cJSON_AddItemToObject(obj, "aliases", aliases_json(al, id, 1000));
-		cJSON_AddItemToArray(arr, obj);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(al);
-	r->json = arr;
-	return 0;
+	r->json = json_entities(c, type, q, sort, limit, offset, &e);
+	return r->json ? 0 : internal(r, "listing entities", &e);
 }
 
 static int api_entity(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		      struct reply *r)
 {
+	int nlinks;
+	if (param_int(conn, "links", 10, 0, MAX_LIMIT, &nlinks, r) < 0)
+		return -1;
 	long long id = find_entity(c, arg, r);
 	if (id < 0)
 		return -1;
-	sqlite3_stmt *st = NULL, *al = NULL, *docs = NULL;
 	struct err e = {{0}};
-	if (case_prepare(c, "SELECT type, name, mentions, docs, pagerank, community FROM entities WHERE id=?", &st,
-			 "entity", &e) < 0 ||
-	    case_prepare(c, ALIASES_SQL, &al, "entity", &e) < 0 ||
-	    case_prepare(c, "SELECT d.id, d.title, d.date, count(*),"
-			    " (SELECT path FROM paths WHERE doc=d.id ORDER BY container IS NOT NULL, path LIMIT 1)"
-			    " FROM mentions m JOIN documents d ON d.id=m.doc WHERE m.entity=? GROUP BY d.id"
-			    " ORDER BY count(*) DESC, d.date LIMIT 100", &docs, "entity", &e) < 0) {
-		sqlite3_finalize(st);
-		sqlite3_finalize(al);
-		return internal(r, "reading the entity", &e);
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(docs, 1, id);
-	int rc = -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		fail(r, 404, "no entity %lld in this case", id);
-	} else {
-		cJSON *obj = cJSON_CreateObject();
-		jnum(obj, "id", (double)id);
-		jcol(obj, "type", st, 0);
-		jcol(obj, "name", st, 1);
-		jnum(obj, "mentions", sqlite3_column_int(st, 2));
-		jnum(obj, "docs", sqlite3_column_int(st, 3));
-		jnum_or_null(obj, "pagerank", st, 4);
-		jnum_or_null(obj, "community", st, 5);
-		cJSON_AddItemToObject(obj, "aliases", aliases_json(al, id, 1000));
-		cJSON *da = cJSON_AddArrayToObject(obj, "documents");
-		while (sqlite3_step(docs) == SQLITE_ROW) {
-			cJSON *d = cJSON_CreateObject();
-			jnum(d, "id", (double)sqlite3_column_int64(docs, 0));
-			jcol(d, "title", docs, 1);
-			jcol(d, "date", docs, 2);
-			jnum(d, "mentions", sqlite3_column_int(docs, 3));
-			jcol(d, "path", docs, 4);
-			cJSON_AddItemToArray(da, d);
-		}
-		r->json = obj;
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(al);
-	sqlite3_finalize(docs);
-	return rc;
-}
-
-/* ---- /api/links/ID, /api/path ------------------------------------------- */
-
-static const char *direction(int dir)
-{
-	return dir > 0 ? "out" : dir < 0 ? "in" : "none";
-}
-
-/* {id, name, type} of an entity, also when it has no links. */
-static cJSON *entity_ref_json(struct case_db *c, long long id)
-{
-	cJSON *o = cJSON_CreateObject();
-	jnum(o, "id", (double)id);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT name, type FROM entities WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			jcol(o, "name", st, 0);
-			jcol(o, "type", st, 1);
-		}
-		sqlite3_finalize(st);
-	}
-	return o;
+	r->json = json_entity(c, id, nlinks, 1, &e);
+	if (r->json)
+		return 0;
+	return e.msg[0] ? internal(r, "reading the entity", &e) : fail(r, 404, "no entity %lld in this case", id);
 }
 
 static int api_links(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		     struct reply *r)
 {
 	int limit, nev;
+	double min_weight;
 	if (param_int(conn, "limit", 20, 0, MAX_LIMIT, &limit, r) < 0 ||
-	    param_int(conn, "evidence", 2, 0, GRAPH_EVIDENCE, &nev, r) < 0)
+	    param_int(conn, "evidence", 2, 0, GRAPH_EVIDENCE, &nev, r) < 0 ||
+	    param_double(conn, "min_weight", 0, &min_weight, r) < 0)
 		return -1;
 	const char *kind = param(conn, "kind");
 	if (kind && !*kind)
 		kind = NULL;
+	if (kind && !graph_kind_known(kind))
+		return fail(r, 400, "kind takes one of: %s", graph_kind_list());
 	long long id = find_entity(c, arg, r);
 	if (id < 0)
 		return -1;
-	struct graph_link *v;
-	int n;
 	struct err e = {{0}};
-	if (graph_links(c, id, kind, limit ? limit : MAX_LIMIT, nev, &v, &n, &e) < 0)
-		return internal(r, "reading links", &e);
-	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-	cJSON_AddItemToObject(root, "entity", entity_ref_json(c, id));
-	for (int i = 0; i < n; i++) {
-		cJSON *l = cJSON_CreateObject();
-		jnum(l, "edge", (double)v[i].edge);
-		jnum(l, "id", (double)v[i].other);
-		jstr(l, "name", v[i].name);
-		jstr(l, "type", v[i].type);
-		jstr(l, "kind", v[i].kind);
-		jstr(l, "direction", direction(v[i].dir));
-		jnum(l, "docs", v[i].docs);
-		jnum(l, "sentences", v[i].sentences);
-		jnum(l, "weight", v[i].weight);
-		jnum(l, "score", v[i].score);
-		cJSON_AddItemToObject(l, "evidence", json_evidence(&v[i]));
-		cJSON_AddItemToArray(arr, l);
-	}
-	cJSON_AddItemToObject(root, "links", arr);
-	graph_links_free(v, n);
-	r->json = root;
-	return 0;
+	r->json = json_links(c, id, kind, min_weight, limit ? limit : MAX_LIMIT, nev, &e);
+	return r->json ? 0 : internal(r, "reading links", &e);
 }
 
 static int api_path(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
@@ -813,41 +679,22 @@ static int api_path(struct server *s, struct case_db *c, struct MHD_Connection *
 	long long to = find_entity(c, b, r);
 	if (to < 0)
 		return -1;
-	struct graph_path *p;
-	int np;
 	struct err e = {{0}};
-	if (graph_path(c, from, to, k, nev, &p, &np, &e) < 0)
-		return internal(r, "finding a path", &e);
-	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-	cJSON_AddItemToObject(root, "from", entity_ref_json(c, from));
-	cJSON_AddItemToObject(root, "to", entity_ref_json(c, to));
-	for (int i = 0; i < np; i++) {
-		cJSON *po = cJSON_CreateObject(), *hops = cJSON_CreateArray();
-		jnum(po, "cost", p[i].cost);
-		for (int h = 0; h < p[i].nhops; h++) {
-			const struct graph_link *l = &p[i].hops[h];
-			cJSON *o = cJSON_CreateObject();
-			jnum(o, "id", (double)l->other);
-			jstr(o, "name", l->name);
-			jstr(o, "type", l->type);
-			if (h > 0) {
-				jnum(o, "edge", (double)l->edge);
-				jstr(o, "kind", l->kind);
-				jstr(o, "direction", direction(l->dir));
-				jnum(o, "docs", l->docs);
-				jnum(o, "sentences", l->sentences);
-				jnum(o, "score", l->score);
-				cJSON_AddItemToObject(o, "evidence", json_evidence(l));
-			}
-			cJSON_AddItemToArray(hops, o);
-		}
-		cJSON_AddItemToObject(po, "hops", hops);
-		cJSON_AddItemToArray(arr, po);
-	}
-	cJSON_AddItemToObject(root, "paths", arr);
-	graph_paths_free(p, np);
-	r->json = root;
-	return 0;
+	int found;
+	r->json = json_path(c, from, to, k, nev, &found, &e);
+	return r->json ? 0 : internal(r, "finding a path", &e);
+}
+
+static int api_communities(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
+			   struct reply *r)
+{
+	int limit, members;
+	if (param_int(conn, "limit", 20, 0, MAX_LIMIT, &limit, r) < 0 ||
+	    param_int(conn, "members", 8, 0, MAX_LIMIT, &members, r) < 0)
+		return -1;
+	struct err e = {{0}};
+	r->json = json_communities(c, limit, members, &e);
+	return r->json ? 0 : internal(r, "listing communities", &e);
 }
 
 /* ---- /api/graph --------------------------------------------------------- */
@@ -917,11 +764,13 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		level_end[lv] = n;
 	}
 	ids_json(ids, n, &set);
-	if (case_prepare(c, "SELECT id, name, type, pagerank, community, mentions, docs FROM entities"
+	if (case_prepare(c, "SELECT id, name, type, pagerank, community, mentions, docs, betweenness FROM entities"
 			    " WHERE id IN (SELECT value FROM json_each(?1))", &ns, "graph", &e) < 0 ||
-	    case_prepare(c, "SELECT id, a, b, kind, weight, score, docs, sentences FROM edges"
+	    case_prepare(c, "SELECT min(id), min(a, b), max(a, b), group_concat(kind, '|'), max(weight), max(score),"
+			    " max(docs), max(sentences) FROM edges"
 			    " WHERE a IN (SELECT value FROM json_each(?1)) AND b IN (SELECT value FROM json_each(?1))"
-			    " AND weight >= ?2 ORDER BY score DESC, id LIMIT 5000", &es, "graph", &e) < 0) {
+			    " GROUP BY min(a, b), max(a, b) HAVING max(weight) >= ?2"
+			    " ORDER BY max(score) DESC, min(id) LIMIT 5000", &es, "graph", &e) < 0) {
 		internal(r, "building the network view", &e);
 		goto out;
 	}
@@ -947,7 +796,8 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		jnum_or_null(o, "pagerank", ns, 3);
 		jnum_or_null(o, "community", ns, 4);
 		jnum(o, "mentions", sqlite3_column_int(ns, 5));
-		jnum(o, "docs", sqlite3_column_int(ns, 6));
+		jnum(o, "documents", sqlite3_column_int(ns, 6));
+		jnum_or_null(o, "betweenness", ns, 7);
 		jnum(o, "level", lvl);
 		cJSON_AddItemToArray(nodes, o);
 	}
@@ -956,7 +806,15 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		jnum(o, "id", (double)sqlite3_column_int64(es, 0));
 		jnum(o, "source", (double)sqlite3_column_int64(es, 1));
 		jnum(o, "target", (double)sqlite3_column_int64(es, 2));
-		jcol(o, "kind", es, 3);
+		cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
+		const char *k = (const char *)sqlite3_column_text(es, 3);
+		while (k && *k) {
+			size_t len = strcspn(k, "|");
+			char one[64];
+			snprintf(one, sizeof one, "%.*s", (int)len, k);
+			cJSON_AddItemToArray(kinds, cJSON_CreateString(one));
+			k += len + (k[len] == '|');
+		}
 		jnum(o, "weight", sqlite3_column_double(es, 4));
 		jnum(o, "score", sqlite3_column_double(es, 5));
 		jnum(o, "docs", sqlite3_column_int(es, 6));
@@ -992,7 +850,7 @@ static int api_timeline(struct server *s, struct case_db *c, struct MHD_Connecti
 		return internal(r, "reading the timeline", &e);
 	sqlite3_bind_int64(st, 1, id);
 	cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-	cJSON_AddItemToObject(root, "entity", entity_ref_json(c, id));
+	cJSON_AddItemToObject(root, "entity", json_entity_ref(c, id));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		cJSON *d = cJSON_CreateObject();
 		jnum(d, "id", (double)sqlite3_column_int64(st, 0));
@@ -1176,6 +1034,7 @@ static const struct route {
 } routes[] = {
 	{"search", 0, api_search},     {"doc", 1, api_doc},         {"entities", 0, api_entities},
 	{"entity", 1, api_entity},     {"links", 1, api_links},     {"graph", 0, api_graph},
+	{"communities", 0, api_communities},
 	{"path", 0, api_path},         {"timeline", 0, api_timeline}, {"stats", 0, api_stats},
 	{"session", 0, api_session},   {"merge", 0, NULL},          {"split", 0, NULL},
 	{"rename", 0, NULL},           {"drop", 0, NULL},

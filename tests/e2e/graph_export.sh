@@ -160,12 +160,12 @@ b=${pair#* }
 check=$(node -e '
 const fs = require("fs");
 const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-const l = v.links.find(l => l.id === Number(process.argv[2]) && l.kind === "co-occurs");
+const l = v.links.find(l => l.target_id === Number(process.argv[2]) && l.kinds.includes("co-occurs"));
 if (!l || !l.evidence.length) throw new Error("link or evidence missing");
 const words = s => new Set(s.toLowerCase().split(/[^\p{L}]+/u).filter(w => w.length >= 4));
 const named = (name, ev) => { const w = words(name); return ev.marks.some(([s, e]) => {
-  const t = Buffer.from(ev.text).subarray(s, e).toString(); return [...words(t)].some(x => w.has(x)); }); };
-const ok = l.evidence.some(ev => ev.marks.length >= 2 && named(v.entity.name, ev) && named(l.name, ev));
+  const t = Buffer.from(ev.sentence).subarray(s, e).toString(); return [...words(t)].some(x => w.has(x)); }); };
+const ok = l.evidence.some(ev => ev.marks.length >= 2 && named(v.entity.name, ev) && named(l.target, ev));
 console.log(ok + " " + l.evidence.every(ev => ev.path && ev.end > ev.start));' "$T/links.json" "$b") || fail "links json"
 expect_eq "PER-PER evidence names both, with a path" "$check" "true true"
 out=$("$WEFT" links --case "$CASE" "$a")
@@ -173,12 +173,12 @@ expect_in "links text shows a document path" "$T/in/" "$out"
 
 # path between the two, and between one and an entity far away
 p=$("$WEFT" path --case "$CASE" --json "$a" "$b") || fail "weft path"
-expect_eq "direct path" "$(printf "%s\n" "$p" | json 'v.paths[0].hops.length')" 2
-expect_eq "path evidence" "$(printf "%s\n" "$p" | json 'v.paths[0].hops[1].evidence.length > 0')" true
+expect_eq "direct path" "$(printf "%s\n" "$p" | json 'v.hops.length')" 1
+expect_eq "path evidence" "$(printf "%s\n" "$p" | json 'v.hops[0].evidence.length > 0')" true
 far=$(printf "%s\n" "$g" | json 'v.top.map(t => t.id).filter(id => id != '"$a"').pop()')
 p=$("$WEFT" path --case "$CASE" --json -k 2 "$a" "$far") || fail "weft path $a $far"
-expect_eq "path ends" "$(printf "%s\n" "$p" | json 'v.paths[0].hops[0].id + "-" + v.paths[0].hops.slice(-1)[0].id')" "$a-$far"
-expect_eq "every hop has evidence" "$(printf "%s\n" "$p" | json 'v.paths.every(p => p.hops.slice(1).every(h => h.evidence.length > 0))')" true
+expect_eq "path ends" "$(printf "%s\n" "$p" | json 'v.hops[0].source_id + "-" + v.hops.slice(-1)[0].target_id')" "$a-$far"
+expect_eq "every hop has evidence" "$(printf "%s\n" "$p" | json '[v, ...v.alternatives].every(p => p.hops.every(h => h.evidence.length > 0))')" true
 
 # errors are plain
 out=$("$WEFT" links --case "$CASE" "Nobody Anywhere Zzz" 2>&1); rc=$?

@@ -64,7 +64,7 @@ expect_eq "al Maliki is Nuri al-Maliki" "$(eid "al Maliki")" "$(eid "Nuri al-Mal
 expect_eq "IRGC is the Islamic Revolutionary Guard Corps" "$(eid IRGC)" "$(eid "Islamic Revolutionary Guard Corps")"
 [ "$(eid "Saddam Hussein")" != "$(eid "Murtaza Hussain")" ] || fail "Saddam Hussein and Murtaza Hussain merged"
 ok "Saddam Hussein is not Murtaza Hussain"
-ev=$("$WEFT" links --case "$CASE" --json "Bayan Jabr" | json 'v.links.length > 0 && v.links[0].evidence[0].text.length > 0')
+ev=$("$WEFT" links --case "$CASE" --json "Bayan Jabr" | json 'v.links.length > 0 && v.links[0].evidence[0].sentence.length > 0')
 expect_eq "links of Bayan Jabr carry evidence sentences" "$ev" true
 
 # a decision by hand survives a re-ingest that rebuilds the entities

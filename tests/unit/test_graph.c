@@ -351,11 +351,16 @@ static void test_typed_links(void **state)
 	struct graph_link *v;
 	int n;
 	struct err e = {{0}};
-	assert_int_equal(graph_links(c, 1, NULL, 0, 3, &v, &n, &e), 0);
+	assert_int_equal(graph_links(c, 1, NULL, 0, 0, 3, &v, &n, &e), 0);
 	assert_true(n >= 3);
-	assert_string_equal(v[0].kind, "head of");
+	/* one link per pair, carrying every kind: typed first */
+	assert_int_equal(v[0].nkinds, 2);
+	assert_string_equal(v[0].kinds[0].kind, "head of");
+	assert_int_equal(v[0].kinds[0].dir, 1);
+	assert_string_equal(v[0].kinds[1].kind, "co-occurs");
+	assert_int_equal(v[0].kinds[1].dir, 0);
+	assert_true(graph_link_has(&v[0], "co-occurs"));
 	assert_int_equal(v[0].other, 2);
-	assert_int_equal(v[0].dir, 1);
 	assert_int_equal(v[0].nev, 1);
 	assert_string_equal(v[0].ev[0].text, d1[0]);
 	assert_string_equal(v[0].ev[0].path, "/leak/doc1.txt");
@@ -365,10 +370,64 @@ static void test_typed_links(void **state)
 	for (int i = 1; i < n; i++)
 		assert_true(v[i - 1].score >= v[i].score);
 	graph_links_free(v, n);
-	assert_int_equal(graph_links(c, 2, "head of", 0, 1, &v, &n, &e), 0);
+	assert_int_equal(graph_links(c, 2, "head of", 0, 0, 1, &v, &n, &e), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(v[0].dir, -1);
+	assert_int_equal(v[0].kinds[0].dir, -1);
 	graph_links_free(v, n);
+	/* min_weight: one shared sentence weighs 1, a shared document 0.25 */
+	int all;
+	assert_int_equal(graph_links(c, 1, NULL, 0, 0, 1, &v, &all, &e), 0);
+	graph_links_free(v, all);
+	assert_int_equal(graph_links(c, 1, NULL, 1, 0, 1, &v, &n, &e), 0);
+	assert_true(n >= 2 && n < all);
+	for (int i = 0; i < n; i++)
+		assert_true(v[i].weight >= 1);
+	graph_links_free(v, n);
+	assert_int_equal(graph_links(c, 1, NULL, 1.5, 0, 1, &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	graph_links_free(v, n);
+}
+
+static void test_member_and_part_links(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Hadi al-Amiri");
+	entity(c, 2, "ORG", "Badr Organization");
+	entity(c, 3, "ORG", "Quds Force");
+	entity(c, 4, "ORG", "Islamic Revolutionary Guard Corps");
+	entity(c, 5, "PER", "Qais al-Khazali");
+	entity(c, 6, "ORG", "Asaib Ahl al-Haq");
+	entity(c, 7, "PER", "Abu Zainab");
+	entity(c, 8, "ORG", "Kataib Hezbollah");
+	entity(c, 9, "PER", "Ali Rahim");
+	const char *d1[] = {
+		"Hadi al-Amiri, a senior member of the Badr Organization, arrived.",
+		"The Quds Force, a unit of the Islamic Revolutionary Guard Corps, paid.",
+		"Qais al-Khazali joined Asaib Ahl al-Haq in 2006.",
+		"Kataib Hezbollah operative Abu Zainab was arrested.",
+		/* not membership */
+		"Ali Rahim, a critic of Kataib Hezbollah, spoke.",
+		"Ali Rahim is not a member of the Badr Organization.",
+	};
+	document(c, 1, d1, 6);
+	mentions(c, 1, "Hadi al-Amiri", 1);
+	mentions(c, 1, "Badr Organization", 2);
+	mentions(c, 1, "Quds Force", 3);
+	mentions(c, 1, "Islamic Revolutionary Guard Corps", 4);
+	mentions(c, 1, "Qais al-Khazali", 5);
+	mentions(c, 1, "Asaib Ahl al-Haq", 6);
+	mentions(c, 1, "Abu Zainab", 7);
+	mentions(c, 1, "Kataib Hezbollah", 8);
+	mentions(c, 1, "Ali Rahim", 9);
+	build(c);
+	assert_true(edge_id(c, 1, 2, "member of") > 0);
+	assert_int_equal(edge_id(c, 2, 1, "member of"), -1); /* directed */
+	assert_true(edge_id(c, 3, 4, "part of") > 0);
+	assert_true(edge_id(c, 5, 6, "member of") > 0);
+	assert_true(edge_id(c, 7, 8, "member of") > 0);      /* "Y operative X" */
+	assert_int_equal(edge_id(c, 9, 8, "member of"), -1);
+	assert_int_equal(edge_id(c, 9, 2, "member of"), -1); /* negated */
+	assert_true(graph_kind_known("member of") && graph_kind_known("part of") && !graph_kind_known("married"));
 }
 
 static void test_ubiquitous_entity_scores_lower(void **state)
@@ -438,7 +497,8 @@ static void test_paths(void **state)
 	assert_int_equal(p[0].hops[0].other, 1);
 	assert_string_equal(p[0].hops[0].name, "Ali Alpha");
 	assert_int_equal(p[0].hops[1].other, 2); /* through the person, not Baghdad */
-	assert_string_equal(p[0].hops[1].kind, "met");
+	assert_string_equal(p[0].hops[1].kinds[0].kind, "met");
+	assert_true(graph_link_has(&p[0].hops[1], "co-occurs"));
 	assert_int_equal(p[0].hops[1].nev, 1);
 	assert_string_equal(p[0].hops[1].ev[0].text, d1[0]);
 	assert_int_equal(p[0].hops[2].other, 3);
@@ -640,6 +700,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sentence_and_document_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_member_and_part_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
