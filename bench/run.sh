@@ -30,6 +30,11 @@
 #   BENCH_TMP          scratch folder (default: a new one under /tmp, removed at the end)
 #   BENCH_KEEP=0       1 keeps the scratch folder
 #   WEFT_MODEL         NER model for the with-NER run (default models/ner.model)
+#   BENCH_BUILD        build folder holding weft and libweft.a (default build/);
+#                      e.g. one built from a clean export of a commit while
+#                      others edit the shared tree
+#   BENCH_COMMIT       the commit that build was made from, for the report
+#                      (default: HEAD of this tree, plus its uncommitted files)
 #
 # The machine is shared: every run records its load average, and CPU time
 # (user+sys) is reported beside wall time because it moves less with load.
@@ -100,9 +105,10 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$W/log" "$W/data"
 D=$W/data
-[[ -x $REPO/build/weft && -f $REPO/build/libweft.a ]] || die "build/weft is missing: run make first (make bench does)"
-cp "$REPO/build/weft" "$W/weft"
-cp "$REPO/build/libweft.a" "$W/libweft.a"
+BUILD_DIR=${BENCH_BUILD:-$REPO/build}
+[[ -x $BUILD_DIR/weft && -f $BUILD_DIR/libweft.a ]] || die "$BUILD_DIR/weft is missing: run make first (make bench does)"
+cp "$BUILD_DIR/weft" "$W/weft"
+cp "$BUILD_DIR/libweft.a" "$W/libweft.a"
 WEFT=$W/weft
 MODEL=${WEFT_MODEL:-$REPO/models/ner.model}
 
@@ -112,8 +118,13 @@ meta() { printf '%s\t%s\n' "$1" "$2" >> "$D/meta.tsv"; }
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta host "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
 meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
-meta commit "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
-meta dirty "$(git -C "$REPO" status --porcelain -- src 2>/dev/null | wc -l)"
+if [[ -n ${BENCH_COMMIT:-} ]]; then
+	meta commit "$BENCH_COMMIT"
+	meta dirty 0
+else
+	meta commit "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+	meta dirty "$(git -C "$REPO" status --porcelain -- src 2>/dev/null | wc -l)"
+fi
 meta sqlite "$(sqlite3 --version | cut -d' ' -f1)"
 skipped recoll || meta recoll "$(dpkg-query -W -f='${Version}' recollcmd 2>/dev/null || echo '?')"
 skipped omindex || meta omindex "$(omindex --version | awk '{print $NF}')"
