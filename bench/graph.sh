@@ -30,6 +30,7 @@
 #   GRAPH_PATH_RUNS=10 timed runs of each path command (each takes seconds today)
 #   GRAPH_REBUILD_RUNS=3
 #   GRAPH_SKIP=""      any of: synth rebuild
+#   BENCH_INSTALL=1    0: never apt-get install hyperfine (as root it is installed when missing)
 # Results: bench/results/graph.tsv (one row per command: label, runs, median,
 # p90, p99, min, mean ms, user, sys ms per run, command), graph-synth.tsv (the
 # generator's degree statistics and picks), graph-rebuild.tsv (label, run,
@@ -55,6 +56,11 @@ die() { say "$*"; exit 1; }
 skipped() { [[ $SKIP == *" $1 "* ]]; }
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time): apt-get install time"
 command -v perl >/dev/null || die "needs perl"
+# hyperfine (Debian 12: 1.15) when it can be had; a shell loop otherwise
+if ! command -v hyperfine > /dev/null && [[ ${BENCH_INSTALL:-1} == 1 && $(id -u) == 0 ]] && command -v apt-get > /dev/null; then
+	say "installing hyperfine"
+	apt-get install -y -q hyperfine > /dev/null 2>&1 || true
+fi
 
 if [[ -n ${BENCH_TMP:-} ]]; then W=$BENCH_TMP; mkdir -p "$W"; else W=$(mktemp -d /tmp/weft-graph-bench.XXXXXX); fi
 W=$(cd "$W" && pwd)
