@@ -181,15 +181,18 @@ int cmd_ingest(int argc, char **argv)
 	io.user = &p;
 	struct ingest_stats st;
 	int rc = ingest_run(c, argv + optind, argc - optind, &io, &st, &e);
-	/* New mentions: resolve entities and rebuild the network (both derived,
+	/* New mentions, or a network left stale by a run killed before it was
+	 * rebuilt: resolve entities and rebuild the network (both derived,
 	 * both rebuilt whole; the user's decisions are applied again). */
-	if (rc == 0 && model && st.docs_added > 0 && !st.interrupted) {
+	if (rc == 0 && model && (st.docs_added > 0 || ingest_network_stale(c) > 0) && !st.interrupted) {
 		long nent = 0;
 		if (p.tty)
 			fputs("resolving entities and links...", stderr);
 		rc = resolve_all(c, &nent, &e);
 		if (rc == 0)
 			rc = graph_build(c, &e);
+		if (rc == 0)
+			rc = ingest_network_built(c, &e);
 		if (p.tty)
 			fputs("\r\033[K", stderr);
 		if (rc == 0)

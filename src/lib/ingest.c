@@ -528,7 +528,7 @@ static int walk_paths(char *const *paths, int npaths, struct walk *wk, struct er
 /* ---- storing mentions (shared by ingest and retag) ---- */
 
 struct ner_store {
-	sqlite3_stmt *del_m, *del_s, *sent, *men, *mark;
+	sqlite3_stmt *del_m, *del_s, *sent, *men, *mark, *stale;
 };
 
 static int ner_store_open(struct ner_store *ns, struct case_db *c, struct err *e)
@@ -540,7 +540,9 @@ static int ner_store_open(struct ner_store *ns, struct case_db *c, struct err *e
 			 "preparing the case", e) < 0 ||
 	    case_prepare(c, "INSERT INTO mentions(doc, sentence, start, end, type, text, value) VALUES(?,?,?,?,?,?,?)",
 			 &ns->men, "preparing the case", e) < 0 ||
-	    case_prepare(c, "UPDATE documents SET tagged=? WHERE id=?", &ns->mark, "preparing the case", e) < 0)
+	    case_prepare(c, "UPDATE documents SET tagged=? WHERE id=?", &ns->mark, "preparing the case", e) < 0 ||
+	    case_prepare(c, "INSERT OR REPLACE INTO meta(key, value) VALUES('network', 'stale')", &ns->stale,
+			 "preparing the case", e) < 0)
 		return -1;
 	return 0;
 }
@@ -552,6 +554,7 @@ static void ner_store_close(struct ner_store *ns)
 	sqlite3_finalize(ns->sent);
 	sqlite3_finalize(ns->men);
 	sqlite3_finalize(ns->mark);
+	sqlite3_finalize(ns->stale);
 }
 
 static int run_stmt(struct case_db *c, sqlite3_stmt *st, struct err *e)
@@ -593,7 +596,26 @@ static int ner_store_doc(struct ner_store *ns, struct case_db *c, long long doc,
 	}
 	sqlite3_bind_text(ns->mark, 1, model_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ns->mark, 2, doc);
-	return run_stmt(c, ns->mark, e);
+	if (run_stmt(c, ns->mark, e) < 0)
+		return -1;
+	/* in the same transaction as the mentions: see ingest_network_stale() */
+	return run_stmt(c, ns->stale, e);
+}
+
+int ingest_network_stale(struct case_db *c)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meta WHERE key='network' AND value='stale'", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int ingest_network_built(struct case_db *c, struct err *e)
+{
+	return case_exec(c, "DELETE FROM meta WHERE key='network'", "writing to the case", e);
 }
 
 /* ---- the writer ---- */

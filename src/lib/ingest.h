@@ -59,6 +59,17 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 int ingest_retag(struct case_db *c, const struct ner_model *m, const char *id, int all, int jobs,
 		 long *ndocs, struct err *e);
 
+/* 1 if mentions were stored (by ingest or retag) after the entities and
+ * the network were last rebuilt, i.e. ingest_network_built() was not
+ * called since: a run killed between its last batch and the end of
+ * resolve_all() + graph_build() leaves this, and finds no new document
+ * the next time, yet must rebuild.  0 if not, -1 on error. */
+int ingest_network_stale(struct case_db *c);
+
+/* Records that the entities and the network were rebuilt from every
+ * stored mention (call after resolve_all() and graph_build()). */
+int ingest_network_built(struct case_db *c, struct err *e);
+
 /* Asks a running ingest to stop after committing what it has (async-signal-safe). */
 void ingest_interrupt(void);
 
