@@ -688,6 +688,16 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 			memmove(p, p + 2, (len - 2) * sizeof(UChar));
 			len -= 2;
 		}
+		/* a word that begins with ain begins with a vowel in English
+		 * ("العبادي" al-Abadi, "علي" Ali): read it as alef, "a", not as
+		 * the apostrophe that would then be dropped; before an alef
+		 * that alef is the vowel ("عادل" Adil) */
+		if (len >= 3 && p[0] == 0x0639 && p[1] == 0x0627) {
+			memmove(p, p + 1, (len - 1) * sizeof(UChar));
+			len--;
+		} else if (len >= 2 && p[0] == 0x0639) {
+			p[0] = 0x0627;
+		}
 		memmove(tok, p, len * sizeof(UChar));
 		translit_lex(w, t, tok, (int32_t)len, scap, NAMES_TOK_ABJAD);
 		continue;

@@ -505,11 +505,13 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
  * such as "al-Abadi" are often tagged MISC); so is a one-word ORG or LOC
  * form that matches a person mentioned three times as often ("Danaiefar"
  * tagged LOC).  A place more common than any person of that name stays a
- * place. */
-static int cross_type_ok(const struct form *f, const struct cluster *c)
+ * place.  Between organisations, places and other names only the very same
+ * words join ("Islamic Revolutionary Guard Corps" tagged MISC in a few
+ * sentences joins the organisation). */
+static int cross_type_ok(const struct form *f, const struct cluster *c, const struct form *cf)
 {
-	if (c->type != 0)
-		return 0;
+	if (c->type != 0) /* the same words tagged ORG here and MISC there: the more frequent type */
+		return f->type != 0 && !strcmp(f->norm, cf->norm) && c->count >= f->count;
 	if (f->type == 3)
 		return 1;
 	return f->tokens == 1 && c->count >= 3 * f->count;
@@ -581,7 +583,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 			for (size_t cidx = first_cluster; cidx < nc; cidx++) {
 				/* same type; or a name the tagger called MISC that
 				 * matches a person (a common tagging slip) */
-				if (cl[cidx].type != f[a].type && !cross_type_ok(&f[a], &cl[cidx]))
+				if (cl[cidx].type != f[a].type && !cross_type_ok(&f[a], &cl[cidx], &f[cl[cidx].best_form]))
 					continue;
 				/* a lone word far more frequent than the full name it
 				 * sounds like is something else ("Fri" is not
@@ -662,8 +664,11 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 	long *best = xcalloc(nc, sizeof *best);
 	GHashTable *cnt = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 	struct buf k = BUF_INIT;
+	char **seen = xcalloc(nc, sizeof *seen); /* any text of the cluster, for one only ever seen abbreviated */
 	for (size_t i = 0; i < n; i++) {
 		int c = f[m[i].form].cluster;
+		if (!seen[c] || strlen(m[i].text) > strlen(seen[c]))
+			seen[c] = m[i].text;
 		if (m[i].form != cl[c].name_form || m[i].resolved != m[i].norm)
 			continue;
 		buf_reset(&k);
@@ -677,7 +682,8 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!name[c])
-			name[c] = cl[c].name_form >= 0 ? f[cl[c].name_form].norm : (char *)""; /* only ever seen abbreviated */
+			name[c] = seen[c] ? seen[c] : (char *)"";
+	free(seen);
 	buf_free(&k);
 	free(best);
 	g_hash_table_destroy(cnt);
