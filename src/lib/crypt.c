@@ -643,11 +643,12 @@ int crypt_setup(struct err *e)
 		NULL, x_open, v_delete, v_access, v_fullpath, v_dlopen, v_dlerror, v_dlsym, v_dlclose,
 		v_random, v_sleep, v_time, v_lasterr, v_time64, NULL, NULL, NULL,
 	};
+	orig = sys; /* before registering: another thread may open through it at once */
 	if (sqlite3_vfs_register(&vfs, 1) != SQLITE_OK) {
+		orig = NULL;
 		rc = err_set(e, "cannot register the encrypting file layer");
 		goto out;
 	}
-	orig = sys;
 	atexit(keys_wipe);
 out:
 	pthread_mutex_unlock(&lock);

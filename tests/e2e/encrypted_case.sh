@@ -35,6 +35,31 @@ docs=$(W stats --case "$CASE" --json | json v.documents)
 [ "$docs" -ge 26 ] || fail "stats: $docs documents from samples/"
 ok "stats: $docs documents"
 
+# ---- weft serve: a connection per request, the passphrase asked once ----
+"$WEFT" serve --case "$CASE" --port 0 > "$T/serve.out" 2> "$T/serve.err" &
+spid=$!
+trap 'kill $spid 2>/dev/null; rm -rf "$T"' EXIT
+i=0
+while [ $i -lt 300 ]; do
+	URL=$(head -n 1 "$T/serve.out" 2>/dev/null)
+	case $URL in http://*) break;; esac
+	sleep 0.1; i=$((i + 1))
+done
+case $URL in http://*) ;; *) fail "weft serve printed no address: $(cat "$T/serve.err")";; esac
+get() { node -e 'require("http").get(process.argv[1], r => { let s = ""; r.on("data", d => s += d).on("end", () => {
+	if (r.statusCode != 200) { console.error(r.statusCode + " " + s); process.exit(1); } console.log(s); }); })
+	.on("error", e => { console.error(String(e)); process.exit(1); })' "$1"; }
+for k in 1 2 3; do
+	get "${URL%/}/api/search?q=%22prime%20minister%22" > "$T/api.json" 2> "$T/api.err" || fail "serve: /api/search: $(cat "$T/api.err" "$T/serve.err")"
+done
+expect_eq "serve: search over the API" "$(json v.total < "$T/api.json")" "$n"
+get "${URL%/}/api/stats" > "$T/api.json" 2> "$T/api.err" || fail "serve: /api/stats: $(cat "$T/api.err")"
+expect_eq "serve: stats over the API" "$(json v.documents < "$T/api.json")" "$docs"
+kill $spid
+wait $spid 2>/dev/null
+clean "$T/serve.err" "serve"
+trap 'rm -rf "$T"' EXIT
+
 # ---- nothing in clear on disk (the WAL and -shm: see the kill test) ----
 [ -s "$CASE" ] || fail "no case file"
 for f in "$CASE" "$CASE-wal" "$CASE-shm"; do
