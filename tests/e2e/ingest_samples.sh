@@ -62,6 +62,12 @@ expect_eq "Bayan Yaber is Bayan Jabr" "$(eid "Bayan Yaber")" "$jabr"
 expect_eq "Danaiefar is Danaeifar" "$(eid "Danaiefar")" "$(eid "Hassan Danaeifar")"
 expect_eq "al Maliki is Nuri al-Maliki" "$(eid "al Maliki")" "$(eid "Nuri al-Maliki")"
 expect_eq "IRGC is the Islamic Revolutionary Guard Corps" "$(eid IRGC)" "$(eid "Islamic Revolutionary Guard Corps")"
+expect_eq "Arabic script حيدر العبادي (ain-initial surname) is an alias of Haider al-Abadi" \
+	"$("$WEFT" entity --case "$CASE" --json "Haider al-Abadi" | json 'v.aliases.some(a => /العبادي/.test(a))')" true
+expect_eq "MOIS, tagged MISC, is an alias of the Ministry of Intelligence and Security" \
+	"$("$WEFT" entity --case "$CASE" --json "Ministry of Intelligence and Security" | json 'v.aliases.includes("MOIS")')" true
+expect_eq "no entity is named by a lower-cased key" \
+	"$("$WEFT" entities --case "$CASE" --json --top 1000 | json 'v.filter(e => e.name === e.name.toLowerCase() && e.aliases.some(a => /[A-Z]/.test(a))).map(e => e.name).join(",")')" ""
 [ "$(eid "Saddam Hussein")" != "$(eid "Murtaza Hussain")" ] || fail "Saddam Hussein and Murtaza Hussain merged"
 ok "Saddam Hussein is not Murtaza Hussain"
 ev=$("$WEFT" links --case "$CASE" --json "Bayan Jabr" | json 'v.links.length > 0 && v.links[0].evidence[0].sentence.length > 0')
