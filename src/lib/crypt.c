@@ -595,6 +595,7 @@ static int x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, 
 		p->db = (struct cfile *)sqlite3_database_file_object(name);
 	} else {
 		p->kind = K_TEMP;
+		COUNT(temp_files);
 		p->temp_key = sodium_malloc(KEY + crypto_stream_xchacha20_NONCEBYTES);
 		if (p->temp_key)
 			randombytes_buf(p->temp_key, KEY + crypto_stream_xchacha20_NONCEBYTES);

@@ -87,6 +87,7 @@ struct crypt_stats {
 	unsigned long long sealed, opened;   /* pages encrypted / decrypted */
 	unsigned long long auth_failures;    /* pages that did not authenticate */
 	unsigned long long torn_log_pages;   /* WAL/journal images given as zeros */
+	unsigned long long temp_files;       /* temporary files opened (encrypted) */
 	unsigned long long kdf_calls;
 };
 void crypt_get_stats(struct crypt_stats *s);
