@@ -116,8 +116,8 @@ static int disk_full(struct case_db *c)
 static const char *why(struct case_db *c)
 {
 	int code = sqlite3_extended_errcode(c->db);
-	if (c->encrypted && *crypt_errmsg() &&
-	    (code == SQLITE_IOERR_AUTH || code == SQLITE_AUTH || code == SQLITE_NOTADB || code == SQLITE_IOERR_WRITE))
+	/* only the VFS gives these two codes, so its message is the fresh one */
+	if (c->encrypted && *crypt_errmsg() && (code == SQLITE_IOERR_AUTH || code == SQLITE_AUTH))
 		return crypt_errmsg();
 	return sqlite3_errmsg(c->db);
 }

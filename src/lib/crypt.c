@@ -827,7 +827,12 @@ void crypt_no_core_dumps(void)
 {
 	/* Under AddressSanitizer the leak checker must still be able to
 	 * trace the process at exit, which a non-dumpable process forbids. */
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_ASAN 1
+#endif
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(WEFT_ASAN)
 	prctl(PR_SET_DUMPABLE, 0);
 #endif
 }
