@@ -7,51 +7,29 @@
 # The input mixes loose files, a zip and a tar.gz (whose members are queued
 # before their container), duplicates and broken files.  It comes from the
 # shared corpora when present, otherwise it is generated, so this test never
-# skips.  KILL_ROUNDS (default 8) is the number of kills that must land on a
-# running ingest.
+# skips.
+#
+# The kills are spread over the stages of a run: the moment of each is drawn
+# at random within its own slice of the time a whole run takes (KILL_ROUNDS
+# slices, default 14, without names), so they fall from start-up and the walk
+# through extraction, archive members and the writer's batches to the last
+# commit; each kill is labelled with the stage the case shows it reached.
+# Then, with the name tagger on, NER_KILL_ROUNDS more (default 6) over a run
+# that also resolves entities and builds the network, and one kill aimed at
+# that last stage (once every document is committed).  That is at least 21
+# kills, each followed by the checks; the resumed cases must equal the
+# uninterrupted runs, names, entities and links included.
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is not installed (scripts/install-deps.sh installs it)"
 command -v zip >/dev/null 2>&1 || fail "zip is not installed (scripts/install-deps.sh installs it)"
-KILLS=${KILL_ROUNDS:-8}
+KILLS=${KILL_ROUNDS:-14}
+NER_KILLS=${NER_KILL_ROUNDS:-6}
 IN="$T/in"
 mkdir -p "$IN"
 
 # ---- the input ----
 # gen DIR N SEED: N varied documents (text, email, HTML) in DIR
-gen() {
-	mkdir -p "$1"
-	awk -v dir="$1" -v n="$2" -v seed="$3" 'BEGIN {
-		srand(seed)
-		nw = split("iran iraq baghdad tehran minister embassy militia oil contract pipeline " \
-			"election parliament council ambassador security border trade bank payment " \
-			"report meeting cable source official government party leader army general " \
-			"market price energy gas power deal office letter budget court judge police " \
-			"river city province village airport port road bridge school hospital " \
-			"water harvest drought winter summer report analysis summary comment", w, " ")
-		nn = split("Soleimani Maliki Abadi Sadr Hakim Jabr Amiri Muhandis Zarif Rouhani " \
-			"Smith Jones Okonkwo Dubois Novak Tanaka Silva Haddad Karimi Rahimi", names, " ")
-		for (i = 1; i <= n; i++) {
-			kind = i % 10
-			f = sprintf("%s/doc%05d.%s", dir, i, kind == 0 ? "eml" : kind == 1 ? "html" : "txt")
-			if (kind == 0) {
-				printf "From: %s <%s@example.org>\nTo: desk@example.org\n", names[1 + int(rand() * nn)], tolower(names[1 + int(rand() * nn)]) > f
-				printf "Subject: note %d on %s\nDate: Mon, %d Mar 2014 10:%02d:00 +0000\nMessage-ID: <%d.%d@example.org>\n\n", i, w[1 + int(rand() * nw)], 1 + i % 28, i % 60, seed, i > f
-			} else if (kind == 1) {
-				printf "<html><head><title>Page %d</title><script>var x=%d;</script></head><body><h1>%s</h1><p>\n", i, i, names[1 + int(rand() * nn)] > f
-			}
-			words = 150 + int(rand() * 500)
-			line = ""
-			for (k = 1; k <= words; k++) {
-				t = rand() < 0.08 ? names[1 + int(rand() * nn)] : w[1 + int(rand() * nw)]
-				line = line (line == "" ? "" : " ") t
-				if (length(line) > 70) { print line > f; line = "" }
-			}
-			printf "%s\nserial %d-%d marker%d\n", line, seed, i, i % 97 > f
-			if (kind == 1) print "</p></body></html>" > f
-			close(f)
-		}
-	}'
-}
+gen() { sh "$WEFT_ROOT/tests/gen-corpus.sh" "$@" || fail "generating the input failed"; }
 mkdir -p "$T/arc"
 if [ -d "${SHARED:-}/corpora/enron_maildir/maildir" ] && [ -d "${SHARED:-}/corpora/bbc_news" ]; then
 	echo "input: slices of the shared Enron and BBC corpora"
@@ -59,9 +37,9 @@ if [ -d "${SHARED:-}/corpora/enron_maildir/maildir" ] && [ -d "${SHARED:-}/corpo
 	E="$SHARED/corpora/enron_maildir/maildir"
 	B="$SHARED/corpora/bbc_news"
 	mkdir -p "$IN/enron" "$IN/bbc"
-	(cd "$E" && find lay-k skilling-j -type f | LC_ALL=C sort | awk 'NR % 5 == 0' | head -n 250 |
+	(cd "$E" && find lay-k skilling-j -type f | LC_ALL=C sort | awk 'NR % 5 == 0' | head -n 500 |
 		tar -cf - -T - | tar -xf - -C "$IN/enron") || fail "copying Enron failed"
-	(cd "$B" && find . -name '*.txt' | LC_ALL=C sort | awk 'NR % 5 == 0' | head -n 150 |
+	(cd "$B" && find . -name '*.txt' | LC_ALL=C sort | awk 'NR % 5 == 0' | head -n 300 |
 		tar -cf - -T - | tar -xf - -C "$IN/bbc") || fail "copying BBC failed"
 	# archives: members not elsewhere in the input, and a few that are
 	(cd "$E" && { find buy-r -type f | LC_ALL=C sort | head -n 80; } | zip -q -@ "$T/arc/mail.zip") || fail "zip failed"
@@ -71,7 +49,7 @@ if [ -d "${SHARED:-}/corpora/enron_maildir/maildir" ] && [ -d "${SHARED:-}/corpo
 else
 	echo "input: generated (no shared corpora)"
 	QUERIES='marker7|maliki NEAR/3 iran -oil'
-	gen "$IN/gen" 1000 11
+	gen "$IN/gen" 2000 11
 	gen "$T/zsrc/a" 150 12
 	gen "$T/tsrc/b" 150 13
 	(cd "$T/zsrc" && zip -q -r "$T/arc/mail.zip" a) || fail "zip failed"
@@ -191,39 +169,80 @@ commas() { echo "$1" | awk '{ s = $1; o = ""; while (length(s) > 3) { o = "," su
 
 # ---- kill, check, resume ----
 rnd() { od -An -N4 -tu4 /dev/urandom | tr -d ' \n'; }
+# at_ms S K FULL: a moment in slice S of K of a FULL ms run (at least 30 ms)
+at_ms() { echo $((30 + $1 * $3 / $2 + $(rnd) % ($3 / $2 > 1 ? $3 / $2 : 1))); }
+# killed_at MS ARGS...: starts `weft ingest ARGS`, kills it with SIGKILL
+# after MS ms; sets RC (137: the kill landed on a running ingest)
+killed_at() {
+	d=$1; shift
+	"$WEFT" ingest "$@" > "$T/run.out" 2>&1 &
+	pid=$!
+	sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid"; RC=$?
+	after_run
+}
+# after_run: the output of a run, killed or not, shows no stale lock and no sanitizer report
+after_run() {
+	grep -q 'being written by another weft' "$T/run.out" && fail "a killed writer left its lock behind"
+	grep -q 'ERROR: \(Address\|Undefined\)Sanitizer\|runtime error:' "$T/run.out" && fail "sanitizer report: $(cat "$T/run.out")"
+	return 0
+}
+refmembers=$(q "$REF" "SELECT count(*) FROM paths WHERE instr(path, '!/') > 0")
+# stage CASE REFDOCS: the stage a killed run had reached, from what its case holds
+stage() {
+	if [ ! -f "$1" ]; then
+		echo "start-up/walk: no case yet"
+		return
+	fi
+	set -- "$1" "$2" $(q "$1" "SELECT (SELECT count(*) FROM documents WHERE status IN ('ok', 'needs_ocr')),
+		(SELECT count(*) FROM paths WHERE instr(path, '!/') > 0), (SELECT count(*) FROM failures),
+		(SELECT count(*) FROM meta WHERE key = 'network'), (SELECT count(*) FROM entities)" | tr '|' ' ')
+	if [ "$3" -eq 0 ] && [ "$5" -eq 0 ]; then
+		echo "walk/extraction: case made, no batch committed"
+	elif [ "$3" -lt "$2" ]; then
+		echo "extraction and writer batches: $3 of $2 documents, $4 archive members"
+	elif [ "$6" -gt 0 ]; then
+		echo "resolve/graph: every document in, $7 entities, network not yet rebuilt"
+	else
+		echo "done: every document in, closing"
+	fi
+}
+stages=""
 CASE="$T/killed.weft"
 landed=0 round=0 chain=1 finished=0
 while [ "$landed" -lt "$KILLS" ] && [ "$round" -lt $((KILLS * 5)) ]; do
 	round=$((round + 1))
-	d=$((50 + $(rnd) % (full > 60 ? full - 50 : 10)))
-	"$WEFT" ingest -q --no-ner --case "$CASE" "$IN" > "$T/run.out" 2>&1 &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid"; rc=$?
-	grep -q 'being written by another weft' "$T/run.out" && fail "round $round: a killed writer left its lock behind"
-	grep -q 'ERROR: \(Address\|Undefined\)Sanitizer\|runtime error:' "$T/run.out" && fail "round $round: sanitizer report: $(cat "$T/run.out")"
-	if [ "$rc" -eq 137 ]; then
+	d=$(at_ms "$landed" "$KILLS" "$full")
+	fresh=1
+	[ -f "$CASE" ] && fresh=0
+	killed_at "$d" -q --no-ner --case "$CASE" "$IN"
+	if [ "$RC" -eq 137 ]; then
 		landed=$((landed + 1))
-		if [ -f "$CASE" ]; then
-			consistent "$CASE" "kill $landed at ${d} ms (chain $chain)"
-			ok "kill $landed at ${d} ms (chain $chain): $(json '"documents "+v.documents+", failed "+v.failed' < "$T/st.json")"
-		else
-			ok "kill $landed at ${d} ms (chain $chain): no case yet"
-		fi
+		st=$(stage "$CASE" "$refdocs")
+		stages="$stages
+${st%%:*}"
+		[ -f "$CASE" ] && consistent "$CASE" "kill $landed at ${d} ms (chain $chain)"
+		ok "kill $landed at ${d} ms (chain $chain): $st"
 	else
 		# the run finished before the kill: it must be the whole job
-		[ "$rc" -eq 3 ] || fail "round $round: ingest exit $rc: $(cat "$T/run.out")"
+		[ "$RC" -eq 3 ] || fail "round $round: ingest exit $RC: $(cat "$T/run.out")"
 		same_as_ref "$CASE" "chain $chain, finished by a run after the kills"
 		finished=$((finished + 1))
 		chain=$((chain + 1))
-		# a whole run fit in d ms (the machine may be less busy than when
-		# the reference ran): aim the next kills within that
-		[ "$d" -lt "$full" ] && full=$((d > 300 ? d : 300))
+		# a whole run from scratch fit in d ms (the machine may be less
+		# busy than when the reference ran): aim the next kills within
+		# that.  (A resumed run has less to do: the slice is tried again
+		# from scratch.)
+		[ "$fresh" = 1 ] && [ "$d" -lt "$full" ] && full=$((d > 300 ? d : 300))
 		rm -f "$CASE" "$CASE-wal" "$CASE-shm"
 	fi
 done
 [ "$landed" -ge "$KILLS" ] || fail "only $landed of $round kills landed on a running ingest"
+echo "kills by stage:"
+printf '%s\n' "$stages" | sed '/^$/d' | sort | uniq -c
+mid=$(printf '%s\n' "$stages" | grep -c '^extraction')
+[ "$mid" -ge 2 ] || fail "only $mid kills fell while documents were being written: the slices missed the middle of the run"
 
 # ---- the same command finishes the job ----
 out=$(timeout 300 "$WEFT" ingest -q --no-ner --case "$CASE" "$IN" 2>&1); rc=$?
@@ -236,51 +255,103 @@ out=$("$WEFT" ingest -q --no-ner --case "$CASE" "$IN" 2>&1)
 topfail=$(q "$REF" "SELECT count(*) FROM failures WHERE instr(path, '!/') = 0")
 expect_in "a run after that has nothing new" "0 new, $(commas $((nfiles - topfail))) unchanged" "$out"
 
-# ---- the same with the name tagger on (when a model is there) ----
+# ---- the same with the name tagger on: names, entities and the network ----
 MODEL=${WEFT_MODEL:-$WEFT_ROOT/models/ner.model}
-if [ -f "$MODEL" ]; then
-	NIN="$T/ner-in"
-	mkdir -p "$NIN"
-	find "$IN" -type f ! -path '*/archives/*' ! -path '*/bad/*' | LC_ALL=C sort | awk 'NR % 25 == 0' | head -n 60 |
-		while read -r f; do cp "$f" "$NIN/"; done
-	cp "$IN/archives/overlap.tar.gz" "$NIN/"
-	NREF="$T/ner-ref.weft"
-	t0=$(ms)
-	"$WEFT" ingest -q --case "$NREF" "$NIN" > "$T/ref.out" 2>&1 || fail "ingest with NER: $(cat "$T/ref.out")"
-	nfull=$(($(ms) - t0))
-	ok "ingest with NER took ${nfull} ms"
-	NCASE="$T/ner-killed.weft"
-	for i in 1 2 3; do
-		d=$((50 + $(rnd) % (nfull > 60 ? nfull - 50 : 10)))
-		"$WEFT" ingest -q --case "$NCASE" "$NIN" > "$T/run.out" 2>&1 &
-		pid=$!
-		sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid"
-		[ -f "$NCASE" ] || continue
-		r=$(q "$NCASE" 'PRAGMA integrity_check')
-		[ "$r" = ok ] || fail "NER kill $i at ${d} ms: integrity_check: $r"
-		"$WEFT" stats --case "$NCASE" > /dev/null || fail "NER kill $i at ${d} ms: weft stats failed"
-		ok "NER kill $i at ${d} ms"
-	done
-	"$WEFT" ingest -q --case "$NCASE" "$NIN" > "$T/run.out" 2>&1 || fail "NER final run: $(cat "$T/run.out")"
-	r=$(q "$NCASE" 'PRAGMA integrity_check')
-	[ "$r" = ok ] || fail "NER final: integrity_check: $r"
+[ -f "$MODEL" ] || fail "no NER model at $MODEL (the kills with names need it)"
+NIN="$T/ner-in"
+mkdir -p "$NIN"
+find "$IN" -type f ! -path '*/archives/*' ! -path '*/bad/*' | LC_ALL=C sort | awk 'NR % 25 == 0' | head -n 60 |
+	while read -r f; do cp "$f" "$NIN/"; done
+cp "$IN/archives/overlap.tar.gz" "$NIN/"
+# the samples: people and places with links between them
+cp -R "$WEFT_ROOT/samples" "$NIN/samples"
+NREF="$T/ner-ref.weft"
+t0=$(ms)
+"$WEFT" ingest -q --case "$NREF" --model "$MODEL" "$NIN" > "$T/ref.out" 2>&1 || fail "ingest with NER: $(cat "$T/ref.out")"
+nfull=$(($(ms) - t0))
+nrefdocs=$(q "$NREF" "SELECT count(*) FROM documents WHERE status IN ('ok', 'needs_ocr')")
+ok "ingest with NER took ${nfull} ms: $nrefdocs documents, $(q "$NREF" 'SELECT count(*) FROM entities') entities, $(q "$NREF" 'SELECT count(*) FROM edges') links"
+NCASE="$T/ner-killed.weft"
+# ner_killed WHAT: the checks after a kill with names on
+ner_killed() {
+	r=$(q "$NCASE" 'PRAGMA integrity_check') || fail "$1: sqlite3 cannot open the case"
+	[ "$r" = ok ] || fail "$1: integrity_check: $r"
+	"$WEFT" stats --case "$NCASE" > /dev/null || fail "$1: weft stats failed"
+	expect_eq "$1: mentions of documents not in the case" \
+		"$(q "$NCASE" "SELECT count(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents WHERE status = 'ok')")" 0
+}
+# ner_same WHAT: a finished case equals the uninterrupted run with names
+ner_same() {
+	ner_killed "$1"
 	for sql in "SELECT sha256 FROM documents WHERE status IN ('ok','needs_ocr') ORDER BY 1" \
-		"SELECT p.path, d.sha256 FROM paths p JOIN documents d ON d.id=p.doc ORDER BY 1"; do
-		[ "$(q "$NREF" "$sql")" = "$(q "$NCASE" "$sql")" ] || fail "NER: differs from the uninterrupted run in: $sql"
-	done
-	if [ -n "$(q "$NREF" "SELECT name FROM sqlite_master WHERE name='mentions'")" ]; then
-		sql="SELECT d.sha256, (SELECT count(*) FROM mentions m WHERE m.doc=d.id),
-			(SELECT count(*) FROM sentences s WHERE s.doc=d.id) FROM documents d WHERE d.status='ok' ORDER BY 1"
+		"SELECT p.path, d.sha256 FROM paths p JOIN documents d ON d.id=p.doc ORDER BY 1" \
+		"SELECT d.sha256, (SELECT count(*) FROM mentions m WHERE m.doc=d.id),
+			(SELECT count(*) FROM sentences s WHERE s.doc=d.id) FROM documents d WHERE d.status='ok' ORDER BY 1" \
+		"SELECT type, name, mentions, docs FROM entities ORDER BY 1, 2" \
+		"SELECT count(*), sum(docs), sum(sentences) FROM edges" \
+		"SELECT count(*) FROM meta WHERE key = 'network'"; do
 		q "$NREF" "$sql" > "$T/want"
 		q "$NCASE" "$sql" > "$T/got"
-		cmp -s "$T/want" "$T/got" || fail "NER: mentions/sentences differ from the uninterrupted run: $(diff "$T/want" "$T/got" | head -n 6)"
-		expect_eq "NER: no mentions of missing documents" \
-			"$(q "$NCASE" "SELECT count(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents WHERE status='ok')")" 0
+		cmp -s "$T/want" "$T/got" || fail "$1: differs from the uninterrupted run in: $sql
+$(diff "$T/want" "$T/got" | head -n 8)"
+	done
+	ok "$1: same documents, mentions, entities and links as the uninterrupted run"
+}
+nlanded=0 round=0
+while [ "$nlanded" -lt "$NER_KILLS" ] && [ "$round" -lt $((NER_KILLS * 4)) ]; do
+	round=$((round + 1))
+	d=$(at_ms "$nlanded" "$NER_KILLS" "$nfull")
+	fresh=1
+	[ -f "$NCASE" ] && fresh=0
+	killed_at "$d" -q --case "$NCASE" --model "$MODEL" "$NIN"
+	if [ "$RC" -eq 137 ]; then
+		nlanded=$((nlanded + 1))
+		st=$(stage "$NCASE" "$nrefdocs")
+		stages="$stages
+${st%%:*}"
+		[ -f "$NCASE" ] && ner_killed "NER kill $nlanded at ${d} ms"
+		ok "NER kill $nlanded at ${d} ms: $st"
+	else
+		[ "$RC" -eq 0 ] || fail "NER round $round: ingest exit $RC: $(cat "$T/run.out")"
+		ner_same "NER: finished by a run after the kills"
+		[ "$fresh" = 1 ] && [ "$d" -lt "$nfull" ] && nfull=$((d > 300 ? d : 300))
+		rm -f "$NCASE" "$NCASE-wal" "$NCASE-shm"
 	fi
-	ok "NER: killed and resumed = uninterrupted"
-else
-	echo "note: no NER model at $MODEL; the kills ran with --no-ner only"
-fi
+done
+[ "$nlanded" -ge "$NER_KILLS" ] || fail "only $nlanded of $round kills with names landed on a running ingest"
+"$WEFT" ingest -q --case "$NCASE" --model "$MODEL" "$NIN" > "$T/run.out" 2>&1 || fail "NER final run: $(cat "$T/run.out")"
+ner_same "NER: after $nlanded kills"
+
+# ---- a kill aimed at resolve/graph: every document is in, the network is not ----
+rm -f "$NCASE" "$NCASE-wal" "$NCASE-shm"
+aimed=0 try=0
+while [ "$aimed" = 0 ] && [ "$try" -lt 5 ]; do
+	try=$((try + 1))
+	rm -f "$NCASE" "$NCASE-wal" "$NCASE-shm"
+	"$WEFT" ingest -q --case "$NCASE" --model "$MODEL" "$NIN" > "$T/run.out" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -f "$NCASE" ] && [ "$(q "$NCASE" "SELECT count(*) >= $nrefdocs FROM documents WHERE status IN ('ok', 'needs_ocr')" 2>/dev/null)" = 1 ] && break
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid"; RC=$?
+	after_run
+	[ "$RC" -eq 137 ] || continue
+	st=$(stage "$NCASE" "$nrefdocs")
+	case $st in resolve/graph*) aimed=1 ;; esac
+	echo "aimed kill, try $try: $st"
+done
+[ "$aimed" = 1 ] || fail "5 kills aimed at resolve/graph all came too late (the network was already built)"
+stages="$stages
+resolve/graph"
+ner_killed "kill in resolve/graph"
+ok "kill in resolve/graph: $st"
+"$WEFT" ingest -q --case "$NCASE" --model "$MODEL" "$NIN" > "$T/run.out" 2>&1 || fail "run after the kill in resolve/graph: $(cat "$T/run.out")"
+expect_in "the run after it finds nothing new" "0 new" "$(cat "$T/run.out")"
+ner_same "NER: after a kill in resolve/graph, the same command rebuilt entities and links"
+
+total=$((landed + nlanded + 1))
+echo "$total kills in all, by stage:"
+printf '%s\n' "$stages" | sed '/^$/d' | sort | uniq -c
+[ "$total" -ge 20 ] || fail "only $total kills"
 echo "all ok"
