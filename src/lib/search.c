@@ -465,6 +465,16 @@ static int load_hit(sqlite3_stmt *doc, const char *snippet, long long id, struct
 	return 0;
 }
 
+/* A query that could not run: FTS5's own word for a query it refuses
+ * (SQLITE_ERROR), else the case's (a damaged file, a full disk, I/O). */
+static void query_fail(struct case_db *c, struct err *e)
+{
+	if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_ERROR)
+		err_set(e, "cannot run this query (%s)", sqlite3_errmsg(c->db));
+	else
+		case_fail(c, "searching", e);
+}
+
 int search_run(struct case_db *c, const char *q, int limit, int offset,
 	       int (*cb)(const struct search_hit *h, void *user), void *user, long *total,
 	       struct err *e)
@@ -501,7 +511,7 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 			       " d.title, d.date, d.type, substr(d.body, 1, 160), d.pages,"
 			       " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?",
 			       -1, &doc, NULL) != SQLITE_OK) {
-		err_set(e, "cannot run this query (%s)", sqlite3_errmsg(c->db));
+		query_fail(c, e);
 		goto out;
 	}
 	sqlite3_stmt *both[2] = {st, cnt};
@@ -528,7 +538,7 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
 		/* FTS5 reports its own syntax errors here; ours never should. */
-		err_set(e, "cannot run this query (%s)", sqlite3_errmsg(c->db));
+		query_fail(c, e);
 		goto out;
 	}
 	if (total)
