@@ -7,7 +7,9 @@
 # read-only case or folder gives a clear error and can still be searched;
 # hostile file names and links in the input are ingested or listed as
 # failures, and the JSON output stays valid; a case from an older weft can
-# be opened by two weft at once.
+# be opened by two weft at once; a case cut short or overwritten with junk
+# (at its start, middle or end) gives a clear error, never a crash, and the
+# commands that only read leave it as it was.
 #
 # Each part runs in a subshell; all parts run, and the test fails if any did.
 . "$(dirname "$0")/lib.sh"
@@ -482,6 +484,61 @@ older() {
 	ok "an older case opened by two weft at once: 6 of 6 rounds fine"
 }
 part "(i) an older case, two weft at once" older
+
+# ---- (j) a damaged case: cut short, or junk over part of it ----
+damaged() {
+	D="$T/j"
+	mkdir -p "$D"
+	W ingest -q --no-ner --case "$D/good.weft" "$IN" "$T/small" > /dev/null || fail "ingest failed"
+	sz=$(wc -c < "$D/good.weft")
+	head -c $((sz / 2)) "$D/good.weft" > "$D/cut.weft"
+	# junk over: the first page after the header, the middle, the last 8 KB
+	for w in start:100 middle:$((sz / 3)) end:$((sz - 8192)); do
+		cp "$D/good.weft" "$D/${w%%:*}.weft"
+		head -c 8192 /dev/urandom | dd of="$D/${w%%:*}.weft" bs=1 seek="${w#*:}" conv=notrunc status=none
+	done
+	bad=0
+	for f in cut start middle end; do
+		C="$D/$f.weft"
+		for cmd in stats search show failures ingest; do
+			[ "$cmd" = ingest ] || s0=$(sha "$C")
+			case $cmd in
+			search) W search --case "$C" --json alpha > "$T/out" 2> "$T/err" ;;
+			show) W show --case "$C" 1 > "$T/out" 2> "$T/err" ;;
+			ingest) W ingest -q --no-ner --case "$C" "$IN" > "$T/out" 2> "$T/err" ;;
+			*) W "$cmd" --case "$C" > "$T/out" 2> "$T/err" ;;
+			esac
+			rc=$?
+			err=$(grep -v '^$' "$T/err" | head -n 3)
+			if grep -q 'Sanitizer\|runtime error:' "$T/err" || [ "$rc" -ge 128 ]; then
+				echo "$f: $cmd: crashed (exit $rc): $err"; bad=$((bad + 1)); continue
+			fi
+			if [ "$rc" -ne 0 ]; then
+				case $err in
+				weft:*) ;;
+				*) echo "$f: $cmd: exit $rc without a 'weft: ...' message: $err"; bad=$((bad + 1)); continue ;;
+				esac
+			fi
+			if [ "$cmd" != ingest ] && [ "$(sha "$C")" != "$s0" ]; then
+				echo "$f: $cmd changed the damaged case"; bad=$((bad + 1)); continue
+			fi
+			echo "$f: $cmd: exit $rc${err:+: $err}"
+		done
+	done
+	# cut short, nothing can be read: every command says so
+	for cmd in stats search; do
+		if [ $cmd = stats ]; then W stats --case "$D/cut.weft" > /dev/null 2> "$T/err"; else
+			W search --case "$D/cut.weft" alpha > /dev/null 2> "$T/err"; fi
+		[ $? -eq 1 ] || { echo "cut: $cmd did not fail"; bad=$((bad + 1)); }
+		case $(cat "$T/err") in
+		*malformed* | *damaged* | *corrupt*) ;;
+		*) echo "cut: $cmd: the error does not say the case is damaged: $(cat "$T/err")"; bad=$((bad + 1)) ;;
+		esac
+	done
+	[ "$bad" -eq 0 ] || fail "damaged cases: $bad problems"
+	ok "damaged cases: clear errors, no crash, read commands change nothing"
+}
+part "(j) a damaged case" damaged
 
 [ -z "$failed" ] || fail "parts that failed:$failed"
 echo "all ok"
