@@ -77,7 +77,7 @@ int cmd_stats(int argc, char **argv)
 		cli_json_add(obj, "last_date", last);
 		cli_print_json(obj);
 	} else {
-		printf("case:       %s\n", c->path);
+		printf("case:       %s%s\n", c->path, c->encrypted ? " (encrypted)" : "");
 		printf("documents:  %lld (%.1f MB read, %lld paths)\n", docs, bytes / 1048576.0, paths);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			printf("  %-9s %lld\n", (const char *)sqlite3_column_text(st, 0) ?: "unknown",
