@@ -18,8 +18,13 @@
  *
  * Reading: each worker thread keeps one read-only case connection, opened
  * on its first request and closed by server_stop().  SQLite in WAL mode
- * lets these readers run while another weft writes.  Writing (edits) opens
- * its own connection, takes the writer lock and calls resolve_decide().
+ * lets these readers run while another weft writes.  Each thread also keeps
+ * the JSON of the GET API answers it gave (struct reader): the same URI
+ * gets the same bytes until the case changes (PRAGMA data_version sees a
+ * commit by any connection or process), so a page that asks again, or
+ * /api/stats on every load, costs a lookup instead of the queries.
+ * Writing (edits) opens its own connection, takes the writer lock and calls
+ * resolve_decide().
  */
 #include "server.h"
 
@@ -55,6 +60,10 @@
 #define MAX_FILE (32 * 1024 * 1024)  /* largest static file read from --web */
 #define MAX_LIMIT 1000          /* largest limit= of list endpoints */
 #define GRAPH_MAX_NODES 500
+#define CACHE_SLOTS 512              /* answers kept per worker thread */
+#define CACHE_BYTES (32 << 20)       /* and their bytes at most */
+#define CACHE_MAX_ANSWER (1 << 20)   /* a larger answer is not kept */
+#define JSON_TYPE "application/json; charset=utf-8"
 
 #define CSP "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:;" \
 	    " connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -73,11 +82,25 @@ struct server {
 	size_t nassets;
 	char *web_dir;                     /* realpath, or NULL */
 	int graph_view;                    /* cytoscape is there */
-	pthread_key_t key;                 /* this thread's struct case_db */
-	pthread_mutex_t lock;              /* guards conns */
-	struct case_db **conns;
-	size_t nconns, capconns;
+	pthread_key_t key;                 /* this thread's struct reader */
+	pthread_mutex_t lock;              /* guards readers */
+	struct reader **readers;
+	size_t nreaders, capreaders;
 	pthread_mutex_t edit_lock;         /* one edit at a time */
+};
+
+/* A worker thread's read-only connection and its answer cache: slot
+ * hash(uri) % CACHE_SLOTS holds one URI and the JSON sent for it, valid while
+ * data_version is what it was when the cache was filled. */
+struct reader {
+	struct case_db *c;
+	sqlite3_stmt *version;             /* PRAGMA data_version; NULL: no cache */
+	long long seen;
+	struct cached {
+		char *uri, *json;
+		size_t len;
+	} slot[CACHE_SLOTS];
+	size_t bytes;
 };
 
 /* One request, from its raw request line to its completion. */
@@ -241,25 +264,87 @@ static long long find_entity(struct case_db *c, const char *ref, struct reply *r
 
 /* ---- the case, one read-only connection per worker thread --------------- */
 
-static struct case_db *reader(struct server *s, struct reply *r)
+static struct reader *reader(struct server *s, struct reply *r)
 {
-	struct case_db *c = pthread_getspecific(s->key);
-	if (c)
-		return c;
+	struct reader *rd = pthread_getspecific(s->key);
+	if (rd)
+		return rd;
 	struct err e = {{0}};
+	struct case_db *c;
 	if (case_open(s->case_path, CASE_READ, &c, &e) < 0) {
 		internal(r, "opening the case", &e);
 		return NULL;
 	}
+	rd = xcalloc(1, sizeof *rd);
+	rd->c = c;
+	rd->seen = -1;
+	if (case_prepare(c, "PRAGMA data_version", &rd->version, "the answer cache", &e) < 0)
+		fprintf(stderr, "weft: serve: %s (answers are not cached)\n", e.msg);
 	pthread_mutex_lock(&s->lock);
-	if (s->nconns == s->capconns) {
-		s->capconns = s->capconns ? 2 * s->capconns : 16;
-		s->conns = xrealloc(s->conns, s->capconns * sizeof *s->conns);
+	if (s->nreaders == s->capreaders) {
+		s->capreaders = s->capreaders ? 2 * s->capreaders : 16;
+		s->readers = xrealloc(s->readers, s->capreaders * sizeof *s->readers);
 	}
-	s->conns[s->nconns++] = c;
+	s->readers[s->nreaders++] = rd;
 	pthread_mutex_unlock(&s->lock);
-	pthread_setspecific(s->key, c);
-	return c;
+	pthread_setspecific(s->key, rd);
+	return rd;
+}
+
+static void cache_clear(struct reader *rd)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		free(rd->slot[i].uri);
+		free(rd->slot[i].json);
+	}
+	memset(rd->slot, 0, sizeof rd->slot);
+	rd->bytes = 0;
+}
+
+static void reader_free(struct reader *rd)
+{
+	cache_clear(rd);
+	sqlite3_finalize(rd->version);
+	case_close(rd->c);
+	free(rd);
+}
+
+/* The cache slot for uri (its URI may be another's), emptied first when the
+ * case changed since the cache was filled; NULL when there is no cache. */
+static struct cached *cache_slot(struct reader *rd, const char *uri)
+{
+	if (!rd->version)
+		return NULL;
+	int rc = sqlite3_step(rd->version);
+	long long v = sqlite3_column_int64(rd->version, 0);
+	sqlite3_reset(rd->version);
+	if (rc != SQLITE_ROW)
+		return NULL;
+	if (v != rd->seen) {
+		cache_clear(rd);
+		rd->seen = v;
+	}
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return &rd->slot[h % CACHE_SLOTS];
+}
+
+/* Keeps a copy of json (len bytes) in slot as the answer to uri. */
+static void cache_put(struct reader *rd, struct cached *slot, const char *uri, const char *json, size_t len)
+{
+	if (len > CACHE_MAX_ANSWER)
+		return;
+	rd->bytes -= slot->len;
+	free(slot->uri);
+	free(slot->json);
+	if (rd->bytes + len > CACHE_BYTES)
+		cache_clear(rd);
+	slot->uri = xstrdup(uri);
+	slot->json = xmalloc(len);
+	memcpy(slot->json, json, len);
+	slot->len = len;
+	rd->bytes += len;
 }
 
 /* ---- /api/search -------------------------------------------------------- */
@@ -1078,7 +1163,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, cJSON 
 	cJSON_Delete(v);
 	if (!s)
 		return MHD_NO;
-	return send_bytes(conn, status, "application/json; charset=utf-8", s, strlen(s), 1, allow);
+	return send_bytes(conn, status, JSON_TYPE, s, strlen(s), 1, allow);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *msg, const char *allow)
@@ -1122,10 +1207,25 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *conn, struct
 	}
 	if (rq->post)
 		return send_error(conn, 405, "use GET", "GET, HEAD");
-	struct case_db *c = reader(s, &r);
-	if (c)
-		rt->fn(s, c, conn, arg, &r);
-	return send_reply(conn, &r);
+	struct reader *rd = reader(s, &r);
+	if (!rd)
+		return send_reply(conn, &r);
+	struct cached *slot = cache_slot(rd, rq->raw);
+	if (slot && slot->uri && !strcmp(slot->uri, rq->raw)) {
+		char *copy = xmalloc(slot->len + 1); /* MHD may send it after the slot is reused */
+		memcpy(copy, slot->json, slot->len);
+		return send_bytes(conn, 200, JSON_TYPE, copy, slot->len, 1, NULL);
+	}
+	rt->fn(s, rd->c, conn, arg, &r);
+	if (!r.json || !slot)
+		return send_reply(conn, &r);
+	char *json = cJSON_PrintUnformatted(r.json);
+	cJSON_Delete(r.json);
+	if (!json)
+		return MHD_NO;
+	size_t len = strlen(json);
+	cache_put(rd, slot, rq->raw, json, len);
+	return send_bytes(conn, 200, JSON_TYPE, json, len, 1, NULL);
 }
 
 /* ---- static files --------------------------------------------------------- */
@@ -1578,9 +1678,9 @@ void server_stop(struct server *s)
 		return;
 	if (s->d)
 		MHD_stop_daemon(s->d);
-	for (size_t i = 0; i < s->nconns; i++)
-		case_close(s->conns[i]);
-	free(s->conns);
+	for (size_t i = 0; i < s->nreaders; i++)
+		reader_free(s->readers[i]);
+	free(s->readers);
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->edit_lock);
