@@ -6,17 +6,22 @@
 #   1. a case of the whole corpus with NER (the network needs entities):
 #      CASE if given (or HTTP_CASE), else `weft ingest` of BENCH_CORPUS;
 #   2. `weft serve --port 0` on 127.0.0.1 (a free port; read-only);
-#   3. wrk on loopback, one run per endpoint, after a short warm-up:
-#        /api/stats                       trivial: the server's own overhead
+#   3. wrk on loopback, one run per endpoint and mode, after a short warm-up:
+#        /api/session                     no query at all: HTTP and the gate
+#        /api/stats                       counts over the whole case
 #        /api/search?q=Q                  Q rotates over bench/queries.txt
 #        /api/graph?center=ID&depth=2     ID rotates over the top entities
 #                                         by pagerank (weft entities --json)
+#      mode "unique": every request has a parameter of its own, so weft
+#      serve's answer cache never answers: the cost of a new request;
+#      mode "repeat": the lists as they are, answered from the cache after
+#      their first round: the cost of asking again.
 #      bench/http/paths.lua rotates the paths and prints the numbers; the
 #      server's CPU time (from /proc) is read around each run, so the cost
 #      per request can be compared even when others load the machine.
 #
 # Prints a table, and writes the rows to bench/results/http.tsv (columns:
-# endpoint conns requests seconds rps p50_ms p90_ms p99_ms max_ms non2xx
+# endpoint mode conns requests seconds rps p50_ms p90_ms p99_ms max_ms non2xx
 # socket_errors server_cpu_ms_per_req load command).
 #
 # Needs wrk (Debian package wrk; installed with apt-get when run as root,
@@ -33,7 +38,8 @@
 #   HTTP_WRK_THREADS=2 wrk threads
 #   HTTP_SERVER_THREADS=4  weft serve --threads
 #   HTTP_CENTERS=50    how many top entities the graph requests rotate over
-#   HTTP_ENDPOINTS="stats search graph"  which endpoints to run
+#   HTTP_ENDPOINTS="session stats search graph"  which endpoints to run
+#   HTTP_MODES="unique repeat"  which modes
 #   BENCH_TMP, BENCH_KEEP  scratch folder (default a new one, removed), 1 keeps it
 #   HTTP_OUT           rows go here (default bench/results/http.tsv; "-": nowhere)
 set -euo pipefail
@@ -50,7 +56,8 @@ CONNS=${HTTP_CONNS:-16}
 WRK_THREADS=${HTTP_WRK_THREADS:-2}
 SERVER_THREADS=${HTTP_SERVER_THREADS:-4}
 CENTERS=${HTTP_CENTERS:-50}
-ENDPOINTS=${HTTP_ENDPOINTS:-stats search graph}
+ENDPOINTS=${HTTP_ENDPOINTS:-session stats search graph}
+MODES=${HTTP_MODES:-unique repeat}
 OUT=${HTTP_OUT:-$BENCH/results/http.tsv}
 INSTALL=${BENCH_INSTALL:-1}
 
@@ -105,6 +112,7 @@ perl -MJSON::PP -e 'local $/; my $a = decode_json(<STDIN>); print "$_->{id}\n" f
 	sed 's|^\(.*\)$|/api/graph?center=\1\&depth=2|' > "$W/graph.paths"
 [[ -s $W/graph.paths ]] || die "the case has no entities (ingested without NER?): nothing to centre the graph on"
 echo /api/stats > "$W/stats.paths"
+echo /api/session > "$W/session.paths"
 
 # ---- the server ----
 
@@ -123,7 +131,7 @@ say "server: $URL (pid $SERVER, --threads $SERVER_THREADS); case: $CASE"
 
 # every path must answer 200 before it is timed: a fast error is no result
 for ep in $ENDPOINTS; do
-	[[ -f $W/$ep.paths ]] || die "unknown endpoint '$ep' (stats, search or graph)"
+	[[ -f $W/$ep.paths ]] || die "unknown endpoint '$ep' (session, stats, search or graph)"
 	while IFS= read -r p; do
 		code=$(curl -s -o "$W/check.body" -w '%{http_code}' "$URL$p")
 		[[ $code == 200 ]] || die "$p answered $code: $(head -c 300 "$W/check.body")"
@@ -136,36 +144,59 @@ say "graph of the top entity: $graph_nodes"
 # server CPU time so far, in clock ticks (utime + stime of the process)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 HZ=$(getconf CLK_TCK)
+# drain: waits (at most a minute) until the server has used no CPU for half a
+# second, so answers still being computed for the last run (wrk stops
+# waiting for them, the server does not) are not charged to the next one.
+drain() {
+	local a b
+	for _ in $(seq 120); do
+		a=$(cpu_ticks)
+		sleep 0.5
+		b=$(cpu_ticks)
+		[[ $a == "$b" ]] && return 0
+	done
+	say "the server is still busy after a minute"
+}
 
 ROWS=$W/http.tsv
 : > "$ROWS"
 run() {
-	local ep=$1 c=$2 label shown line t0 t1 load
+	local ep=$1 mode=$2 c=$3 label shown line t0 t1 load arg= wt=$WRK_THREADS
+	[[ $mode == unique ]] && arg=unique
+	# a new /api/stats costs seconds of CPU on a large case: one at a time
+	[[ $ep == stats && $mode == unique ]] && c=1
+	((wt <= c)) || wt=$c
 	case $ep in
+	session) label="/api/session" ;;
 	stats) label="/api/stats" ;;
 	search) label="/api/search?q=Q ($(wc -l < "$W/search.paths") queries)" ;;
 	graph) label="/api/graph?center=ID&depth=2 ($(wc -l < "$W/graph.paths") centers)" ;;
 	esac
-	shown="wrk -t$WRK_THREADS -c$c -d${DURATION}s --latency -s bench/http/paths.lua \$URL -- $ep.paths"
-	wrk -t"$WRK_THREADS" -c"$c" -d3s -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" > /dev/null 2>&1 || true
+	shown="wrk -t$wt -c$c -d${DURATION}s --timeout 10s --latency -s bench/http/paths.lua \$URL -- $ep.paths${arg:+ $arg}"
+	local out=$W/wrk.$ep.$mode.$c.out
+	wrk -t"$wt" -c"$c" -d3s -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" $arg > /dev/null 2>&1 || true
+	drain
 	load=$(cut -d' ' -f1 /proc/loadavg)
-	say "$label, $c connections (load $load)"
+	say "$label, $mode, $c connections (load $load)"
 	t0=$(cpu_ticks)
-	wrk -t"$WRK_THREADS" -c"$c" -d"${DURATION}s" --latency -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" \
-		> "$W/wrk.$ep.$c.out" 2>&1 || { cat "$W/wrk.$ep.$c.out" >&2; die "wrk failed"; }
+	wrk -t"$wt" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" $arg \
+		> "$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
 	t1=$(cpu_ticks)
-	line=$(grep '^WRKRESULT' "$W/wrk.$ep.$c.out") || { cat "$W/wrk.$ep.$c.out" >&2; die "no result from wrk"; }
+	drain
+	line=$(grep '^WRKRESULT' "$out") || { cat "$out" >&2; die "no result from wrk"; }
 	# WRKRESULT requests seconds rps p50 p90 p99 max non2xx socket_errors
 	read -r _ req secs rps p50 p90 p99 max non2xx serr <<< "$line"
 	local cpu
 	cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v n="$req" 'BEGIN{printf "%.3f", n ? t * 1000 / hz / n : 0}')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$req" "$secs" "$rps" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$c" "$req" "$secs" "$rps" \
 		"$p50" "$p90" "$p99" "$max" "$non2xx" "$serr" "$cpu" "$load" "$shown" >> "$ROWS"
 	[[ $non2xx == 0 ]] || say "WARNING: $non2xx answers were not 2xx"
 }
 for c in $CONNS; do
 	((c < 128)) || die "HTTP_CONNS: $c is not below the server's 128 connections per address"
-	for ep in $ENDPOINTS; do run "$ep" "$c"; done
+	for ep in $ENDPOINTS; do
+		for mode in $MODES; do run "$ep" "$mode" "$c"; done
+	done
 done
 
 # ---- report ----
@@ -178,14 +209,14 @@ done
 		"$(sqlite3 "$CASE" 'SELECT count(*) FROM documents' 2>/dev/null || echo '?')" \
 		"$(sqlite3 "$CASE" 'SELECT count(*) FROM entities' 2>/dev/null || echo '?')" \
 		"$(sqlite3 "$CASE" 'SELECT count(*) FROM edges' 2>/dev/null || echo '?')"
-	printf 'endpoint\tconns\trequests\tseconds\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsocket_errors\tserver_cpu_ms_per_req\tload\tcommand\n'
+	printf 'endpoint\tmode\tconns\trequests\tseconds\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsocket_errors\tserver_cpu_ms_per_req\tload\tcommand\n'
 	cat "$ROWS"
 } > "$W/report.tsv"
 if [[ $OUT != - ]]; then
 	mkdir -p "$(dirname "$OUT")"
 	cp "$W/report.tsv" "$OUT"
 fi
-printf '\n%-46s %5s %8s %8s %8s %8s %8s %12s\n' endpoint conns rps p50_ms p99_ms max_ms non2xx 'cpu_ms/req'
-awk -F'\t' '{printf "%-46s %5s %8s %8s %8s %8s %8s %12s\n", $1, $2, $5, $6, $8, $9, $10, $12}' "$ROWS"
+printf '\n%-44s %-6s %5s %8s %8s %8s %8s %6s %10s\n' endpoint mode conns rps p50_ms p99_ms max_ms non2xx 'cpu_ms/req'
+awk -F'\t' '{printf "%-44s %-6s %5s %8s %8s %8s %8s %6s %10s\n", $1, $2, $3, $6, $7, $9, $10, $11, $13}' "$ROWS"
 head -n 2 "$W/report.tsv"
 [[ $OUT == - ]] || say "rows: $OUT"

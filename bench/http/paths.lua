@@ -3,7 +3,10 @@
 -- starting at its own place in the list so the threads do not move in step.
 -- After the run it prints one machine-readable line for http.sh:
 --   WRKRESULT requests seconds rps p50_ms p90_ms p99_ms max_ms non2xx socket_errors
--- Usage: wrk ... -s bench/http/paths.lua URL -- PATHS_FILE
+-- Usage: wrk ... -s bench/http/paths.lua URL -- PATHS_FILE [unique]
+-- With "unique", every request carries a parameter of its own (nocache=T.N,
+-- which weft ignores), so no answer can come from weft serve's cache: the
+-- cost of computing each one.
 local paths = {}
 local nthreads = 0
 local threads = {}
@@ -26,15 +29,21 @@ function setup(thread)
 end
 
 local i = 0
+local unique = false
 function init(args)
 	paths = load(args[1])
+	unique = args[2] == "unique"
 	-- tid is set by setup() before init() runs in the thread
 	i = ((tid or 1) - 1) * math.floor(#paths / 7 + 1)
 end
 
 function request()
 	i = i + 1
-	return wrk.format("GET", paths[(i - 1) % #paths + 1])
+	local p = paths[(i - 1) % #paths + 1]
+	if unique then
+		p = p .. (p:find("?", 1, true) and "&" or "?") .. "nocache=" .. (tid or 1) .. "." .. i
+	end
+	return wrk.format("GET", p)
 end
 
 function done(summary, latency, requests)
