@@ -13,13 +13,15 @@
 
 const char help_export[] =
 	"usage: weft export [--case FILE] --format F [-o FILE|FOLDER] [--min-docs N]\n"
+	"                   [--min-weight W] [--top N] [--type T]\n"
 	"\n"
 	"Writes the case for other tools.  The network is the entities that have\n"
 	"links and those links (see 'weft links'); text is UTF-8.\n"
 	"\n"
 	"formats:\n"
-	"  gexf        GEXF 1.3 for Gephi: nodes with type, mentions, docs, pagerank\n"
-	"              and community; edges weighted by documents, with kind and score\n"
+	"  gexf        GEXF 1.3 for Gephi: nodes with type, mentions, docs, pagerank,\n"
+	"              community and betweenness; edges weighted by documents, with\n"
+	"              kind and score\n"
 	"  graphml     GraphML with the same attributes (yEd, Cytoscape, networkx)\n"
 	"  csv         a folder: nodes.csv, edges.csv, evidence.csv (each link's best\n"
 	"              sentences with their text)\n"
@@ -37,7 +39,12 @@ const char help_export[] =
 	"  -f, --format F   one of the formats above\n"
 	"  -o, --output P   the file (default: standard output) or folder (default:\n"
 	"                   ./weft-FORMAT) to write; files are replaced\n"
-	"  --min-docs N     only links found in at least N documents (default 1)\n";
+	"  --min-docs N     only links found in at least N documents (default 1)\n"
+	"  --min-weight W   only links of weight W or more (see 'weft links')\n"
+	"  --top N          only the N most central entities (PageRank); Gephi slows\n"
+	"                   down past about 100,000 nodes\n"
+	"  --type T         only entities of type T (PER, ORG, LOC or MISC)\n"
+	"The network keeps only entities with a link left after these filters.\n";
 
 int cmd_export(int argc, char **argv)
 {
@@ -45,9 +52,13 @@ int cmd_export(int argc, char **argv)
 					     {"format", required_argument, 0, 'f'},
 					     {"output", required_argument, 0, 'o'},
 					     {"min-docs", required_argument, 0, 'm'},
+					     {"min-weight", required_argument, 0, 'w'},
+					     {"top", required_argument, 0, 'n'},
+					     {"type", required_argument, 0, 't'},
 					     {0, 0, 0, 0}};
 	const char *case_opt = NULL, *format = NULL, *out = NULL;
-	int min_docs = 1, o;
+	struct export_opts opt = {.min_docs = 1};
+	int o;
 	while ((o = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
 		char *end;
 		switch (o) {
@@ -55,9 +66,24 @@ int cmd_export(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
 		case 'm':
-			min_docs = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || min_docs < 1)
+			opt.min_docs = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || opt.min_docs < 1)
 				return cli_usage("export", "--min-docs takes a number, 1 or more");
+			break;
+		case 'w':
+			opt.min_weight = strtod(optarg, &end);
+			if (*end || !*optarg || !(opt.min_weight >= 0))
+				return cli_usage("export", "--min-weight takes a number, 0 or more");
+			break;
+		case 'n':
+			opt.top = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || opt.top < 1)
+				return cli_usage("export", "--top takes a positive number");
+			break;
+		case 't':
+			opt.type = optarg;
+			if (strcmp(optarg, "PER") && strcmp(optarg, "ORG") && strcmp(optarg, "LOC") && strcmp(optarg, "MISC"))
+				return cli_usage("export", "--type takes PER, ORG, LOC or MISC");
 			break;
 		default: return cli_usage("export", "unknown option");
 		}
@@ -79,7 +105,6 @@ int cmd_export(int argc, char **argv)
 	struct case_db *c = cli_open_read(case_opt);
 	if (!c)
 		return EXIT_FATAL;
-	struct export_opts opt = {.min_docs = min_docs};
 	struct export_counts n;
 	struct err e = {{0}};
 	int rc = export_run(c, f, out, &opt, &n, &e);

@@ -250,21 +250,18 @@ static int out_open_in(struct out *o, const char *folder, const char *name, stru
 /* ---- the network, as queries ---- */
 
 static const char nodes_sql[] =
-	"SELECT id, name, type, mentions, docs, pagerank, community FROM entities"
-	" WHERE id IN (SELECT a FROM edges WHERE docs >= ?1 UNION SELECT b FROM edges WHERE docs >= ?1) ORDER BY id";
+	"SELECT id, name, type, mentions, docs, pagerank, community, betweenness FROM entities"
+	" WHERE id IN temp.export_nodes ORDER BY id";
 /* CROSS JOIN keeps SQLite scanning edges in order (with a IN (...) it
  * would probe the index for every pair of entities). */
 static const char edges_sql[] =
 	"SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, x.weight, x.score"
 	" FROM edges x CROSS JOIN entities ea CROSS JOIN entities eb"
-	" WHERE ea.id = x.a AND eb.id = x.b AND x.docs >= ?1 ORDER BY x.id";
+	" WHERE ea.id = x.a AND eb.id = x.b AND x.id IN temp.export_edges ORDER BY x.id";
 
-static int prepare_min(struct case_db *c, const char *sql, int min_docs, sqlite3_stmt **st, struct err *e)
+static int prepare(struct case_db *c, const char *sql, sqlite3_stmt **st, struct err *e)
 {
-	if (case_prepare(c, sql, st, "exporting", e) < 0)
-		return -1;
-	sqlite3_bind_int(*st, 1, min_docs);
-	return 0;
+	return case_prepare(c, sql, st, "exporting", e);
 }
 
 /* Steps st; returns 1 for a row, 0 at the end, -1 (e filled) on error. */
@@ -280,7 +277,7 @@ static int next_row(struct case_db *c, sqlite3_stmt *st, struct err *e)
 
 /* ---- GEXF 1.3 ---- */
 
-static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_counts *n, struct err *e)
+static int write_gexf(struct case_db *c, FILE *f, struct export_counts *n, struct err *e)
 {
 	char date[16];
 	time_t now = time(NULL);
@@ -301,6 +298,7 @@ static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_co
 	      "      <attribute id=\"docs\" title=\"documents\" type=\"integer\"/>\n"
 	      "      <attribute id=\"pagerank\" title=\"pagerank\" type=\"double\"/>\n"
 	      "      <attribute id=\"community\" title=\"community\" type=\"integer\"/>\n"
+	      "      <attribute id=\"betweenness\" title=\"betweenness\" type=\"double\"/>\n"
 	      "    </attributes>\n"
 	      "    <attributes class=\"edge\">\n"
 	      "      <attribute id=\"kind\" title=\"kind\" type=\"string\"/>\n"
@@ -312,7 +310,7 @@ static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_co
 	      f);
 	sqlite3_stmt *st;
 	int r;
-	if (prepare_min(c, nodes_sql, min_docs, &st, e) < 0)
+	if (prepare(c, nodes_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		fprintf(f, "      <node id=\"%lld\" label=\"", (long long)sqlite3_column_int64(st, 0));
@@ -327,6 +325,8 @@ static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_co
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			fprintf(f, "          <attvalue for=\"community\" value=\"%lld\"/>\n",
 				(long long)sqlite3_column_int64(st, 6));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			fprintf(f, "          <attvalue for=\"betweenness\" value=\"%.8g\"/>\n", sqlite3_column_double(st, 7));
 		fputs("        </attvalues>\n      </node>\n", f);
 		n->nodes++;
 	}
@@ -334,7 +334,7 @@ static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_co
 	if (r < 0)
 		return -1;
 	fputs("    </nodes>\n    <edges>\n", f);
-	if (prepare_min(c, edges_sql, min_docs, &st, e) < 0)
+	if (prepare(c, edges_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		const char *kind = text(st, 3);
@@ -363,7 +363,7 @@ static int write_gexf(struct case_db *c, FILE *f, int min_docs, struct export_co
 
 /* ---- GraphML ---- */
 
-static int write_graphml(struct case_db *c, FILE *f, int min_docs, struct export_counts *n, struct err *e)
+static int write_graphml(struct case_db *c, FILE *f, struct export_counts *n, struct err *e)
 {
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\""
@@ -376,6 +376,7 @@ static int write_graphml(struct case_db *c, FILE *f, int min_docs, struct export
 	      "  <key id=\"ndocs\" for=\"node\" attr.name=\"docs\" attr.type=\"int\"/>\n"
 	      "  <key id=\"pagerank\" for=\"node\" attr.name=\"pagerank\" attr.type=\"double\"/>\n"
 	      "  <key id=\"community\" for=\"node\" attr.name=\"community\" attr.type=\"int\"/>\n"
+	      "  <key id=\"betweenness\" for=\"node\" attr.name=\"betweenness\" attr.type=\"double\"/>\n"
 	      "  <key id=\"kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n"
 	      "  <key id=\"edocs\" for=\"edge\" attr.name=\"docs\" attr.type=\"int\"/>\n"
 	      "  <key id=\"sentences\" for=\"edge\" attr.name=\"sentences\" attr.type=\"int\"/>\n"
@@ -385,7 +386,7 @@ static int write_graphml(struct case_db *c, FILE *f, int min_docs, struct export
 	      f);
 	sqlite3_stmt *st;
 	int r;
-	if (prepare_min(c, nodes_sql, min_docs, &st, e) < 0)
+	if (prepare(c, nodes_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		fprintf(f, "    <node id=\"n%lld\">\n      <data key=\"label\">", (long long)sqlite3_column_int64(st, 0));
@@ -398,11 +399,13 @@ static int write_graphml(struct case_db *c, FILE *f, int min_docs, struct export
 			fprintf(f, "      <data key=\"pagerank\">%.8g</data>\n", sqlite3_column_double(st, 5));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			fprintf(f, "      <data key=\"community\">%lld</data>\n", (long long)sqlite3_column_int64(st, 6));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			fprintf(f, "      <data key=\"betweenness\">%.8g</data>\n", sqlite3_column_double(st, 7));
 		fputs("    </node>\n", f);
 		n->nodes++;
 	}
 	sqlite3_finalize(st);
-	if (r < 0 || prepare_min(c, edges_sql, min_docs, &st, e) < 0)
+	if (r < 0 || prepare(c, edges_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		const char *kind = text(st, 3);
@@ -449,22 +452,23 @@ static void neo4j_type(char t[64], const char *kind)
 	t[i] = 0;
 }
 
-static int write_nodes_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, struct export_counts *n,
+static int write_nodes_csv(struct case_db *c, FILE *f, int neo4j, struct export_counts *n,
 			   struct err *e)
 {
-	fputs(neo4j ? "entityId:ID(Entity),name,type,mentions:int,docs:int,pagerank:float,community:int,:LABEL\n"
-		    : "id,name,type,mentions,docs,pagerank,community\n",
+	fputs(neo4j ? "entityId:ID(Entity),name,type,mentions:int,docs:int,pagerank:float,community:int,"
+		      "betweenness:float,:LABEL\n"
+		    : "id,name,type,mentions,docs,pagerank,community,betweenness\n",
 	      f);
 	sqlite3_stmt *st;
 	int r;
-	if (prepare_min(c, nodes_sql, min_docs, &st, e) < 0)
+	if (prepare(c, nodes_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		fprintf(f, "%lld,", (long long)sqlite3_column_int64(st, 0));
 		csv_put(f, text(st, 1));
 		fputc(',', f);
 		csv_put(f, text(st, 2));
-		for (int i = 3; i <= 6; i++) {
+		for (int i = 3; i <= 7; i++) {
 			fputc(',', f);
 			put_num(f, st, i);
 		}
@@ -477,7 +481,7 @@ static int write_nodes_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, 
 	return r;
 }
 
-static int write_edges_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, struct export_counts *n,
+static int write_edges_csv(struct case_db *c, FILE *f, int neo4j, struct export_counts *n,
 			   struct err *e)
 {
 	fputs(neo4j ? ":START_ID(Entity),:END_ID(Entity),:TYPE,edgeId:int,kind,docs:int,sentences:int,"
@@ -486,7 +490,7 @@ static int write_edges_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, 
 	      f);
 	sqlite3_stmt *st;
 	int r;
-	if (prepare_min(c, edges_sql, min_docs, &st, e) < 0)
+	if (prepare(c, edges_sql, &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		long long id = sqlite3_column_int64(st, 0), a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
@@ -514,14 +518,13 @@ static int write_edges_csv(struct case_db *c, FILE *f, int min_docs, int neo4j, 
 
 /* evidence.csv: each link's sentences with their text, read document by
  * document so that each text is loaded once. */
-static int write_evidence_csv(struct case_db *c, FILE *f, int min_docs, struct err *e)
+static int write_evidence_csv(struct case_db *c, FILE *f, struct err *e)
 {
 	fputs("edge,rank,doc,path,sentence,start,end,text\n", f);
 	sqlite3_stmt *st, *body;
-	if (prepare_min(c,
+	if (prepare(c,
 			"SELECT v.edge, v.rank, v.doc, v.sentence, v.start, v.end FROM evidence v JOIN edges x ON x.id = v.edge"
-			" WHERE x.docs >= ?1 ORDER BY v.doc, v.edge, v.rank",
-			min_docs, &st, e) < 0)
+			" WHERE x.id IN temp.export_edges ORDER BY v.doc, v.edge, v.rank", &st, e) < 0)
 		return -1;
 	if (case_prepare(c, "SELECT body, (SELECT min(path) FROM paths WHERE doc = ?1) FROM documents WHERE id = ?1",
 			 &body, "exporting", e) < 0) {
@@ -564,7 +567,7 @@ static int write_evidence_csv(struct case_db *c, FILE *f, int min_docs, struct e
 	return r;
 }
 
-static int write_cypher(struct case_db *c, FILE *f, int min_docs, struct err *e)
+static int write_cypher(struct case_db *c, FILE *f, struct err *e)
 {
 	static const char *const labels[] = {"Person", "Organization", "Location", "Misc"};
 	fputs("// Loads nodes.csv and relationships.csv (put them in Neo4j's import folder) with\n"
@@ -580,11 +583,11 @@ static int write_cypher(struct case_db *c, FILE *f, int min_docs, struct err *e)
 			"MERGE (e:Entity:%s {id: toInteger(row.`entityId:ID(Entity)`)})\n"
 			"SET e.name = row.name, e.type = row.type, e.mentions = toInteger(row.`mentions:int`),\n"
 			"    e.docs = toInteger(row.`docs:int`), e.pagerank = toFloat(row.`pagerank:float`),\n"
-			"    e.community = toInteger(row.`community:int`);\n",
+			"    e.community = toInteger(row.`community:int`), e.betweenness = toFloat(row.`betweenness:float`);\n",
 			labels[i], labels[i]);
 	sqlite3_stmt *st;
 	int r;
-	if (prepare_min(c, "SELECT DISTINCT kind FROM edges WHERE docs >= ?1 ORDER BY kind", min_docs, &st, e) < 0)
+	if (prepare(c, "SELECT DISTINCT kind FROM edges WHERE id IN temp.export_edges ORDER BY kind", &st, e) < 0)
 		return -1;
 	while ((r = next_row(c, st, e)) > 0) {
 		char t[64];
@@ -792,7 +795,7 @@ static const char *ftm_doc_schema(const char *type)
 	return "PlainText";
 }
 
-static int write_aleph(struct case_db *c, FILE *f, int min_docs, struct export_counts *n, struct err *e)
+static int write_aleph(struct case_db *c, FILE *f, struct export_counts *n, struct err *e)
 {
 	sqlite3_stmt *st = NULL, *al = NULL, *ents = NULL;
 	struct buf b = BUF_INIT, names = BUF_INIT;
@@ -880,11 +883,10 @@ static int write_aleph(struct case_db *c, FILE *f, int min_docs, struct export_c
 		goto out;
 	/* links: Associate (people who met), Membership (heads of an
 	 * organisation), UnknownLink for the rest */
-	if (prepare_min(c,
+	if (prepare(c,
 			"SELECT x.id, x.a, x.b, x.kind, x.docs, x.sentences, ta.type, tb.type FROM edges x"
 			" CROSS JOIN entities ta CROSS JOIN entities tb WHERE ta.id = x.a AND tb.id = x.b"
-			" AND x.docs >= ?1 AND ta.type IN ('PER','ORG','LOC') AND tb.type IN ('PER','ORG','LOC') ORDER BY x.id",
-			min_docs, &st, e) < 0)
+			" AND x.id IN temp.export_edges AND ta.type IN ('PER','ORG','LOC') AND tb.type IN ('PER','ORG','LOC') ORDER BY x.id", &st, e) < 0)
 		goto out;
 	while ((r = next_row(c, st, e)) > 0) {
 		long long id = sqlite3_column_int64(st, 0), a = sqlite3_column_int64(st, 1), bb = sqlite3_column_int64(st, 2);
@@ -923,6 +925,52 @@ out:
 
 /* ---- entry point ---- */
 
+/* Fills the temporary tables export_nodes and export_edges (in the
+ * connection's own temp database, so a read-only case is fine) with what o
+ * keeps: links found in at least min_docs documents and of weight >=
+ * min_weight, between entities of type (when set) among the top entities by
+ * PageRank (when set); then only entities with a kept link. */
+static int choose(struct case_db *c, const struct export_opts *o, struct err *e)
+{
+	static const struct export_opts all = {1, 0, 0, NULL};
+	if (!o)
+		o = &all;
+	if (case_exec(c,
+		      "CREATE TEMP TABLE IF NOT EXISTS export_nodes(id INTEGER PRIMARY KEY);"
+		      "CREATE TEMP TABLE IF NOT EXISTS export_edges(id INTEGER PRIMARY KEY);"
+		      "DELETE FROM temp.export_nodes; DELETE FROM temp.export_edges;",
+		      "exporting", e) < 0)
+		return -1;
+	sqlite3_stmt *st;
+	if (prepare(c,
+		    "INSERT INTO temp.export_nodes SELECT id FROM entities WHERE (?2 IS NULL OR type = ?2) AND id IN"
+		    " (SELECT a FROM edges WHERE docs >= ?1 AND weight >= ?3 UNION SELECT b FROM edges WHERE docs >= ?1"
+		    " AND weight >= ?3) ORDER BY pagerank DESC, id LIMIT ?4",
+		    &st, e) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, o->min_docs > 1 ? o->min_docs : 1);
+	case_bind_text(st, 2, o->type);
+	sqlite3_bind_double(st, 3, o->min_weight);
+	sqlite3_bind_int(st, 4, o->top > 0 ? o->top : -1);
+	int r = next_row(c, st, e);
+	sqlite3_finalize(st);
+	if (r < 0 || prepare(c,
+			     "INSERT INTO temp.export_edges SELECT id FROM edges WHERE docs >= ?1 AND weight >= ?2"
+			     " AND a IN temp.export_nodes AND b IN temp.export_nodes",
+			     &st, e) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, o->min_docs > 1 ? o->min_docs : 1);
+	sqlite3_bind_double(st, 2, o->min_weight);
+	r = next_row(c, st, e);
+	sqlite3_finalize(st);
+	if (r < 0)
+		return -1;
+	return case_exec(c,
+			 "DELETE FROM temp.export_nodes WHERE id NOT IN (SELECT a FROM edges WHERE id IN temp.export_edges"
+			 " UNION SELECT b FROM edges WHERE id IN temp.export_edges)",
+			 "exporting", e);
+}
+
 static int make_folder(const char *path, struct err *e)
 {
 	struct stat sb;
@@ -939,24 +987,24 @@ static int make_folder(const char *path, struct err *e)
 
 /* Writes one file of a folder export with fn. */
 static int folder_file(struct case_db *c, const char *folder, const char *name,
-		       int (*fn)(struct case_db *, FILE *, int, int, struct export_counts *, struct err *), int min_docs,
-		       int neo4j, struct export_counts *n, struct err *e)
+		       int (*fn)(struct case_db *, FILE *, int, struct export_counts *, struct err *), int neo4j,
+		       struct export_counts *n, struct err *e)
 {
 	struct out o;
 	if (out_open_in(&o, folder, name, e) < 0)
 		return -1;
-	int rc = fn(c, o.f, min_docs, neo4j, n, e);
+	int rc = fn(c, o.f, neo4j, n, e);
 	return out_close(&o, rc == 0, e);
 }
 
-static int evidence_file(struct case_db *c, FILE *f, int min_docs, int neo4j, struct export_counts *n, struct err *e)
+static int evidence_file(struct case_db *c, FILE *f, int neo4j, struct export_counts *n, struct err *e)
 {
-	return write_evidence_csv(c, f, min_docs, e);
+	return write_evidence_csv(c, f, e);
 }
 
-static int cypher_file(struct case_db *c, FILE *f, int min_docs, int neo4j, struct export_counts *n, struct err *e)
+static int cypher_file(struct case_db *c, FILE *f, int neo4j, struct export_counts *n, struct err *e)
 {
-	return write_cypher(c, f, min_docs, e);
+	return write_cypher(c, f, e);
 }
 
 int export_run(struct case_db *c, enum export_format fmt, const char *out, const struct export_opts *o,
@@ -966,25 +1014,26 @@ int export_run(struct case_db *c, enum export_format fmt, const char *out, const
 	if (!n)
 		n = &dummy;
 	memset(n, 0, sizeof *n);
-	int min_docs = o && o->min_docs > 1 ? o->min_docs : 1;
 	/* one snapshot of the case for every file */
 	int own_tx = sqlite3_get_autocommit(c->db);
 	if (own_tx && case_exec(c, "BEGIN", "exporting", e) < 0)
 		return -1;
 	int rc = -1;
+	if (choose(c, o, e) < 0)
+		goto done;
 	if (export_writes_folder(fmt)) {
 		if (make_folder(out, e) < 0)
 			goto done;
 		if (fmt == EXPORT_CSV)
-			rc = folder_file(c, out, "nodes.csv", write_nodes_csv, min_docs, 0, n, e) < 0 ||
-					     folder_file(c, out, "edges.csv", write_edges_csv, min_docs, 0, n, e) < 0 ||
-					     folder_file(c, out, "evidence.csv", evidence_file, min_docs, 0, n, e) < 0
+			rc = folder_file(c, out, "nodes.csv", write_nodes_csv, 0, n, e) < 0 ||
+					     folder_file(c, out, "edges.csv", write_edges_csv, 0, n, e) < 0 ||
+					     folder_file(c, out, "evidence.csv", evidence_file, 0, n, e) < 0
 				     ? -1
 				     : 0;
 		else if (fmt == EXPORT_NEO4J)
-			rc = folder_file(c, out, "nodes.csv", write_nodes_csv, min_docs, 1, n, e) < 0 ||
-					     folder_file(c, out, "relationships.csv", write_edges_csv, min_docs, 1, n, e) < 0 ||
-					     folder_file(c, out, "load.cypher", cypher_file, min_docs, 1, n, e) < 0
+			rc = folder_file(c, out, "nodes.csv", write_nodes_csv, 1, n, e) < 0 ||
+					     folder_file(c, out, "relationships.csv", write_edges_csv, 1, n, e) < 0 ||
+					     folder_file(c, out, "load.cypher", cypher_file, 1, n, e) < 0
 				     ? -1
 				     : 0;
 		else
@@ -995,11 +1044,11 @@ int export_run(struct case_db *c, enum export_format fmt, const char *out, const
 	if (out_open(&f, out, e) < 0)
 		goto done;
 	if (fmt == EXPORT_GEXF)
-		rc = write_gexf(c, f.f, min_docs, n, e);
+		rc = write_gexf(c, f.f, n, e);
 	else if (fmt == EXPORT_GRAPHML)
-		rc = write_graphml(c, f.f, min_docs, n, e);
+		rc = write_graphml(c, f.f, n, e);
 	else
-		rc = write_aleph(c, f.f, min_docs, n, e);
+		rc = write_aleph(c, f.f, n, e);
 	if (out_close(&f, rc == 0, e) < 0)
 		rc = -1;
 done:

@@ -5,8 +5,8 @@
  * Aleph.  Every exporter streams rows from the case to the output as it
  * reads them: memory does not grow with the size of the case.
  *
- * The network exported is the entities that have links (edges with at
- * least min_docs documents) and those links.  Text is written as UTF-8,
+ * The network exported is the links export_opts keeps and the entities
+ * they join.  Text is written as UTF-8,
  * any invalid byte replaced by U+FFFD; XML and CSV escaping is done here.
  */
 #ifndef WEFT_EXPORT_H
@@ -15,7 +15,7 @@
 #include "case.h"
 
 enum export_format {
-	EXPORT_GEXF,        /* one file: nodes (type, mentions, docs, pagerank, community), weighted edges with kind */
+	EXPORT_GEXF,        /* one file: nodes (type, mentions, docs, pagerank, community, betweenness), edges with kind */
 	EXPORT_GRAPHML,     /* one file, the same data */
 	EXPORT_CSV,         /* a folder: nodes.csv, edges.csv, evidence.csv (sentence text included) */
 	EXPORT_NEO4J,       /* a folder: nodes.csv, relationships.csv (neo4j-admin import headers), load.cypher */
@@ -23,8 +23,15 @@ enum export_format {
 	EXPORT_ALEPH,       /* one file: FollowTheMoney entities, one JSON object per line */
 };
 
+/* What to keep, so that a big network still opens in Gephi: links found in
+ * at least min_docs documents and of weight at least min_weight, between
+ * entities of type (NULL: any) among the top entities by PageRank (0: all);
+ * then only the entities with a kept link. */
 struct export_opts {
-	int min_docs;       /* only links found in at least this many documents (>= 1) */
+	int min_docs;       /* >= 1 */
+	double min_weight;
+	int top;
+	const char *type;   /* "PER", "ORG", "LOC", "MISC" or NULL */
 };
 
 struct export_counts {

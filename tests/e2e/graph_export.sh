@@ -51,9 +51,20 @@ cc -std=gnu11 -o "$T/graphml_count" "$WEFT_ROOT/tests/tools/graphml_count.c" $(p
 	fail "tests/tools/graphml_count.c does not build"
 back=$("$T/graphml_count" "$T/g.graphml") || fail "igraph cannot read the GraphML export"
 expect_eq "igraph reads the graphml: nodes edges directed" "$(printf '%s\n' "$back" | head -1)" "$nodes $edges 0"
-for attr in "node label" "node type" "node pagerank" "node community" "edge kind" "edge weight"; do
+for attr in "node label" "node type" "node pagerank" "node community" "node betweenness" "edge kind" "edge weight"; do
 	expect_in "igraph reads the $attr attribute" "$attr" "$back"
 done
+# pruned for Gephi: the 12 most central people, links of weight 2 or more
+"$WEFT" export --case "$CASE" --format graphml --top 12 --type PER --min-weight 2 > "$T/p.graphml" 2>/dev/null ||
+	fail "export graphml --top --type --min-weight"
+back=$("$T/graphml_count" "$T/p.graphml") || fail "igraph cannot read the pruned GraphML"
+pn=$(grep -c '<node ' "$T/p.graphml")
+pe=$(grep -c '<edge ' "$T/p.graphml")
+[ "$pn" -gt 1 ] && [ "$pn" -le 12 ] && [ "$pe" -gt 0 ] && [ "$pe" -lt "$edges" ] || fail "pruned: $pn nodes, $pe edges"
+expect_eq "pruned graphml read back" "$(printf '%s\n' "$back" | head -1)" "$pn $pe 0"
+expect_eq "pruned: only people" "$(grep -c '<data key="type">PER<' "$T/p.graphml")" "$pn"
+expect_eq "pruned: no link under weight 2" \
+	"$(grep -o '<data key="weight">[0-9.e+-]*<' "$T/p.graphml" | tr -dc '0-9.\n' | awk '$1 < 2' | wc -l)" 0
 
 # CSV: a header and one line per row
 "$WEFT" export --case "$CASE" --format csv -o "$T/csv" 2>/dev/null || fail "export csv"
