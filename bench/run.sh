@@ -12,6 +12,9 @@
 #      in-process, `weft search` as a process, recollq, PostgreSQL 15 FTS
 #   4. network: bench/graph.sh (runs alone too): weft links / weft path on a
 #      synthetic 100k-entity, 1M-link case; resolve + rebuild with NER
+#   5. web API: bench/http.sh (runs alone too): wrk against `weft serve` on
+#      the with-NER case (/api/search, /api/graph depth 2, /api/stats), and
+#      bench/first_paint.mjs: the search page in headless Chromium
 #
 # Needs (Debian 12 packages): time (/usr/bin/time), sqlite3 (the CLI),
 # recollcmd, xapian-omega, postgresql-15, perl, a C compiler and weft's own
@@ -26,7 +29,7 @@
 #   BENCH_NER_RUNS=1   runs of weft ingest with NER (minutes each)
 #   BENCH_SEARCH_REPS=3  timed passes over the queries (after one warm-up pass)
 #   BENCH_X16=0        1 adds the ×16 corpus (~1.6 GB in the temp folder)
-#   BENCH_SKIP=""      space-separated: recoll omindex postgres ner scale formats graph
+#   BENCH_SKIP=""      space-separated: recoll omindex postgres ner scale formats graph http
 #   BENCH_TMP          scratch folder (default: a new one under /tmp, removed at the end)
 #   BENCH_KEEP=0       1 keeps the scratch folder
 #   WEFT_MODEL         NER model for the with-NER run (default models/ner.model)
@@ -215,7 +218,7 @@ if [[ $NER_OK == 1 ]]; then
 			"$WEFT" ingest --model "$MODEL" -q --case "$CASE" "$CORPUS"
 	done
 	meta ner_mentions "$(sqlite3 "$CASE" 'SELECT count(*) FROM mentions' 2>/dev/null || echo '?')"
-	rm -f "$W/ner.weft"*
+	if skipped http; then rm -f "$W/ner.weft"*; else HTTP_CASE=$CASE; fi # kept for step 5
 fi
 
 # the same extracted text, loaded into a fresh FTS5 table in one transaction
@@ -454,6 +457,25 @@ if ! skipped graph; then
 	WEFT=$WEFT LIBWEFT=$W/libweft.a BENCH_CORPUS=$CORPUS BENCH_TMP=$W/graph WEFT_MODEL=$MODEL GRAPH_RESULTS=$D \
 		GRAPH_SKIP="$([[ $NER_OK == 1 ]] || echo rebuild)" "$BENCH/graph.sh" > "$W/log/graph" 2>&1 ||
 		{ tail -5 "$W/log/graph" >&2; die "bench/graph.sh failed"; }
+fi
+
+# ---- 5. web API (bench/http.sh, bench/first_paint.mjs; rows in $D/http.tsv, $D/first_paint.tsv) ----
+
+if ! skipped http; then
+	say "web API: bench/http.sh (log: $W/log/http)"
+	WEFT=$WEFT BENCH_CORPUS=$CORPUS BENCH_TMP=$W WEFT_MODEL=$MODEL BENCH_INSTALL=$INSTALL HTTP_OUT=$D/http.tsv \
+		"$BENCH/http.sh" ${HTTP_CASE:+"$HTTP_CASE"} > "$W/log/http" 2>&1 ||
+		{ tail -5 "$W/log/http" >&2; die "bench/http.sh failed"; }
+	say "web page: bench/first_paint.mjs (log: $W/log/first_paint)"
+	rc=0
+	if have node; then
+		WEFT=$WEFT WEFT_MODEL=$MODEL FP_OUT=$D/first_paint.tsv node "$BENCH/first_paint.mjs" > "$W/log/first_paint" 2>&1 || rc=$?
+	else
+		echo "SKIP: no node" > "$W/log/first_paint"
+		rc=77
+	fi
+	[[ $rc == 0 || $rc == 77 ]] || { tail -5 "$W/log/first_paint" >&2; die "bench/first_paint.mjs failed"; }
+	if [[ $rc == 77 ]]; then say "first paint skipped: $(tail -1 "$W/log/first_paint")"; fi
 fi
 
 # ---- report ----
