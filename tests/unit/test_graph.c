@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <libxml/parser.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,6 +458,37 @@ static void test_ubiquitous_entity_scores_lower(void **state)
 		    sql_real(c, "SELECT score FROM edges WHERE id = %lld", people));
 }
 
+static void test_betweenness(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	const char *names[] = {"", "Ali Alpha", "Bashir Beta", "Camil Gamma", "Dara Delta", "Ezra Epsilon", "Farid Zeta"};
+	for (int i = 1; i <= 6; i++)
+		entity(c, i, "PER", names[i]);
+	/* a chain Alpha - Beta - Gamma - Delta, and Epsilon - Zeta apart */
+	const char *d1[] = {"Ali Alpha wrote to Bashir Beta."};
+	const char *d2[] = {"Bashir Beta wrote to Camil Gamma."};
+	const char *d3[] = {"Camil Gamma wrote to Dara Delta."};
+	const char *d4[] = {"Ezra Epsilon wrote to Farid Zeta."};
+	document(c, 1, d1, 1);
+	document(c, 2, d2, 1);
+	document(c, 3, d3, 1);
+	document(c, 4, d4, 1);
+	mentions(c, 1, "Ali Alpha", 1);
+	mentions(c, 1, "Bashir Beta", 2);
+	mentions(c, 2, "Bashir Beta", 2);
+	mentions(c, 2, "Camil Gamma", 3);
+	mentions(c, 3, "Camil Gamma", 3);
+	mentions(c, 3, "Dara Delta", 4);
+	mentions(c, 4, "Ezra Epsilon", 5);
+	mentions(c, 4, "Farid Zeta", 6);
+	build(c);
+	/* Beta is on the chains Alpha-Gamma and Alpha-Delta; Gamma on Alpha-Delta and Beta-Delta */
+	assert_true(fabs(sql_real(c, "SELECT betweenness FROM entities WHERE id = 2") - 2) < 1e-9);
+	assert_true(fabs(sql_real(c, "SELECT betweenness FROM entities WHERE id = 3") - 2) < 1e-9);
+	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 1") == 0);
+	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 5") == 0);
+}
+
 static void test_paths(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
@@ -703,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_member_and_part_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
