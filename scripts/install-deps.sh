@@ -5,7 +5,7 @@ PKGS="build-essential pkg-config clang cppcheck \
 libsqlite3-dev libicu-dev libutf8proc-dev libxml2-dev libgmime-3.0-dev \
 libpoppler-glib-dev libarchive-dev libmagic-dev libuchardet-dev libigraph-dev \
 libmicrohttpd-dev libcjson-dev libxxhash-dev libcmocka-dev libsodium-dev iso-codes \
-zip file sqlite3 libxml2-utils time chromium"
+zip file sqlite3 libxml2-utils time chromium python3 curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
