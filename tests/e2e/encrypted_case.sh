@@ -99,6 +99,36 @@ expect_eq "init --encrypt without a passphrase or terminal: exit" "$rc" 1
 expect_in "init --encrypt without a passphrase or terminal: says what to do" "set WEFT_PASSPHRASE or run from a terminal" "$(cat "$T/err")"
 [ ! -e "$T/new.weft" ] || fail "a refused init left a file behind"
 
+# ---- the prompt on a terminal (a pseudo-terminal made by script(1)) ----
+# on_tty OUT TYPED PROMPTS CMD: runs CMD on a terminal without
+# WEFT_PASSPHRASE, typing TYPED at each of PROMPTS prompts once it shows
+on_tty() {
+	out=$1 typed=$2 prompts=$3; shift 3
+	: > "$out"
+	( n=0 i=0
+	while [ "$n" -lt "$prompts" ] && [ $i -lt 600 ]; do
+		c=$(grep -c -a assphrase "$out")
+		if [ "$c" -gt "$n" ]; then printf '%s\n' "$typed"; n=$c; fi
+		sleep 0.05; i=$((i + 1))
+	done; sleep 0.5 ) | env -u WEFT_PASSPHRASE timeout 60 script -qec "$*" /dev/null > "$out" 2>&1
+}
+if command -v script >/dev/null 2>&1; then
+	on_tty "$T/tty.out" "$PASS" 1 "$WEFT" stats --case "$CASE"; rc=$?
+	clean "$T/tty.out" "stats on a terminal"
+	expect_eq "stats with the passphrase typed on the terminal: exit" "$rc" 0
+	expect_in "it asked" "Passphrase for $CASE: " "$(cat "$T/tty.out")"
+	expect_in "and opened the case" "(encrypted)" "$(cat "$T/tty.out")"
+	[ "$(grep -c -a -F "$PASS" "$T/tty.out")" = 0 ] || fail "the typed passphrase was echoed: $(cat "$T/tty.out")"
+	ok "the typed passphrase was not echoed"
+	on_tty "$T/tty.out" "$PASS" 2 "$WEFT" init --encrypt --case "$T/typed.weft"; rc=$?
+	expect_eq "init with the passphrase typed twice: exit" "$rc" 0
+	[ "$(grep -c -a -F "$PASS" "$T/tty.out")" = 0 ] || fail "the typed passphrase was echoed: $(cat "$T/tty.out")"
+	WEFT_PASSPHRASE="$PASS" W stats --case "$T/typed.weft" > /dev/null 2>&1 || fail "the typed passphrase does not open the case it made"
+	ok "the typed passphrase opens the case it made"
+else
+	echo "note: no script(1): the terminal prompt is not tested"
+fi
+
 # ---- kill -9 during ingest ----
 # gen DIR N: N distinct text files, each with a marker word
 gen() {
