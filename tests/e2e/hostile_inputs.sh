@@ -1,12 +1,20 @@
-# Hostile input files, generated here: archive bombs (raw .gz, .tar.gz,
-# .zip), a zip nested 8 deep, a tar whose members are named ../ and /abs/,
-# HTML nested 100,000 deep, a MIME message of 10,000 parts, a 200 MB line,
-# NUL bytes in text, damaged UTF-8 with overlong forms, UTF-16LE without a
-# BOM, an encrypted zip.  Each is ingested beside an ordinary file, under a
-# time limit and with its peak memory measured: ingest must end (0 or 3),
-# never crash or trip a sanitizer, stay under 400 MB, record what it could
-# not read as a failure with its reason, write nothing outside the case,
-# and still ingest the ordinary file.
+# Hostile input files, generated here (tests/gen-hostile.py and the code
+# below; nothing is stored as a blob): archive bombs (raw .gz, .tar.gz,
+# .zip), a nested zip bomb (10 zips of 10 members of 8 MB), a zip nested 8
+# deep, a tar whose members are named ../ and /abs/, a tar of symlinks, hard
+# links, a FIFO and a device, zip member names that are not UTF-8 or hold a
+# newline, HTML nested 100,000 deep, a MIME message of 10,000 parts, a 1 GB
+# file of one line, a 24 MB line of words, NUL bytes in text, damaged UTF-8
+# with overlong forms and every other class of invalid UTF-8, UTF-16LE
+# without a BOM, an encrypted zip, an encrypted PDF, a PDF with a broken
+# xref and one cut short, and model files that are truncated or junk.
+#
+# The bounds: each ingest runs beside an ordinary file under a limit of
+# 60 s and must stay under 400 MB of peak memory (measured by /usr/bin/time; the sanitizer
+# build's own overhead included).  It must end (0 or 3), never crash or
+# trip a sanitizer, record what it could not read as a failure with its
+# reason (or keep a correct part of it), write nothing outside the case, and
+# still ingest the ordinary file.
 #
 # Each part runs in a subshell; all parts run, and the test fails if any did.
 . "$(dirname "$0")/lib.sh"
@@ -40,8 +48,10 @@ ingest_one() {
 	echo "an ordinary report about the harbour, marker$name" > "$d/ordinary.txt"
 	CASE="$T/$name.weft"
 	mkdir -p "$T/cwd-$name"
+	t0=$(date +%s)
 	(cd "$T/cwd-$name" && timeout -k 5 60 /usr/bin/time -f %M -o "$T/rss-$name" \
 		"$WEFT" ingest -q --no-ner $opts --case "$CASE" "$d" > "$T/out-$name" 2> "$T/err-$name"); RC=$?
+	SECS=$(($(date +%s) - t0))
 	cat "$T/out-$name"
 	grep -v '^Command exited with non-zero status' "$T/err-$name" | head -n 20
 	[ "$RC" -ne 124 ] && [ "$RC" -ne 137 ] || fail "$name: ingest still running after 60 s"
@@ -50,7 +60,7 @@ ingest_one() {
 	[ "$RC" -eq 0 ] || [ "$RC" -eq 3 ] || fail "$name: ingest exit $RC, want 0 or 3"
 	RSS_KB=$(grep -v '^Command' "$T/rss-$name" | tail -n 1)
 	[ "$RSS_KB" -le "$MAX_KB" ] || fail "$name: peak memory $((RSS_KB / 1024)) MB, over 400 MB"
-	ok "$name: exit $RC, peak memory $((RSS_KB / 1024)) MB"
+	ok "$name: exit $RC, $SECS s, peak memory $((RSS_KB / 1024)) MB (bounds: 60 s, 400 MB)"
 	expect_eq "$name: the ordinary file beside it was read" "$(hits "$CASE" "marker$name")" 1
 	"$WEFT" failures --case "$CASE" --json > "$T/fails.json" || fail "$name: weft failures failed"
 	FAILS=$(json 'v.map(f=>f.path+": "+f.reason).join("\n")' < "$T/fails.json") || fail "$name: failures --json is not valid JSON"
@@ -195,16 +205,28 @@ many_parts() {
 }
 part "10,000 MIME parts" many_parts
 
-# ---- a 200 MB line over --max-file-size 100 ----
+# ---- a 1 GB file of one line (over the default 256 MB limit) ----
 big_line() {
 	mkdir -p "$T/in-line"
-	head -c 200M /dev/zero | tr '\0' 'a' > "$T/in-line/line.txt"
-	ingest_one line --max-file-size 100
+	head -c 1G /dev/zero | tr '\0' 'a' > "$T/in-line/line.txt" || fail "writing 1 GB failed"
+	ingest_one line
 	rm -f "$T/in-line/line.txt"
 	expect_eq "line: exit status" "$RC" 3
-	expect_in "line: too large" "too large" "$(failure_for line.txt)"
+	expect_in "line: too large" "too large (1024.0 MB; the limit is 256 MB" "$(failure_for line.txt)"
 }
-part "200 MB line" big_line
+part "1 GB line" big_line
+
+# ---- a 24 MB line of words (under the limit): read whole ----
+word_line() {
+	mkdir -p "$T/in-words"
+	awk 'BEGIN { s = "the minister met the ambassador in baghdad and discussed the oil contracts "
+		for (i = 0; i < 320000; i++) printf "%s", s; printf "and at the very end, xylophone" }' > "$T/in-words/words.txt"
+	ingest_one words
+	rm -f "$T/in-words/words.txt"
+	expect_eq "words: exit status" "$RC" 0
+	expect_eq "words: the last word of the line" "$(hits "$CASE" xylophone)" 1
+}
+part "24 MB line of words" word_line
 
 # ---- NUL bytes in text ----
 nul_text() {
@@ -275,10 +297,130 @@ encrypted() {
 }
 part "encrypted zip" encrypted
 
+GH="$WEFT_ROOT/tests/gen-hostile.py"
+# ---- a nested zip bomb: 10 zips of 10 members of 8 MB, from 5 KB ----
+nested_bomb() {
+	python3 "$GH" nested-bomb "$G/nbomb.zip" || fail "making the nested bomb failed"
+	ingest_one nbomb "$G/nbomb.zip"
+	expect_eq "nbomb: exit status" "$RC" 3
+	expect_eq "nbomb: the ordinary member beside the bombs" "$(hits "$CASE" quince)" 1
+	n=$(printf '%s\n' "$FAILS" | grep -c 'nbomb.zip!/inner[0-9].zip: .*\(ratio\|bomb\|limit\|too large\)')
+	expect_eq "nbomb: every inner zip stopped by a limit" "$n" 10
+	size=$(wc -c < "$CASE")
+	[ "$size" -lt $((40 * 1024 * 1024)) ] || fail "nbomb: the case grew to $size bytes"
+}
+part "nested zip bomb" nested_bomb
+
+# ---- a tar of links, a FIFO and a device ----
+tar_links() {
+	python3 "$GH" tar-links "$G/links.tar" || fail "making the tar failed"
+	ingest_one links "$G/links.tar"
+	expect_eq "links: the plain member" "$(hits "$CASE" nectarine)" 1
+	expect_eq "links: /etc/passwd not read through a link" "$(hits "$CASE" 'root OR daemon OR nologin')" 0
+	[ ! -e "$T/cwd-links/docs" ] || fail "links: something was written in the working folder"
+	expect_eq "links: documents (the tar, its one regular member, the ordinary file)" \
+		"$("$WEFT" stats --case "$CASE" --json | json v.documents)" 3
+}
+part "tar of links" tar_links
+
+# ---- zip member names: not UTF-8, a newline, a backslash climb, 3,000 bytes ----
+zip_names() {
+	python3 "$GH" zip-names "$G/names.zip" || fail "making the zip failed"
+	ingest_one names "$G/names.zip"
+	expect_eq "names: every member read" "$(hits "$CASE" 'apricot OR blueberry OR cranberry OR damson')" 4
+	json 'v.map(h => h.path).join("\n")' < "$T/hits.json" > "$T/names.paths" || fail "names: search --json is not valid JSON"
+	[ "$(grep -c 'names.zip!/' "$T/names.paths")" -ge 4 ] || fail "names: the paths do not name their container: $(cat "$T/names.paths")"
+	"$WEFT" show --case "$CASE" --json names.zip > "$T/names.json" && json 'v.text' < "$T/names.json" > /dev/null ||
+		fail "names: show --json of the zip is not valid JSON"
+	found=$(find "$T/.." / -maxdepth 3 -name '*climb.txt' 2>/dev/null | head -n 3)
+	[ -z "$found" ] || fail "names: a member was written outside: $found"
+	ok "names: search and show stay valid JSON, nothing written outside"
+}
+part "zip member names" zip_names
+
+# ---- PDFs: encrypted, a broken xref, cut short ----
+pdfs() {
+	python3 "$GH" pdf-encrypted "$G/enc.pdf" && python3 "$GH" pdf-xref "$G/xref.pdf" &&
+		python3 "$GH" pdf-cut "$G/cut.pdf" || fail "making the PDFs failed"
+	ingest_one pdfs "$G/enc.pdf" "$G/xref.pdf" "$G/cut.pdf"
+	expect_eq "pdfs: exit status" "$RC" 3
+	expect_in "pdfs: the encrypted PDF is a failure that says so" "encrypted PDF" "$(failure_for enc.pdf)"
+	expect_eq "pdfs: the encrypted text not read" "$(hits "$CASE" lobster)" 0
+	# a broken xref: poppler rebuilds it and the text is read, or it is a failure
+	r=$(failure_for xref.pdf)
+	if [ -n "$r" ]; then
+		ok "pdfs: broken xref recorded: $r"
+	else
+		expect_eq "pdfs: broken xref, the text read all the same" "$(hits "$CASE" marmalade)" 1
+	fi
+	r=$(failure_for cut.pdf)
+	[ -n "$r" ] || expect_eq "pdfs: the PDF cut short is read or a failure" "$(hits "$CASE" nectar)" 1
+	ok "pdfs: cut short: ${r:-read}"
+}
+part "encrypted and broken PDFs" pdfs
+
+# ---- every class of invalid UTF-8, a line each ----
+utf8_classes() {
+	python3 "$GH" utf8-classes "$G/classes.txt" || fail "making the text failed"
+	ingest_one classes "$G/classes.txt"
+	expect_eq "classes: exit status" "$RC" 0
+	"$WEFT" show --case "$CASE" --json classes.txt > "$T/c.json" || fail "classes: show failed"
+	text=$(json 'v.text' < "$T/c.json") || fail "classes: show --json is not valid JSON"
+	case $text in *"../passwd"* | *"..//passwd"*) fail "classes: an overlong form was decoded to '/'";; esac
+	ok "classes: no overlong form became '/'"
+	for w in alder birch cedar dogwood elm fir ginkgo hazel ivy juniper larch maple nutmeg olive pomelo; do
+		[ "$(hits "$CASE" "$w")" = 1 ] || fail "classes: the line of '$w' is not searchable"
+	done
+	ok "classes: every line searchable"
+	expect_eq "classes: the valid accents" "$(hits "$CASE" 'français Düsseldorf Muñoz élégante')" 1
+	inv=$(json 'v.invalid_bytes' < "$T/c.json")
+	[ "$inv" -ge 30 ] || fail "classes: only $inv invalid bytes counted"
+	ok "classes: $inv invalid bytes counted"
+}
+part "every class of invalid UTF-8" utf8_classes
+
+# ---- model files truncated or junk ----
+bad_models() {
+	M=${WEFT_MODEL:-$WEFT_ROOT/models/ner.model}
+	[ -f "$M" ] || { echo "note: no model at $M: only junk models tried"; M=""; }
+	mkdir -p "$T/models"
+	: > "$T/models/empty.model"
+	head -c 100000 /dev/urandom > "$T/models/junk.model"
+	if [ -n "$M" ]; then
+		sz=$(wc -c < "$M")
+		head -c $((sz / 2)) "$M" > "$T/models/half.model"
+		head -c 100 "$M" > "$T/models/header.model"
+		{ head -c 16 "$M"; head -c 100000 /dev/urandom; } > "$T/models/magic-then-junk.model"
+		cp "$M" "$T/models/flipped.model"
+		head -c 4096 /dev/urandom | dd of="$T/models/flipped.model" bs=1 seek=$((sz / 2)) conv=notrunc status=none
+	fi
+	mkdir -p "$T/in-model"
+	echo "Qassem Soleimani met Nouri al-Maliki in Baghdad." > "$T/in-model/a.txt"
+	for m in "$T"/models/*.model; do
+		b=$(basename "$m")
+		for cmd in ingest tag; do
+			if [ $cmd = ingest ]; then
+				timeout 60 "$WEFT" ingest -q --model "$m" --case "$T/m-$b.weft" "$T/in-model" > "$T/out" 2> "$T/err"
+			else
+				echo "Soleimani in Baghdad" | timeout 60 "$WEFT" tag --model "$m" > "$T/out" 2> "$T/err"
+			fi
+			rc=$?
+			err=$(head -n 1 "$T/err")
+			if grep -q 'Sanitizer\|runtime error:' "$T/err"; then fail "$b: $cmd: sanitizer report"; fi
+			[ "$rc" -eq 1 ] || fail "$b: $cmd: exit $rc, want 1: $err"
+			case $err in "weft: "*"$b: "*) ;; *) fail "$b: $cmd: the error does not name the model: $err";; esac
+			ok "$b: $cmd: $err"
+		done
+		[ ! -e "$T/m-$b.weft" ] || fail "$b: a case was made with an unusable model"
+	done
+}
+part "truncated and junk models" bad_models
+
 # ---- all of it in one run ----
 together() {
 	ingest_one all "$G/bomb150.zip" "$G/nest/nest1.zip" "$G/climb.tar" "$G/deep.html" \
-		"$G/many.eml" "$G/utf16.txt" "$G/damaged.txt" "$G/nul.txt" "$G/locked.zip"
+		"$G/many.eml" "$G/utf16.txt" "$G/damaged.txt" "$G/nul.txt" "$G/locked.zip" \
+		"$G/links.tar" "$G/names.zip" "$G/enc.pdf" "$G/xref.pdf" "$G/classes.txt"
 	expect_eq "all: exit status" "$RC" 3
 	expect_eq "all: UTF-16 text, MIME parts, nested zip" "$(hits "$CASE" "quokka OR partword5000 OR depthword5")" 3
 }
