@@ -328,7 +328,7 @@ static int unlock(const char *path, const unsigned char *page1, struct err *e)
 	if (rc < 0)
 		return err_set(e, "%s: %s", path, ce.msg);
 	rc = crypt_unlock(page1, pass, len, &ce);
-	crypt_free_passphrase(pass, len);
+	crypt_free_passphrase(pass);
 	if (rc < 0)
 		return err_set(e, "%s: %s", path, ce.msg);
 	crypt_no_core_dumps();
@@ -390,7 +390,7 @@ int case_init(const char *path, int encrypt, struct err *e)
 			     CASE_MIN_PASSPHRASE);
 	else if (crypt_new_key(pass, len, salt, &ce) < 0)
 		rc = err_set(e, "%s: %s", path, ce.msg);
-	crypt_free_passphrase(pass, len);
+	crypt_free_passphrase(pass);
 	if (rc < 0)
 		return -1;
 	crypt_no_core_dumps();

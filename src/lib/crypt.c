@@ -754,11 +754,10 @@ static ssize_t tty_read_line(const char *prompt, char *buf, size_t cap)
 	return (ssize_t)n;
 }
 
-void crypt_free_passphrase(char *pass, size_t len)
+void crypt_free_passphrase(char *pass)
 {
 	if (pass)
 		sodium_free(pass); /* zeroes it */
-	(void)len;
 }
 
 int crypt_passphrase(const char *prompt, int confirm, char **pass, size_t *len, struct err *e)

@@ -77,7 +77,7 @@ const char *crypt_errmsg(void);
  * terminal to ask on, -1 on other errors (e filled in both cases). */
 #define CRYPT_NO_TTY (-2)
 int crypt_passphrase(const char *prompt, int confirm, char **pass, size_t *len, struct err *e);
-void crypt_free_passphrase(char *pass, size_t len);
+void crypt_free_passphrase(char *pass);
 
 /* Keeps core dumps (and debuggers of the same user) away from the keys. */
 void crypt_no_core_dumps(void);
