@@ -61,6 +61,7 @@
 #define MAX_LIMIT 1000          /* largest limit= of list endpoints */
 #define GRAPH_MAX_NODES 500
 #define CACHE_SLOTS 512              /* answers kept per worker thread */
+#define CACHE_WAYS 8                 /* the slots a URI may take, from its hash on */
 #define CACHE_BYTES (32 << 20)       /* and their bytes at most */
 #define CACHE_MAX_ANSWER (1 << 20)   /* a larger answer is not kept */
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -89,9 +90,11 @@ struct server {
 	pthread_mutex_t edit_lock;         /* one edit at a time */
 };
 
-/* A worker thread's read-only connection and its answer cache: slot
- * hash(uri) % CACHE_SLOTS holds one URI and the JSON sent for it, valid while
- * data_version is what it was when the cache was filled. */
+/* A worker thread's read-only connection and its answer cache: a URI and
+ * the JSON sent for it sit in one of the CACHE_WAYS slots from
+ * hash(uri) % CACHE_SLOTS on (so a few URIs with the same hash do not keep
+ * evicting each other), valid while data_version is what it was when the
+ * cache was filled. */
 struct reader {
 	struct case_db *c;
 	sqlite3_stmt *version;             /* PRAGMA data_version; NULL: no cache */
@@ -99,8 +102,10 @@ struct reader {
 	struct cached {
 		char *uri, *json;
 		size_t len;
+		unsigned long long used;   /* clock at the last use */
 	} slot[CACHE_SLOTS];
 	size_t bytes;
+	unsigned long long clock;
 };
 
 /* One request, from its raw request line to its completion. */
@@ -309,8 +314,9 @@ static void reader_free(struct reader *rd)
 	free(rd);
 }
 
-/* The cache slot for uri (its URI may be another's), emptied first when the
- * case changed since the cache was filled; NULL when there is no cache. */
+/* The slot holding uri's answer, else the one to keep it in (an empty slot
+ * of its ways, or the least recently used); the whole cache is emptied first
+ * when the case changed since it was filled.  NULL when there is no cache. */
 static struct cached *cache_slot(struct reader *rd, const char *uri)
 {
 	if (!rd->version)
@@ -327,7 +333,17 @@ static struct cached *cache_slot(struct reader *rd, const char *uri)
 	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
 	for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	return &rd->slot[h % CACHE_SLOTS];
+	struct cached *victim = NULL;
+	for (int i = 0; i < CACHE_WAYS; i++) {
+		struct cached *sl = &rd->slot[(h + (unsigned)i) % CACHE_SLOTS];
+		if (sl->uri && !strcmp(sl->uri, uri)) {
+			sl->used = ++rd->clock;
+			return sl;
+		}
+		if (!victim || (!sl->uri && victim->uri) || (sl->uri && victim->uri && sl->used < victim->used))
+			victim = sl;
+	}
+	return victim;
 }
 
 /* Keeps a copy of json (len bytes) in slot as the answer to uri. */
@@ -338,12 +354,14 @@ static void cache_put(struct reader *rd, struct cached *slot, const char *uri, c
 	rd->bytes -= slot->len;
 	free(slot->uri);
 	free(slot->json);
+	memset(slot, 0, sizeof *slot); /* cache_clear() may free it again below */
 	if (rd->bytes + len > CACHE_BYTES)
 		cache_clear(rd);
 	slot->uri = xstrdup(uri);
 	slot->json = xmalloc(len);
 	memcpy(slot->json, json, len);
 	slot->len = len;
+	slot->used = ++rd->clock;
 	rd->bytes += len;
 }
 
