@@ -15,7 +15,9 @@
 #      mode "unique": every request has a parameter of its own, so weft
 #      serve's answer cache never answers: the cost of a new request;
 #      mode "repeat": the lists as they are, answered from the cache after
-#      their first round: the cost of asking again.
+#      their first round: the cost of asking again (each of the server's
+#      threads has a cache of its own: the warm-up is longer, 12 s, so that
+#      every thread has seen every path).
 #      bench/http/paths.lua rotates the paths and prints the numbers; the
 #      server's CPU time (from /proc) is read around each run, so the cost
 #      per request can be compared even when others load the machine.
@@ -32,7 +34,7 @@
 #   HTTP_CASE          a case to reuse (same as the CASE argument)
 #   BENCH_CORPUS       corpus to ingest when no case is given (default ../shared/corpora)
 #   WEFT_MODEL         NER model for that ingest (default models/ner.model)
-#   HTTP_DURATION=20   seconds per timed run (after a 3 s warm-up)
+#   HTTP_DURATION=20   seconds per timed run (after a warm-up: 3 s, 12 s in repeat mode)
 #   HTTP_CONNS="16"    wrk connections, one run per value (the server allows
 #                      128 per address, 256 in all: stay below 128)
 #   HTTP_WRK_THREADS=2 wrk threads
@@ -174,7 +176,9 @@ run() {
 	esac
 	shown="wrk -t$wt -c$c -d${DURATION}s --timeout 10s --latency -s bench/http/paths.lua \$URL -- $ep.paths${arg:+ $arg}"
 	local out=$W/wrk.$ep.$mode.$c.out
-	wrk -t"$wt" -c"$c" -d3s -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" $arg > /dev/null 2>&1 || true
+	local warm=3
+	[[ $mode == repeat ]] && warm=12
+	wrk -t"$wt" -c"$c" -d${warm}s -s "$BENCH/http/paths.lua" "$URL" -- "$W/$ep.paths" $arg > /dev/null 2>&1 || true
 	drain
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	say "$label, $mode, $c connections (load $load)"
