@@ -97,6 +97,16 @@ static const char *const migrations[] = {
 	/* 3 -> 4: betweenness beside pagerank (derived, set by graph_build;
 	 * NULL until the network is next rebuilt). */
 	"ALTER TABLE entities ADD COLUMN betweenness REAL;",
+	/* 4 -> 5: names looked up whatever their case (weft links suleimani)
+	 * through an index; a hub's strongest links read in score order; the
+	 * network's adjacency as one derived blob for path searches (graph.c
+	 * writes it with the edges). */
+	"CREATE INDEX entities_name_nocase ON entities(name COLLATE NOCASE);"
+	"CREATE INDEX aliases_alias_nocase ON aliases(alias COLLATE NOCASE);"
+	"CREATE INDEX edges_a_score ON edges(a, score);"
+	"CREATE INDEX edges_b_score ON edges(b, score);"
+	"DROP INDEX edges_b;"
+	"CREATE TABLE network(id INTEGER PRIMARY KEY, data BLOB NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");

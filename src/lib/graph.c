@@ -1257,6 +1257,68 @@ static int by_pair(const void *pa, const void *pb, void *ctx)
 	return (x->b > y->b) - (x->b < y->b);
 }
 
+/* ---- the adjacency, stored for path searches ----
+ *
+ * graph_build() also stores the network as one blob in the table network
+ * (row 1), so that a path search reads one row instead of every edge:
+ * a header {"weftnet1", nv, narcs} (two uint32), then int64 vid[nv] (entity
+ * ids, ascending), uint32 off[nv + 1], uint32 nbr[narcs], float
+ * score[narcs] (the summed scores of the pair's edges) and uint8 type[nv]
+ * (T_* bits), in the machine's byte order; a blob whose size does not
+ * add up (another byte order, a damaged row) is ignored and the edges are
+ * read instead.  The blob need not be aligned: every read goes by memcpy. */
+#define NET_MAGIC "weftnet1"
+#define NET_HDR 16
+
+static int save_adjacency(struct builder *g, const double *pscore, struct err *e)
+{
+	uint32_t nv = g->nent, narcs = 0;
+	uint32_t *off = xcalloc((size_t)nv + 2, sizeof *off);
+	for (uint32_t i = 0; i < g->npairs; i++)
+		if (g->pairs[i].nev) {
+			off[g->pairs[i].a + 1]++;
+			off[g->pairs[i].b + 1]++;
+			narcs += 2;
+		}
+	for (uint32_t v = 0; v < nv; v++)
+		off[v + 1] += off[v];
+	size_t size = NET_HDR + 8 * (size_t)nv + 4 * ((size_t)nv + 1) + 8 * (size_t)narcs + nv;
+	unsigned char *b = xmalloc(size), *p = b;
+	memcpy(p, NET_MAGIC, 8);
+	memcpy(p + 8, &nv, 4);
+	memcpy(p + 12, &narcs, 4);
+	p += NET_HDR;
+	for (uint32_t v = 0; v < nv; v++, p += 8)
+		memcpy(p, &g->ent_id[v], 8);
+	memcpy(p, off, 4 * ((size_t)nv + 1));
+	unsigned char *nbr = p + 4 * ((size_t)nv + 1), *sc = nbr + 4 * (size_t)narcs;
+	uint32_t *fill = xmalloc(((size_t)nv + 1) * sizeof *fill);
+	memcpy(fill, off, ((size_t)nv + 1) * sizeof *fill);
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		const struct pair *q = &g->pairs[i];
+		if (!q->nev)
+			continue;
+		float f = (float)pscore[i];
+		for (int side = 0; side < 2; side++) {
+			uint32_t u = side ? q->b : q->a, v = side ? q->a : q->b, k = fill[u]++;
+			memcpy(nbr + 4 * (size_t)k, &v, 4);
+			memcpy(sc + 4 * (size_t)k, &f, 4);
+		}
+	}
+	memcpy(sc + 4 * (size_t)narcs, g->ent_type, nv);
+	free(fill);
+	free(off);
+	sqlite3_stmt *st;
+	int rc = -1;
+	if (case_prepare(g->c, "INSERT OR REPLACE INTO network(id, data) VALUES(1, ?)", &st, "saving the network", e) == 0) {
+		sqlite3_bind_blob64(st, 1, b, size, SQLITE_STATIC);
+		rc = step_done(g->c, st, e);
+		sqlite3_finalize(st);
+	}
+	free(b);
+	return rc;
+}
+
 /* Writes edges, evidence, PageRank, betweenness and communities. */
 static int save(struct builder *g, struct err *e)
 {
@@ -1309,7 +1371,7 @@ static int save(struct builder *g, struct err *e)
 			       e) < 0)
 			goto out;
 	}
-	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
+	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0 || save_adjacency(g, pscore, e) < 0)
 		goto out;
 	for (uint32_t i = 0; i < g->nent; i++) {
 		sqlite3_bind_double(upd, 1, pr[i]);
@@ -1390,10 +1452,12 @@ int graph_build(struct case_db *c, struct err *e)
 			sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 		return -1;
 	}
-	/* the indexes of edges take random inserts: give them room in memory
-	 * for the build (the connection's own setting is put back after) */
+	/* the indexes of edges take random inserts: give them some room in
+	 * memory for the build (the connection's own setting is put back
+	 * after); 16 MB is as fast as 256 MB and keeps the peak ~190 MB lower
+	 * (bench/BENCHMARKS.md, Network) */
 	long long cache = pragma_value(c, "PRAGMA cache_size");
-	sqlite3_exec(c->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
 	struct builder g;
 	memset(&g, 0, sizeof g);
 	g.c = c;
@@ -1661,26 +1725,43 @@ int graph_links(struct case_db *c, long long entity, const char *kind, double mi
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
+	/* the strongest edges first, each arm walking its (a|b, score) index,
+	 * so a hub's tens of thousands of edges are not all read; a pair has
+	 * at most 2 * GRAPH_KINDS edges, so that many times limit edges hold
+	 * limit pairs */
 	if (case_prepare(c,
-			 "SELECT other FROM (SELECT b AS other, kind, docs, weight, score FROM edges WHERE a = ?1"
-			 "  UNION ALL SELECT a, kind, docs, weight, score FROM edges WHERE b = ?1)"
-			 " GROUP BY other HAVING max(weight) >= ?4 AND (?2 IS NULL OR max(kind = ?2))"
-			 " ORDER BY max(score) DESC, max(docs) DESC, other LIMIT ?3",
+			 "SELECT other FROM ("
+			 " SELECT * FROM (SELECT b AS other, score, docs, id FROM edges WHERE a = ?1 AND weight >= ?4"
+			 "  AND (?2 IS NULL OR kind = ?2) ORDER BY score DESC, docs DESC, id LIMIT ?3)"
+			 " UNION ALL"
+			 " SELECT * FROM (SELECT a AS other, score, docs, id FROM edges WHERE b = ?1 AND a <> ?1 AND weight >= ?4"
+			 "  AND (?2 IS NULL OR kind = ?2) ORDER BY score DESC, docs DESC, id LIMIT ?3))"
+			 " ORDER BY score DESC, docs DESC, id LIMIT ?3",
 			 &st, "reading links", e) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, entity);
 	case_bind_text(st, 2, kind);
-	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit * 2 * GRAPH_KINDS : -1);
 	sqlite3_bind_double(st, 4, min_weight);
 	long long *others = NULL;
-	int cap = 0, m = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int cap = 0, m = 0, rc = SQLITE_DONE;
+	struct hmap seen;
+	hmap_init(&seen, 64);
+	while ((limit <= 0 || m < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long other = sqlite3_column_int64(st, 0);
+		uint32_t *slot = hmap_slot(&seen, (uint64_t)other);
+		if (*slot != NONE)
+			continue; /* a weaker edge of a pair already listed */
+		*slot = 1;
 		if (m == cap) {
 			cap = cap ? cap * 2 : 16;
 			others = xrealloc(others, (size_t)cap * sizeof *others);
 		}
-		others[m++] = sqlite3_column_int64(st, 0);
+		others[m++] = other;
 	}
+	if (limit > 0 && m == limit)
+		rc = SQLITE_DONE;
+	hmap_free(&seen);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(others);
@@ -1827,6 +1908,165 @@ static int fill_hop(struct case_db *c, long long prev, long long id, int nev, st
 	return 0;
 }
 
+/* The stored adjacency (see save_adjacency), read in place. */
+struct adj {
+	uint32_t nv, narcs;
+	const unsigned char *vid, *off, *nbr, *score, *type;
+};
+
+static uint32_t rd32(const unsigned char *p, size_t i)
+{
+	uint32_t v;
+	memcpy(&v, p + 4 * i, 4);
+	return v;
+}
+
+static long long adj_id(const struct adj *a, uint32_t v)
+{
+	long long id;
+	memcpy(&id, a->vid + 8 * (size_t)v, 8);
+	return id;
+}
+
+/* The vertex of entity id, or NONE. */
+static uint32_t adj_vertex(const struct adj *a, long long id)
+{
+	uint32_t lo = 0, hi = a->nv;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		long long x = adj_id(a, mid);
+		if (x == id)
+			return mid;
+		if (x < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NONE;
+}
+
+/* 1 and a filled from blob (n bytes) when it is a whole adjacency, else 0. */
+static int adj_open(const void *blob, size_t n, struct adj *a)
+{
+	const unsigned char *p = blob;
+	if (!p || n < NET_HDR || memcmp(p, NET_MAGIC, 8))
+		return 0;
+	memcpy(&a->nv, p + 8, 4);
+	memcpy(&a->narcs, p + 12, 4);
+	if (n != NET_HDR + 8 * (size_t)a->nv + 4 * ((size_t)a->nv + 1) + 8 * (size_t)a->narcs + a->nv)
+		return 0;
+	a->vid = p + NET_HDR;
+	a->off = a->vid + 8 * (size_t)a->nv;
+	a->nbr = a->off + 4 * ((size_t)a->nv + 1);
+	a->score = a->nbr + 4 * (size_t)a->narcs;
+	a->type = a->score + 4 * (size_t)a->narcs;
+	return rd32(a->off, a->nv) == a->narcs;
+}
+
+/* Dijkstra from vf to vt over a (costs as in graph_path); on success the
+ * chain's vertices from vf to vt in *chain (the caller's to free), their
+ * number in *len and the cost in *cost; *len is 0 when vt cannot be reached. */
+static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, uint32_t **chain, int *len, double *cost)
+{
+	double *dist = xmalloc((size_t)a->nv * sizeof *dist);
+	uint32_t *prev = xmalloc((size_t)a->nv * sizeof *prev);
+	uint8_t *done = xcalloc(a->nv, 1);
+	struct hitem *heap = xmalloc(((size_t)a->narcs + 1) * sizeof *heap);
+	size_t nh = 0;
+	for (uint32_t v = 0; v < a->nv; v++)
+		dist[v] = -1;
+	dist[vf] = 0;
+	prev[vf] = NONE;
+	heap_push(heap, &nh, 0, vf);
+	*len = 0;
+	while (nh) {
+		struct hitem it = heap_pop(heap, &nh);
+		uint32_t u = it.v;
+		if (done[u])
+			continue;
+		done[u] = 1;
+		if (u == vt)
+			break;
+		double mu = (a->type[u] & (T_LOC | T_MISC)) && u != vf ? 4 : 1;
+		for (uint32_t k = rd32(a->off, u), end = rd32(a->off, u + 1); k < end; k++) {
+			uint32_t w = rd32(a->nbr, k);
+			float sc;
+			memcpy(&sc, a->score + 4 * (size_t)k, 4);
+			double c = mu / (sc > 1e-9f ? sc : 1e-9);
+			if ((a->type[w] & (T_LOC | T_MISC)) && w != vt)
+				c *= 4;
+			double d = dist[u] + c;
+			if (!done[w] && (dist[w] < 0 || d < dist[w])) {
+				dist[w] = d;
+				prev[w] = u;
+				heap_push(heap, &nh, d, w);
+			}
+		}
+	}
+	if (done[vt]) {
+		int n = 0;
+		for (uint32_t v = vt; v != NONE; v = prev[v])
+			n++;
+		*chain = xmalloc((size_t)n * sizeof **chain);
+		*len = n;
+		for (uint32_t v = vt; v != NONE; v = prev[v])
+			(*chain)[--n] = v;
+		*cost = dist[vt];
+	}
+	free(dist);
+	free(prev);
+	free(done);
+	free(heap);
+}
+
+/* The cheapest chain from the stored adjacency: 1 when it answered (*out,
+ * *npaths set), 0 when there is no usable adjacency (the caller reads the
+ * edges instead), -1 on error. */
+static int path_from_adjacency(struct case_db *c, long long from, long long to, int nev, struct graph_path **out,
+			       int *npaths, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT data FROM network WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a case from before the table: the edges it is */
+	struct adj a;
+	int found = sqlite3_step(st) == SQLITE_ROW &&
+		    adj_open(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &a);
+	if (!found) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	uint32_t vf = adj_vertex(&a, from), vt = adj_vertex(&a, to);
+	uint32_t *chain = NULL;
+	int n = 0;
+	double cost = 0;
+	if (vf != NONE && vt != NONE && vf != vt)
+		adj_cheapest(&a, vf, vt, &chain, &n, &cost);
+	long long *ids = xmalloc(((size_t)n + 1) * sizeof *ids);
+	for (int i = 0; i < n; i++)
+		ids[i] = adj_id(&a, chain[i]);
+	free(chain);
+	sqlite3_finalize(st);
+	int rc = 1;
+	if (n > 0) {
+		struct graph_path *p = xcalloc(1, sizeof *p);
+		p->hops = xcalloc((size_t)n, sizeof *p->hops);
+		p->cost = cost;
+		for (int h = 0; h < n && rc > 0; h++) {
+			if (fill_hop(c, h ? ids[h - 1] : 0, ids[h], nev, &p->hops[h], e) < 0)
+				rc = -1;
+			p->nhops++;
+		}
+		if (rc > 0) {
+			*out = p;
+			*npaths = 1;
+		} else {
+			graph_paths_free(p, 1);
+		}
+	}
+	free(ids);
+	return rc;
+}
+
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, struct graph_path **out,
 	       int *npaths, struct err *e)
 {
@@ -1834,6 +2074,11 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 	*npaths = 0;
 	if (k < 1)
 		k = 1;
+	if (k == 1) {
+		int rc = path_from_adjacency(c, from, to, nev, out, npaths, e);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	struct net t;
 	if (net_load(c, &t, e) < 0) {
 		net_free(&t);

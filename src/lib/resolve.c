@@ -340,7 +340,9 @@ static int is_furniture(const char *s)
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (!strcasecmp(s, words[i]))
 			return 1;
-	return 0;
+	/* a redaction ("XXXXXXXXXXXX" in the cables) or a bare number is nobody */
+	size_t x = strspn(s, "Xx"), d = strspn(s, "0123456789.,-");
+	return (x >= 3 && !s[x]) || (d && !s[d]);
 }
 
 /* One distinct surface text, normalised once however often it occurs. */
