@@ -15,7 +15,7 @@
 #include "resolve.h"
 
 const char help_path[] =
-	"usage: weft path [--case FILE] [-k N] [--evidence N] [--json] A B\n"
+	"usage: weft path [--case FILE] [--fewest] [-k N] [--evidence N] [--json] A B\n"
 	"\n"
 	"Finds how A is connected to B: the chain of entities with the strongest\n"
 	"links (a strong link is a short step), preferring chains through people and\n"
@@ -24,6 +24,8 @@ const char help_path[] =
 	"(quote names of several words).  Exits 1 when no chain exists.\n"
 	"\n"
 	"options:\n"
+	"  --fewest        the chain of fewest links (the strongest of those) rather\n"
+	"                  than the strongest chain\n"
 	"  -k N            also the next best chains, N in all (default 1, at most 10)\n"
 	"  --evidence N    sentences per step (default 1, at most 5)\n"
 	"  --json          an object: from, to {id, name, type}, cost, hops [links as\n"
@@ -63,10 +65,12 @@ int cmd_path(int argc, char **argv)
 {
 	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
 					     {"evidence", required_argument, 0, 'E'},
+					     {"fewest", no_argument, 0, 'F'},
 					     {"json", no_argument, 0, 'J'},
 					     {0, 0, 0, 0}};
 	const char *case_opt = NULL;
 	int k = 1, nev = 1, json = 0, o;
+	unsigned flags = 0;
 	while ((o = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
 		char *end;
 		switch (o) {
@@ -82,6 +86,7 @@ int cmd_path(int argc, char **argv)
 				return cli_usage("path", "--evidence takes a number from 0 to %d", GRAPH_EVIDENCE);
 			break;
 		case 'J': json = 1; break;
+		case 'F': flags |= GRAPH_FEWEST; break;
 		default: return cli_usage("path", "unknown option");
 		}
 	}
@@ -98,7 +103,7 @@ int cmd_path(int argc, char **argv)
 	struct err e = {{0}};
 	if (json) {
 		int np;
-		cJSON *root = json_path(c, from, to, k, nev, &np, &e);
+		cJSON *root = json_path(c, from, to, k, nev, flags, &np, &e);
 		case_close(c);
 		if (!root)
 			return cli_error("path: %s", e.msg);
@@ -107,7 +112,7 @@ int cmd_path(int argc, char **argv)
 	}
 	struct graph_path *p;
 	int np;
-	if (graph_path(c, from, to, k, nev, &p, &np, &e) < 0) {
+	if (graph_path(c, from, to, k, nev, flags, &p, &np, &e) < 0) {
 		case_close(c);
 		return cli_error("path: %s", e.msg);
 	}

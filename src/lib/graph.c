@@ -1908,6 +1908,14 @@ static int fill_hop(struct case_db *c, long long prev, long long id, int nev, st
 	return 0;
 }
 
+/* What a link of strength cost (1/score, times the detour factors) costs
+ * a chain: itself, or with GRAPH_FEWEST one step plus at most 1e-3 so that
+ * among the chains of fewest links the strongest wins. */
+static double link_cost(double cost, unsigned flags)
+{
+	return flags & GRAPH_FEWEST ? 1 + 1e-6 * (cost < 1e3 ? cost : 1e3) : cost;
+}
+
 /* The stored adjacency (see save_adjacency), read in place. */
 struct adj {
 	uint32_t nv, narcs;
@@ -1966,7 +1974,8 @@ static int adj_open(const void *blob, size_t n, struct adj *a)
 /* Dijkstra from vf to vt over a (costs as in graph_path); on success the
  * chain's vertices from vf to vt in *chain (the caller's to free), their
  * number in *len and the cost in *cost; *len is 0 when vt cannot be reached. */
-static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, uint32_t **chain, int *len, double *cost)
+static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, unsigned flags, uint32_t **chain, int *len,
+			 double *cost)
 {
 	double *dist = xmalloc((size_t)a->nv * sizeof *dist);
 	uint32_t *prev = xmalloc((size_t)a->nv * sizeof *prev);
@@ -1995,7 +2004,7 @@ static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, uint32_t
 			double c = mu / (sc > 1e-9f ? sc : 1e-9);
 			if ((a->type[w] & (T_LOC | T_MISC)) && w != vt)
 				c *= 4;
-			double d = dist[u] + c;
+			double d = dist[u] + link_cost(c, flags);
 			if (!done[w] && (dist[w] < 0 || d < dist[w])) {
 				dist[w] = d;
 				prev[w] = u;
@@ -2022,8 +2031,8 @@ static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, uint32_t
 /* The cheapest chain from the stored adjacency: 1 when it answered (*out,
  * *npaths set), 0 when there is no usable adjacency (the caller reads the
  * edges instead), -1 on error. */
-static int path_from_adjacency(struct case_db *c, long long from, long long to, int nev, struct graph_path **out,
-			       int *npaths, struct err *e)
+static int path_from_adjacency(struct case_db *c, long long from, long long to, int nev, unsigned flags,
+			       struct graph_path **out, int *npaths, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, "SELECT data FROM network WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
@@ -2040,7 +2049,7 @@ static int path_from_adjacency(struct case_db *c, long long from, long long to, 
 	int n = 0;
 	double cost = 0;
 	if (vf != NONE && vt != NONE && vf != vt)
-		adj_cheapest(&a, vf, vt, &chain, &n, &cost);
+		adj_cheapest(&a, vf, vt, flags, &chain, &n, &cost);
 	long long *ids = xmalloc(((size_t)n + 1) * sizeof *ids);
 	for (int i = 0; i < n; i++)
 		ids[i] = adj_id(&a, chain[i]);
@@ -2067,15 +2076,15 @@ static int path_from_adjacency(struct case_db *c, long long from, long long to, 
 	return rc;
 }
 
-int graph_path(struct case_db *c, long long from, long long to, int k, int nev, struct graph_path **out,
-	       int *npaths, struct err *e)
+int graph_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
+	       struct graph_path **out, int *npaths, struct err *e)
 {
 	*out = NULL;
 	*npaths = 0;
 	if (k < 1)
 		k = 1;
 	if (k == 1) {
-		int rc = path_from_adjacency(c, from, to, nev, out, npaths, e);
+		int rc = path_from_adjacency(c, from, to, nev, flags, out, npaths, e);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 	}
@@ -2110,7 +2119,7 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 			cost *= 4;
 		if ((t.vtype[t.pb[i]] & (T_LOC | T_MISC)) && t.pb[i] != vf && t.pb[i] != vt)
 			cost *= 4;
-		VECTOR(w)[i] = cost;
+		VECTOR(w)[i] = link_cost(cost, flags);
 	}
 	if (igraph_create(&gr, &edges, t.nv, IGRAPH_UNDIRECTED))
 		goto out;

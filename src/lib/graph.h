@@ -115,10 +115,12 @@ struct graph_path {
 /* Finds up to k (>= 1) cheapest chains from entity from to entity to.  A
  * link costs 1/score, four times more when it passes through a place or a
  * MISC entity (so chains run through people and organisations rather than
- * "Iraq").  Each hop gets up to nev pieces of evidence.  *npaths is 0 when
- * no chain exists.  *out is the caller's, to graph_paths_free().  Returns 0
- * or -1. */
-int graph_path(struct case_db *c, long long from, long long to, int k, int nev,
+ * "Iraq"): the strongest-evidence chain.  With GRAPH_FEWEST, the chain of
+ * fewest links, the strongest of those.  Each hop gets up to nev pieces of
+ * evidence.  *npaths is 0 when no chain exists.  *out is the caller's, to
+ * graph_paths_free().  Returns 0 or -1. */
+#define GRAPH_FEWEST 1
+int graph_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
 	       struct graph_path **out, int *npaths, struct err *e);
 void graph_paths_free(struct graph_path *p, int n);
 

@@ -292,12 +292,13 @@ static cJSON *hops_json(const struct graph_path *p)
 	return arr;
 }
 
-cJSON *json_path(struct case_db *c, long long from, long long to, int k, int nev, int *found, struct err *e)
+cJSON *json_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags, int *found,
+		 struct err *e)
 {
 	struct graph_path *p;
 	int np;
 	*found = 0;
-	if (graph_path(c, from, to, k, nev, &p, &np, e) < 0)
+	if (graph_path(c, from, to, k, nev, flags, &p, &np, e) < 0)
 		return NULL;
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddItemToObject(root, "from", json_entity_ref(c, from));

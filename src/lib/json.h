@@ -59,8 +59,9 @@ struct cJSON *json_links(struct case_db *c, long long id, const char *kind, doub
 
 /* {from: ref, to: ref, cost, hops: [link, ...], alternatives: [{cost, hops}]}:
  * the cheapest chain (hops empty and cost null when there is none) and up to
- * k - 1 next ones.  *found is the number of chains. */
-struct cJSON *json_path(struct case_db *c, long long from, long long to, int k, int nev, int *found,
+ * k - 1 next ones (graph_path(), flags GRAPH_FEWEST or 0).  *found is the
+ * number of chains. */
+struct cJSON *json_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags, int *found,
 			struct err *e);
 
 /* The communities, largest first: [{community, size, types: {PER: n, ...},

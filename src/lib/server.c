@@ -782,9 +782,12 @@ static int api_path(struct server *s, struct case_db *c, struct MHD_Connection *
 	long long to = find_entity(c, b, r);
 	if (to < 0)
 		return -1;
+	const char *mode = param(conn, "mode");
+	if (mode && *mode && strcmp(mode, "strongest") && strcmp(mode, "fewest"))
+		return fail(r, 400, "mode takes strongest or fewest");
 	struct err e = {{0}};
 	int found;
-	r->json = json_path(c, from, to, k, nev, &found, &e);
+	r->json = json_path(c, from, to, k, nev, mode && !strcmp(mode, "fewest") ? GRAPH_FEWEST : 0, &found, &e);
 	return r->json ? 0 : internal(r, "finding a path", &e);
 }
 

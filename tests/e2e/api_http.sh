@@ -170,6 +170,12 @@ r=$(http $P GET "/api/path?from=$jabr&to=$soleimani")
 same "path as weft path --json" "$(body "$r" | json 'JSON.stringify(v)')" \
 	"$("$WEFT" path --case "$CASE" --json --evidence 2 "$jabr" "$soleimani" | json 'JSON.stringify(v)')"
 expect_eq "path evidence" "$(body "$r" | json 'v.hops.length > 0 && v.hops.every(h => h.evidence.length > 0) && v.hops[0].source_id === '"$jabr"' && v.hops[v.hops.length - 1].target_id === '"$soleimani"' && v.hops.every((h, i) => !i || h.source_id === v.hops[i - 1].target_id)')" true
+strongest=$(body "$r" | json 'v.hops.length')
+r=$(http $P GET "/api/path?from=$jabr&to=$soleimani&mode=fewest")
+same "fewest-links path as weft path --fewest" "$(body "$r" | json 'JSON.stringify(v)')" \
+	"$("$WEFT" path --case "$CASE" --json --fewest --evidence 2 "$jabr" "$soleimani" | json 'JSON.stringify(v)')"
+expect_eq "fewest links: no longer than the strongest chain" "$(body "$r" | json 'v.hops.length > 0 && v.hops.length <= '"$strongest")" true
+expect $P 400 "path: bad mode" GET "/api/path?from=$jabr&to=$soleimani&mode=longest"
 expect $P 400 "path without to" GET "/api/path?from=$jabr"
 r=$(http $P GET "/api/graph?center=$jabr&depth=1&limit=12")
 expect_eq "graph status" "$(status "$r")" 200

@@ -523,7 +523,7 @@ static void test_paths(void **state)
 	struct graph_path *p;
 	int np;
 	struct err e = {{0}};
-	assert_int_equal(graph_path(c, 1, 3, 2, 2, &p, &np, &e), 0);
+	assert_int_equal(graph_path(c, 1, 3, 2, 2, 0, &p, &np, &e), 0);
 	assert_int_equal(np, 2);
 	assert_int_equal(p[0].nhops, 3);
 	assert_int_equal(p[0].hops[0].other, 1);
@@ -539,11 +539,28 @@ static void test_paths(void **state)
 	assert_true(p[1].cost >= p[0].cost);
 	graph_paths_free(p, np);
 
+	/* the stored adjacency (k = 1) finds the same chain as igraph */
+	assert_int_equal(graph_path(c, 1, 3, 1, 1, 0, &p, &np, &e), 0);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].nhops, 3);
+	assert_int_equal(p[0].hops[1].other, 2);
+	graph_paths_free(p, np);
+	/* fewest links: a direct weak link beats a strong detour */
+	sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, 3, 'same document', 1, 0, 0.25, 0.001)");
+	sql(c, "DELETE FROM network"); /* and from the edges, as a case not rebuilt since schema 5 */
+	assert_int_equal(graph_path(c, 1, 3, 1, 0, GRAPH_FEWEST, &p, &np, &e), 0);
+	assert_int_equal(np, 1);
+	assert_int_equal(p[0].nhops, 2);
+	graph_paths_free(p, np);
+	assert_int_equal(graph_path(c, 1, 3, 1, 0, 0, &p, &np, &e), 0);
+	assert_int_equal(p[0].nhops, 3); /* the strongest chain still goes through Beta */
+	graph_paths_free(p, np);
+
 	/* other component; an entity without links */
-	assert_int_equal(graph_path(c, 1, 4, 1, 2, &p, &np, &e), 0);
+	assert_int_equal(graph_path(c, 1, 4, 1, 2, 0, &p, &np, &e), 0);
 	assert_int_equal(np, 0);
 	graph_paths_free(p, np);
-	assert_int_equal(graph_path(c, 1, 7, 1, 2, &p, &np, &e), 0);
+	assert_int_equal(graph_path(c, 1, 7, 1, 2, 0, &p, &np, &e), 0);
 	assert_int_equal(np, 0);
 	graph_paths_free(p, np);
 
