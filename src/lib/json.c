@@ -386,3 +386,47 @@ cJSON *json_communities(struct case_db *c, int limit, int nmembers, struct err *
 	sqlite3_finalize(links);
 	return arr;
 }
+
+static long long one(struct case_db *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = 0;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+cJSON *json_stats(struct case_db *c, struct err *e)
+{
+	sqlite3_stmt *st = NULL, *dt = NULL;
+	if (case_prepare(c,
+			 "SELECT type, count(*) FROM documents WHERE status IN ('ok','needs_ocr')"
+			 " GROUP BY type ORDER BY count(*) DESC",
+			 &st, "counting", e) < 0 ||
+	    case_prepare(c, "SELECT min(date), max(date) FROM documents WHERE status='ok' AND date_suspect=0", &dt,
+			 "counting", e) < 0) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "documents",
+				(double)one(c, "SELECT count(*) FROM documents WHERE status IN ('ok','needs_ocr')"));
+	cJSON_AddNumberToObject(o, "failed", (double)one(c, "SELECT count(*) FROM failures"));
+	cJSON_AddNumberToObject(o, "needs_ocr", (double)one(c, "SELECT count(*) FROM documents WHERE status='needs_ocr'"));
+	cJSON_AddNumberToObject(o, "bytes", (double)one(c, "SELECT total(size) FROM documents"
+							 " WHERE status IN ('ok','needs_ocr') AND parent IS NULL"));
+	cJSON_AddNumberToObject(o, "paths", (double)one(c, "SELECT count(*) FROM paths"));
+	cJSON_AddBoolToObject(o, "encrypted", c->encrypted);
+	cJSON *bt = cJSON_AddObjectToObject(o, "by_type");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		cJSON_AddNumberToObject(bt, t ? t : "unknown", (double)sqlite3_column_int64(st, 1));
+	}
+	int have = sqlite3_step(dt) == SQLITE_ROW;
+	json_add_str(o, "first_date", have ? (const char *)sqlite3_column_text(dt, 0) : NULL);
+	json_add_str(o, "last_date", have ? (const char *)sqlite3_column_text(dt, 1) : NULL);
+	sqlite3_finalize(st);
+	sqlite3_finalize(dt);
+	return o;
+}

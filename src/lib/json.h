@@ -69,4 +69,8 @@ struct cJSON *json_path(struct case_db *c, long long from, long long to, int k, 
  * links (inside it), label (its three highest-PageRank names)}], at most limit. */
 struct cJSON *json_communities(struct case_db *c, int limit, int nmembers, struct err *e);
 
+/* What the case holds: {documents, failed, needs_ocr, bytes, paths,
+ * encrypted, by_type: {type: count}, first_date, last_date}. */
+struct cJSON *json_stats(struct case_db *c, struct err *e);
+
 #endif

@@ -208,17 +208,6 @@ static int param_double(struct MHD_Connection *conn, const char *name, double de
 	return 0;
 }
 
-/* Runs a one-number query. */
-static long long one(struct case_db *c, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = 0;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* Compares two strings in time independent of where they differ. */
 static int same_secret(const char *a, const char *b)
 {
@@ -977,34 +966,10 @@ static int api_timeline(struct server *s, struct case_db *c, struct MHD_Connecti
 static int api_stats(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		     struct reply *r)
 {
-	sqlite3_stmt *st, *dt;
 	struct err e = {{0}};
-	if (case_prepare(c, "SELECT type, count(*) FROM documents WHERE status IN ('ok','needs_ocr')"
-			    " GROUP BY type ORDER BY count(*) DESC", &st, "stats", &e) < 0)
+	cJSON *obj = json_stats(c, &e);
+	if (!obj)
 		return internal(r, "counting", &e);
-	if (case_prepare(c, "SELECT min(date), max(date) FROM documents WHERE status='ok' AND date_suspect=0", &dt,
-			 "stats", &e) < 0) {
-		sqlite3_finalize(st);
-		return internal(r, "counting", &e);
-	}
-	cJSON *obj = cJSON_CreateObject();
-	jnum(obj, "documents", (double)one(c, "SELECT count(*) FROM documents WHERE status IN ('ok','needs_ocr')"));
-	jnum(obj, "failed", (double)one(c, "SELECT count(*) FROM failures"));
-	jnum(obj, "needs_ocr", (double)one(c, "SELECT count(*) FROM documents WHERE status='needs_ocr'"));
-	jnum(obj, "bytes", (double)one(c, "SELECT total(size) FROM documents WHERE status IN ('ok','needs_ocr')"
-					 " AND parent IS NULL"));
-	jnum(obj, "paths", (double)one(c, "SELECT count(*) FROM paths"));
-	cJSON *bt = cJSON_AddObjectToObject(obj, "by_type");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		cJSON_AddNumberToObject(bt, t ? t : "unknown", (double)sqlite3_column_int64(st, 1));
-	}
-	if (sqlite3_step(dt) == SQLITE_ROW) {
-		jcol(obj, "first_date", dt, 0);
-		jcol(obj, "last_date", dt, 1);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(dt);
 	struct graph_summary g;
 	if (graph_summary(c, 10, &g, &e) < 0) {
 		cJSON_Delete(obj);
