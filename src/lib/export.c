@@ -188,6 +188,7 @@ static int directed(const char *kind)
 struct out {
 	FILE *f;
 	char *path, *tmp;   /* NULL for standard output */
+	int direct;         /* writing straight into a device or a pipe */
 };
 
 static int out_open(struct out *o, const char *path, struct err *e)
@@ -195,6 +196,16 @@ static int out_open(struct out *o, const char *path, struct err *e)
 	memset(o, 0, sizeof *o);
 	if (!path || !strcmp(path, "-")) {
 		o->f = stdout;
+		return 0;
+	}
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a device or a pipe (/dev/null, a FIFO): written as it is, never
+		 * replaced by a renamed file */
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return err_set(e, "%s: %s", path, strerror(errno));
+		o->direct = 1;
 		return 0;
 	}
 	o->path = xstrdup(path);
@@ -216,6 +227,12 @@ static int out_open(struct out *o, const char *path, struct err *e)
 static int out_close(struct out *o, int ok, struct err *e)
 {
 	int rc = 0;
+	if (o->direct) {
+		int bad = ferror(o->f);
+		if (fclose(o->f) != 0)
+			bad = 1;
+		return ok && bad ? err_set(e, "writing the export: %s", strerror(errno ? errno : EIO)) : ok ? 0 : -1;
+	}
 	if (!o->path) {
 		if (fflush(stdout) != 0 || ferror(stdout))
 			rc = ok ? err_set(e, "writing the export: %s", strerror(errno)) : -1;

@@ -66,6 +66,15 @@ expect_eq "pruned: only people" "$(grep -c '<data key="type">PER<' "$T/p.graphml
 expect_eq "pruned: no link under weight 2" \
 	"$(grep -o '<data key="weight">[0-9.e+-]*<' "$T/p.graphml" | tr -dc '0-9.\n' | awk '$1 < 2' | wc -l)" 0
 
+# into a pipe: written as it is, never replaced by a renamed file (as root, the
+# same path would have replaced /dev/null with a regular file)
+mkfifo "$T/fifo"
+timeout 30 cat "$T/fifo" > "$T/from-fifo.graphml" &
+"$WEFT" export --case "$CASE" --format graphml -o "$T/fifo" 2>/dev/null || fail "export into a FIFO"
+wait
+[ -p "$T/fifo" ] || fail "the FIFO was replaced by a file"
+expect_eq "export through a FIFO" "$(grep -c '<node ' "$T/from-fifo.graphml")" "$nodes"
+
 # CSV: a header and one line per row
 "$WEFT" export --case "$CASE" --format csv -o "$T/csv" 2>/dev/null || fail "export csv"
 expect_eq "nodes.csv rows" "$(($(wc -l < "$T/csv/nodes.csv") - 1))" "$nodes"
