@@ -8,6 +8,7 @@
 #include "case.h"
 #include "cli.h"
 #include "graph.h"
+#include "ingest.h"
 #include "resolve.h"
 
 const char help_resolve[] =
@@ -50,6 +51,8 @@ int cmd_resolve(int argc, char **argv)
 	double t1 = seconds();
 	if (rc == 0)
 		rc = graph_build(c, &e);
+	if (rc == 0) /* what an interrupted ingest left to do is done */
+		rc = ingest_network_built(c, &e);
 	double t2 = seconds();
 	case_close(c);
 	if (rc < 0)
