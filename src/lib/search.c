@@ -467,6 +467,150 @@ static int load_hit(sqlite3_stmt *doc, const char *snippet, long long id, struct
 
 /* A query that could not run: FTS5's own word for a query it refuses
  * (SQLITE_ERROR), else the case's (a damaged file, a full disk, I/O). */
+/* ---- weft_snippet(): FTS5's snippet() without reading whole documents ----
+ *
+ * FTS5's snippet() tokenizes every column of every hit shown and scores
+ * every window, so an e-mail with hundreds of matches costs 100 ms and more
+ * (bench/BENCHMARKS.md).  weft_snippet(fts, open, close, ellipsis, ntokens)
+ * takes the first match of the most telling column that has one (the body
+ * first), and tokenizes
+ * that column only as far as the end of a window of ntokens tokens around
+ * it: the cost follows where the first match is, not the document's size.
+ * Matched tokens in the window are wrapped in open and close. */
+
+#define SNIP_MAX_INST 256
+
+struct snip_tok {
+	int want_from, want_to;   /* token window [from, to) */
+	int i;                    /* tokens seen */
+	int start, end;           /* bytes of the window */
+	const int *hits;          /* sorted token offsets of matches, in the column */
+	int nhits;
+	struct buf *out;
+	const char *text;
+	int last;                 /* bytes written up to */
+	const char *open, *close;
+};
+
+static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	(void)tok;
+	(void)ntok;
+	struct snip_tok *t = ctx;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	int i = t->i++;
+	if (i < t->want_from)
+		return SQLITE_OK;
+	if (i >= t->want_to)
+		return SQLITE_DONE; /* far enough: stop tokenizing */
+	if (t->start < 0) {
+		t->start = start;
+		t->last = start;
+	}
+	int hit = 0;
+	for (int k = 0; k < t->nhits && !hit; k++)
+		hit = t->hits[k] == i;
+	if (hit) {
+		buf_add(t->out, t->text + t->last, (size_t)(start - t->last));
+		buf_adds(t->out, t->open);
+		buf_add(t->out, t->text + start, (size_t)(end - start));
+		buf_adds(t->out, t->close);
+		t->last = end;
+	}
+	t->end = end;
+	return SQLITE_OK;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int nval,
+			 sqlite3_value **val)
+{
+	if (nval != 4) {
+		sqlite3_result_error(ctx, "weft_snippet: 4 arguments", -1);
+		return;
+	}
+	const char *open = (const char *)sqlite3_value_text(val[0]), *close = (const char *)sqlite3_value_text(val[1]);
+	const char *ell = (const char *)sqlite3_value_text(val[2]);
+	int ntokens = sqlite3_value_int(val[3]);
+	if (!open || !close || !ell || ntokens < 4)
+		ntokens = 24, open = open ? open : "", close = close ? close : "", ell = ell ? ell : "";
+	int ninst = 0;
+	if (api->xInstCount(fc, &ninst) != SQLITE_OK || ninst == 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	/* the first match in the column that says most: the body, then
+	 * subject, title, sender, recipients, cc (the table's columns are
+	 * title, sender, recipients, cc, subject, body) */
+	static const int pref[] = {2, 3, 4, 5, 1, 0};
+	int col = -1, off = 0, hits[SNIP_MAX_INST], nhits = 0;
+	for (int i = 0; i < ninst && i < 4 * SNIP_MAX_INST; i++) {
+		int ph, c, o;
+		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK || c < 0 || c > 5)
+			break;
+		if (col < 0 || pref[c] < pref[col] || (c == col && o < off)) {
+			if (c != col)
+				nhits = 0;
+			col = c;
+			off = o;
+		}
+		if (c == col && nhits < SNIP_MAX_INST)
+			hits[nhits++] = o;
+	}
+	if (col < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	qsort(hits, (size_t)nhits, sizeof *hits, int_cmp);
+	const char *text;
+	int len;
+	if (api->xColumnText(fc, col, &text, &len) != SQLITE_OK || !text) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	struct buf out = BUF_INIT;
+	struct snip_tok t = {off - ntokens / 3 > 0 ? off - ntokens / 3 : 0, 0, 0, -1, 0, hits, nhits, &out, text, 0,
+			     open, close};
+	t.want_to = t.want_from + ntokens;
+	if (t.want_from > 0)
+		buf_adds(&out, ell);
+	size_t lead = out.len;
+	int rc = api->xTokenize(fc, text, len, &t, snip_cb);
+	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+		buf_free(&out);
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	if (t.start >= 0)
+		buf_add(&out, text + t.last, (size_t)(t.end - t.last));
+	if (rc == SQLITE_DONE)
+		buf_adds(&out, ell);
+	if (t.start < 0)
+		out.len = lead;
+	sqlite3_result_text(ctx, out.p ? out.p : "", (int)out.len, SQLITE_TRANSIENT);
+	buf_free(&out);
+}
+
+/* Registers weft_snippet() on c's connection once. */
+static int register_snippet(struct case_db *c)
+{
+	sqlite3_stmt *st;
+	fts5_api *api = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api)
+		return -1;
+	return api->xCreateFunction(api, "weft_snippet", NULL, weft_snippet, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static void query_fail(struct case_db *c, struct err *e)
 {
 	if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_ERROR)
@@ -485,6 +629,10 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 	int has_fts = sq.fts.len > 0;
 	const char *where = sq.where.p ? sq.where.p : "";
 	struct buf sql = BUF_INIT, count = BUF_INIT;
+	if (has_fts && register_snippet(c) < 0) {
+		search_query_free(&sq);
+		return err_set(e, "searching: SQLite's FTS5 is missing");
+	}
 	/* Rank in the index first (FTS5's rank is fastest alone), then fetch
 	 * the few documents and snippets shown. */
 	if (has_fts) {
@@ -492,7 +640,7 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 		 * lookup, which would run the MATCH once per candidate. */
 		const char *filter = *where ? " AND +fts.rowid IN (SELECT d.id FROM documents d WHERE 1" : "";
 		buf_printf(&sql,
-			   "SELECT fts.rowid, -rank, snippet(fts, -1, char(2), char(3), '…', 24) FROM fts WHERE fts MATCH ?"
+			   "SELECT fts.rowid, -rank, weft_snippet(fts, char(2), char(3), '…', 24) FROM fts WHERE fts MATCH ?"
 			   " AND rank MATCH 'bm25(4.0, 2.0, 1.0, 1.0, 4.0, 1.0)'%s%s%s"
 			   " ORDER BY rank LIMIT ? OFFSET ?", filter, where, *where ? ")" : "");
 		buf_printf(&count, "SELECT count(*) FROM fts WHERE fts MATCH ?%s%s%s", filter, where,
