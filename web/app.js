@@ -544,9 +544,26 @@ function runLayout(cy) {
 	cy.layout(ringLayout()).run();
 }
 
+/* cytoscape (443 KB) is loaded for the network view only, so that the
+ * search page paints without waiting for it; false when it is not built in. */
+let cyLoading = null;
+function loadCytoscape() {
+	if (typeof window.cytoscape === 'function') return Promise.resolve(true);
+	if (!cyLoading) cyLoading = new Promise(resolve => {
+		const s = document.createElement('script');
+		s.src = 'vendor/cytoscape.min.js';
+		s.onload = () => resolve(typeof window.cytoscape === 'function');
+		s.onerror = () => { cyLoading = null; s.remove(); resolve(false); };
+		document.head.append(s);
+	});
+	return cyLoading;
+}
+
 async function pageNetwork(seq, ref, params) {
 	const depth = params.get('depth') === '2' ? 2 : 1;
-	const g = await api('graph?center=' + encodeURIComponent(ref) + '&depth=' + depth + '&limit=' + (depth === 2 ? 80 : 40));
+	const [g] = await Promise.all([
+		api('graph?center=' + encodeURIComponent(ref) + '&depth=' + depth + '&limit=' + (depth === 2 ? 80 : 40)),
+		loadCytoscape()]);
 	if (stale(seq)) return;
 	const center = g.nodes.find(n => n.id === g.center) || {name: String(ref)};
 	document.title = 'weft: network of ' + center.name;

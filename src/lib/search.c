@@ -478,14 +478,15 @@ static int load_hit(sqlite3_stmt *doc, const char *snippet, long long id, struct
  * it: the cost follows where the first match is, not the document's size.
  * Matched tokens in the window are wrapped in open and close. */
 
-#define SNIP_MAX_INST 256
+#define SNIP_MAX_INST 1024
+#define SNIP_MAX_TOKENS 64
 
 struct snip_tok {
-	int want_from, want_to;   /* token window [from, to) */
+	int from, to;             /* the token window [from, to) */
 	int i;                    /* tokens seen */
-	int start, end;           /* bytes of the window */
-	const int *hits;          /* sorted token offsets of matches, in the column */
-	int nhits;
+	int start, end;           /* bytes of the window so far; start -1 before it */
+	const unsigned char *mark; /* mark[i - from]: token i is part of a match */
+	int in;                   /* inside a mark */
 	struct buf *out;
 	const char *text;
 	int last;                 /* bytes written up to */
@@ -500,31 +501,25 @@ static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, i
 	if (flags & FTS5_TOKEN_COLOCATED)
 		return SQLITE_OK;
 	int i = t->i++;
-	if (i < t->want_from)
+	if (i < t->from)
 		return SQLITE_OK;
-	if (i >= t->want_to)
+	if (i >= t->to)
 		return SQLITE_DONE; /* far enough: stop tokenizing */
-	if (t->start < 0) {
-		t->start = start;
-		t->last = start;
-	}
-	int hit = 0;
-	for (int k = 0; k < t->nhits && !hit; k++)
-		hit = t->hits[k] == i;
-	if (hit) {
+	if (t->start < 0)
+		t->start = t->last = start;
+	int hit = t->mark[i - t->from];
+	if (hit && !t->in) {
 		buf_add(t->out, t->text + t->last, (size_t)(start - t->last));
 		buf_adds(t->out, t->open);
-		buf_add(t->out, t->text + start, (size_t)(end - start));
+		t->last = start;
+	} else if (!hit && t->in) {
+		buf_add(t->out, t->text + t->last, (size_t)(t->end - t->last));
 		buf_adds(t->out, t->close);
-		t->last = end;
+		t->last = t->end;
 	}
+	t->in = hit;
 	t->end = end;
 	return SQLITE_OK;
-}
-
-static int int_cmp(const void *a, const void *b)
-{
-	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
 static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int nval,
@@ -537,47 +532,54 @@ static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
 	const char *open = (const char *)sqlite3_value_text(val[0]), *close = (const char *)sqlite3_value_text(val[1]);
 	const char *ell = (const char *)sqlite3_value_text(val[2]);
 	int ntokens = sqlite3_value_int(val[3]);
-	if (!open || !close || !ell || ntokens < 4)
-		ntokens = 24, open = open ? open : "", close = close ? close : "", ell = ell ? ell : "";
+	if (ntokens < 4 || ntokens > SNIP_MAX_TOKENS)
+		ntokens = 24;
+	if (!open || !close || !ell) {
+		sqlite3_result_error(ctx, "weft_snippet: NULL argument", -1);
+		return;
+	}
 	int ninst = 0;
 	if (api->xInstCount(fc, &ninst) != SQLITE_OK || ninst == 0) {
 		sqlite3_result_null(ctx);
 		return;
 	}
+	if (ninst > SNIP_MAX_INST)
+		ninst = SNIP_MAX_INST;
 	/* the first match in the column that says most: the body, then
 	 * subject, title, sender, recipients, cc (the table's columns are
 	 * title, sender, recipients, cc, subject, body) */
 	static const int pref[] = {2, 3, 4, 5, 1, 0};
-	int col = -1, off = 0, hits[SNIP_MAX_INST], nhits = 0;
-	for (int i = 0; i < ninst && i < 4 * SNIP_MAX_INST; i++) {
+	int col = -1, off = 0;
+	for (int i = 0; i < ninst; i++) {
 		int ph, c, o;
 		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK || c < 0 || c > 5)
 			break;
 		if (col < 0 || pref[c] < pref[col] || (c == col && o < off)) {
-			if (c != col)
-				nhits = 0;
 			col = c;
 			off = o;
 		}
-		if (c == col && nhits < SNIP_MAX_INST)
-			hits[nhits++] = o;
 	}
-	if (col < 0) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	qsort(hits, (size_t)nhits, sizeof *hits, int_cmp);
 	const char *text;
 	int len;
-	if (api->xColumnText(fc, col, &text, &len) != SQLITE_OK || !text) {
+	if (col < 0 || api->xColumnText(fc, col, &text, &len) != SQLITE_OK || !text) {
 		sqlite3_result_null(ctx);
 		return;
 	}
+	/* the window, and every token of a match in it (a phrase is several) */
+	unsigned char mark[SNIP_MAX_TOKENS] = {0};
 	struct buf out = BUF_INIT;
-	struct snip_tok t = {off - ntokens / 3 > 0 ? off - ntokens / 3 : 0, 0, 0, -1, 0, hits, nhits, &out, text, 0,
-			     open, close};
-	t.want_to = t.want_from + ntokens;
-	if (t.want_from > 0)
+	struct snip_tok t = {off > ntokens / 3 ? off - ntokens / 3 : 0, 0, 0, -1, 0, mark, 0, &out, text, 0, open, close};
+	t.to = t.from + ntokens;
+	for (int i = 0; i < ninst; i++) {
+		int ph, c, o;
+		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK)
+			break;
+		int n = api->xPhraseSize(fc, ph);
+		for (int k = o; c == col && k < o + n && k < t.to; k++)
+			if (k >= t.from)
+				mark[k - t.from] = 1;
+	}
+	if (t.from > 0)
 		buf_adds(&out, ell);
 	size_t lead = out.len;
 	int rc = api->xTokenize(fc, text, len, &t, snip_cb);
@@ -586,12 +588,15 @@ static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	if (t.start >= 0)
+	if (t.start < 0) {
+		out.len = lead;
+	} else {
 		buf_add(&out, text + t.last, (size_t)(t.end - t.last));
+		if (t.in)
+			buf_adds(&out, close);
+	}
 	if (rc == SQLITE_DONE)
 		buf_adds(&out, ell);
-	if (t.start < 0)
-		out.len = lead;
 	sqlite3_result_text(ctx, out.p ? out.p : "", (int)out.len, SQLITE_TRANSIENT);
 	buf_free(&out);
 }

@@ -892,7 +892,11 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		}
 		sqlite3_bind_text(st, 1, set.p, -1, SQLITE_STATIC);
 		sqlite3_bind_double(st, 2, min_weight);
-		sqlite3_bind_int(st, 3, limit - n);
+		/* at depth 2 the centre's own neighbours take at most two thirds
+		 * of the nodes, or a hub's would fill them all and level 2 would
+		 * never show */
+		int cap = depth == 2 && lv == 1 ? (2 * limit + 2) / 3 : limit;
+		sqlite3_bind_int(st, 3, cap > n ? cap - n : 0);
 		sqlite3_bind_text(st, 4, all.p, -1, SQLITE_STATIC);
 		int sr;
 		while ((sr = sqlite3_step(st)) == SQLITE_ROW) {

@@ -183,6 +183,8 @@ expect_eq "graph nodes" "$(body "$r" | json 'v.nodes.length === 12 && v.nodes.so
 expect_eq "graph edges join shown nodes" "$(body "$r" | json 'const ids = new Set(v.nodes.map(n => n.id)); v.edges.length > 0 && v.edges.every(e => ids.has(e.source) && ids.has(e.target) && e.kinds.length > 0 && e.weight > 0)')" true
 r=$(http $P GET "/api/graph?center=$jabr&depth=2&limit=60&min_weight=1")
 expect_eq "graph depth 2, min weight" "$(body "$r" | json 'v.nodes.some(n => n.level === 2) && v.edges.every(e => e.weight >= 1)')" true
+r=$(http $P GET "/api/graph?center=$jabr&depth=2&limit=9")
+expect_eq "graph depth 2 leaves room for the second level" "$(body "$r" | json 'v.nodes.filter(n => n.level === 1).length <= 6 && v.nodes.some(n => n.level === 2)')" true
 expect $P 400 "graph depth 3" GET "/api/graph?center=$jabr&depth=3"
 expect $P 400 "graph min_weight" GET "/api/graph?center=$jabr&min_weight=-1"
 r=$(http $P GET "/api/timeline?entity=$jabr")
