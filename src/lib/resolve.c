@@ -123,6 +123,7 @@ struct rmention {
 	char *resolved;         /* the fuller form it stands for (norm), or norm */
 	char *key;              /* names_key(text): the surname's sound skeleton */
 	int form;               /* index into forms after grouping */
+	int cluster;            /* its cluster: its form's, unless its context says otherwise */
 };
 
 static const char *const entity_types[] = {"PER", "ORG", "LOC", "MISC"};
@@ -668,7 +669,7 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 	struct buf k = BUF_INIT;
 	char **seen = xcalloc(nc, sizeof *seen); /* any text of the cluster, for one only ever seen abbreviated */
 	for (size_t i = 0; i < n; i++) {
-		int c = f[m[i].form].cluster;
+		int c = m[i].cluster;
 		if (!seen[c] || strlen(m[i].text) > strlen(seen[c]))
 			seen[c] = m[i].text;
 		if (m[i].form != cl[c].name_form || m[i].resolved != m[i].norm)
@@ -720,7 +721,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 		cl[i].entity = sqlite3_last_insert_rowid(c->db);
 	}
 	for (size_t i = 0; i < n; i++) {
-		long long ent = cl[f[m[i].form].cluster].entity;
+		long long ent = cl[m[i].cluster].entity;
 		sqlite3_bind_int64(men, 1, ent);
 		sqlite3_bind_int64(men, 2, m[i].id);
 		sqlite3_bind_int64(al, 1, ent);
@@ -999,6 +1000,143 @@ out:
 	return rc;
 }
 
+/* Context: a surname alone ("Hussein") in a document that does not name
+ * the person in full belongs to whichever person of that name its
+ * document's company points to: the candidate (a person's cluster of a
+ * fuller name the matcher accepts) whose own documents, those naming him in
+ * full, name the most (two at least) of the entities this document names.
+ * Clustering by name alone gave it to the most frequent one; it keeps that
+ * unless another candidate's company wins outright.  Only a surname already
+ * given to a person is reconsidered (one left on its own stays so), and a
+ * word far more frequent than a name it sounds like never moves to it. */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* The distinct clusters of mentions [d0, d1) into *out (grown as needed);
+ * returns how many. */
+static size_t doc_clusters(const struct rmention *m, size_t d0, size_t d1, int **out, size_t *cap)
+{
+	if (d1 - d0 > *cap) {
+		*cap = d1 - d0;
+		*out = xrealloc(*out, *cap * sizeof **out);
+	}
+	size_t k = 0;
+	for (size_t i = d0; i < d1; i++)
+		(*out)[k++] = m[i].cluster;
+	qsort(*out, k, sizeof **out, cmp_int);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || (*out)[u - 1] != (*out)[i])
+			(*out)[u++] = (*out)[i];
+	return u;
+}
+
+static void surnames_by_context(struct rmention *m, size_t n, struct form *f, struct cluster *cl, size_t nc)
+{
+	/* company: (person cluster, other cluster) for every document where
+	 * the person is named with two words or more */
+	size_t np = 0, cap = 1024, dcap = 0;
+	uint64_t *pairs = xmalloc(cap * sizeof *pairs);
+	int *dc = NULL;
+	for (size_t d0 = 0, i = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		size_t nd = doc_clusters(m, d0, i, &dc, &dcap);
+		for (size_t a = d0; a < i; a++) {
+			int ca = m[a].cluster;
+			if (cl[ca].type != 0 || f[m[a].form].tokens < 2)
+				continue;
+			for (size_t b = 0; b < nd; b++) {
+				if (dc[b] == ca)
+					continue;
+				if (np == cap)
+					pairs = xrealloc(pairs, (cap *= 2) * sizeof *pairs);
+				pairs[np++] = (uint64_t)ca << 32 | (uint32_t)dc[b];
+			}
+		}
+		d0 = i;
+	}
+	qsort(pairs, np, sizeof *pairs, cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < np; i++)
+		if (!u || pairs[u - 1] != pairs[i])
+			pairs[u++] = pairs[i];
+	np = u;
+	/* full-name person clusters by key */
+	GHashTable *bykey = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
+	for (size_t c = 0; c < nc; c++) {
+		if (cl[c].type != 0 || !cl[c].count || f[cl[c].best_form].tokens < 2)
+			continue;
+		GArray *v = g_hash_table_lookup(bykey, f[cl[c].best_form].key);
+		if (!v) {
+			v = g_array_new(FALSE, FALSE, sizeof(int));
+			g_hash_table_insert(bykey, f[cl[c].best_form].key, v);
+		}
+		int ci = (int)c;
+		g_array_append_val(v, ci);
+	}
+	for (size_t d0 = 0, i = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		size_t nd = 0;
+		int counted = 0;
+		for (size_t a = d0; a < i; a++) {
+			const struct form *fa = &f[m[a].form];
+			if (fa->tokens != 1 || m[a].type != 0 || m[a].resolved != m[a].norm)
+				continue; /* not a lone surname, or resolved within its document */
+			const struct cluster *now = &cl[m[a].cluster];
+			if (now->type != 0 || f[now->best_form].tokens < 2)
+				continue; /* not given to a person by name: a word of its own stays so */
+			GArray *v = g_hash_table_lookup(bykey, fa->key);
+			if (!v)
+				continue;
+			if (!counted) {
+				nd = doc_clusters(m, d0, i, &dc, &dcap);
+				counted = 1;
+			}
+			int best = -1, top = 0, second = 0;
+			for (guint k = 0; k < v->len; k++) {
+				int cand = g_array_index(v, int, k), same = 0;
+				if (3 * cl[cand].count < fa->count)
+					continue; /* a word far more common than the name: something else */
+				names_compare(&fa->parsed, &f[cl[cand].best_form].parsed, &same);
+				if (!same)
+					continue;
+				int score = 0;
+				for (size_t b = 0; b < nd; b++) {
+					uint64_t key = (uint64_t)cand << 32 | (uint32_t)dc[b];
+					if (dc[b] != m[a].cluster && dc[b] != cand)
+						score += bsearch(&key, pairs, np, sizeof *pairs, cmp_u64) != NULL;
+				}
+				if (score > top) {
+					second = top;
+					top = score;
+					best = cand;
+				} else if (score > second) {
+					second = score;
+				}
+			}
+			if (best >= 0 && top >= 2 && top > second && best != m[a].cluster) {
+				cl[m[a].cluster].count--;
+				cl[best].count++;
+				m[a].cluster = best;
+			}
+		}
+		d0 = i;
+	}
+	g_hash_table_destroy(bykey);
+	free(pairs);
+	free(dc);
+}
+
 int resolve_all(struct case_db *c, long *nentities, struct err *e)
 {
 	struct rmention *m = NULL;
@@ -1021,6 +1159,9 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		d0 = i;
 	}
 	cluster_forms(m, n, &f, &nf, &cl, &nc);
+	for (size_t i = 0; i < n; i++)
+		m[i].cluster = f[m[i].form].cluster;
+	surnames_by_context(m, n, f, cl, nc);
 	if (write_entities(c, m, n, f, nf, cl, nc, e) < 0 || apply_decisions(c, e) < 0 ||
 	    case_exec(c, "UPDATE entities SET mentions=(SELECT count(*) FROM mentions WHERE entity=entities.id),"
 			 " docs=(SELECT count(DISTINCT doc) FROM mentions WHERE entity=entities.id);"

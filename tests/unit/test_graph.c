@@ -28,6 +28,7 @@
 #include "case.h"
 #include "export.h"
 #include "graph.h"
+#include "resolve.h"
 
 /* ---- building a case by hand ---- */
 
@@ -431,6 +432,52 @@ static void test_member_and_part_links(void **state)
 	assert_true(graph_kind_known("member of") && graph_kind_known("part of") && !graph_kind_known("married"));
 }
 
+static void test_surname_by_context(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Saddam Hussein");
+	entity(c, 2, "PER", "Fuad Hussein");
+	entity(c, 3, "LOC", "Tikrit");
+	entity(c, 4, "LOC", "Erbil");
+	entity(c, 5, "PER", "Masoud Barzani");
+	entity(c, 6, "PER", "Hussein");
+	entity(c, 7, "ORG", "Baath Party");
+	const char *d1[] = {"Saddam Hussein was born near Tikrit."};
+	const char *d2[] = {"Saddam Hussein led the Baath Party."};
+	const char *d3[] = {"Saddam Hussein spoke of the Baath Party."};
+	const char *d4[] = {"Saddam Hussein was seen again."};
+	const char *d5[] = {"Fuad Hussein met Masoud Barzani in Erbil."};
+	const char *d6[] = {"In Erbil, Hussein and Masoud Barzani talked."};
+	const char *d7[] = {"Hussein addressed the Baath Party in Tikrit."};
+	const char *const *docs[] = {d1, d2, d3, d4, d5, d6, d7};
+	for (int d = 0; d < 7; d++)
+		document(c, d + 1, docs[d], 1);
+	for (int d = 1; d <= 4; d++)
+		mentions(c, d, "Saddam Hussein", 1);
+	mentions(c, 1, "Tikrit", 3);
+	mentions(c, 2, "Baath Party", 7);
+	mentions(c, 3, "Baath Party", 7);
+	mentions(c, 5, "Fuad Hussein", 2);
+	mentions(c, 5, "Masoud Barzani", 5);
+	mentions(c, 5, "Erbil", 4);
+	mentions(c, 6, "Erbil", 4);
+	mentions(c, 6, "Hussein", 6);
+	mentions(c, 6, "Masoud Barzani", 5);
+	mentions(c, 7, "Hussein", 6);
+	mentions(c, 7, "Baath Party", 7);
+	mentions(c, 7, "Tikrit", 3);
+	struct err e = {{0}};
+	if (resolve_all(c, NULL, &e) < 0)
+		fail_msg("resolve_all: %s", e.msg);
+	long long saddam = sql_int(c, "SELECT entity FROM mentions WHERE text = 'Saddam Hussein' LIMIT 1");
+	long long fuad = sql_int(c, "SELECT entity FROM mentions WHERE text = 'Fuad Hussein'");
+	assert_true(saddam > 0 && fuad > 0 && saddam != fuad);
+	/* by the company of its document: Erbil and Barzani are Fuad's, the
+	 * Baath Party and Tikrit Saddam's (who is named four times as often) */
+	assert_int_equal(sql_int(c, "SELECT entity FROM mentions WHERE text = 'Hussein' AND doc = 6"), fuad);
+	assert_int_equal(sql_int(c, "SELECT entity FROM mentions WHERE text = 'Hussein' AND doc = 7"), saddam);
+}
+
 static void test_ubiquitous_entity_scores_lower(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
@@ -750,6 +797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sentence_and_document_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_member_and_part_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_surname_by_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
