@@ -28,6 +28,10 @@ Next, try (the case file is $CASE; export WEFT_CASE=$CASE to skip --case):
   $W entity --case $CASE Soleimani
   $W links --case $CASE Soleimani
   $W path --case $CASE "Bayan Jabr" "Hassan Danaeifar"
+  $W communities --case $CASE
+  $W entities --case $CASE --sort betweenness --type PER
+  $W export --case $CASE --format gexf -o demo.gexf     (open it in Gephi)
+  $W serve --case $CASE                                 (the same in a browser)
   $W failures --case $CASE
   $W help            every command; 'weft help search' for the query language
 MSG
