@@ -2,7 +2,6 @@
  * check.c — `weft check`: is the case file sound?
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,20 +19,10 @@ const char help_check[] =
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
-					     {"json", no_argument, 0, 'J'},
-					     {0, 0, 0, 0}};
-	const char *case_opt = NULL;
-	int json = 0, o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c': case_opt = optarg; break;
-		case 'J': json = 1; break;
-		default: return cli_usage("check", "unknown option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("check", "takes no arguments");
+	const char *case_opt;
+	int json;
+	if (cli_case_json_opts(argc, argv, "check", &case_opt, &json))
+		return EXIT_USAGE;
 	/* FTS5's check is spelt as an INSERT (it writes nothing), so it needs
 	 * a connection that may write; a read-only case gets SQLite's check. */
 	struct case_db *c;

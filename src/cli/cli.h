@@ -42,6 +42,10 @@ void cli_print_json(struct cJSON *v);
  * invalid UTF-8 (file names need not be UTF-8) replaced by U+FFFD. */
 void cli_json_add(struct cJSON *obj, const char *key, const char *s);
 
+/* Parses the options of a command that takes only --case FILE and --json
+ * and no argument; returns 0, or EXIT_USAGE after saying why. */
+int cli_case_json_opts(int argc, char **argv, const char *cmd, const char **case_opt, int *json);
+
 /* Opens the case for reading: returns it, or NULL after printing the error. */
 struct case_db;
 struct case_db *cli_open_read(const char *case_opt);

@@ -2,7 +2,6 @@
  * failures.c — `weft failures`: what could not be read, and why.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 
 #include "case.h"
 #include "cli.h"
@@ -16,20 +15,10 @@ const char help_failures[] =
 
 int cmd_failures(int argc, char **argv)
 {
-	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
-					     {"json", no_argument, 0, 'J'},
-					     {0, 0, 0, 0}};
-	const char *case_opt = NULL;
-	int json = 0, o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c': case_opt = optarg; break;
-		case 'J': json = 1; break;
-		default: return cli_usage("failures", "unknown option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("failures", "takes no arguments");
+	const char *case_opt;
+	int json;
+	if (cli_case_json_opts(argc, argv, "failures", &case_opt, &json))
+		return EXIT_USAGE;
 	struct case_db *c = cli_open_read(case_opt);
 	if (!c)
 		return EXIT_FATAL;

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,24 @@ void cli_print_json(cJSON *v)
 		free(s);
 	}
 	cJSON_Delete(v);
+}
+
+int cli_case_json_opts(int argc, char **argv, const char *cmd, const char **case_opt, int *json)
+{
+	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
+					     {"json", no_argument, 0, 'J'},
+					     {0, 0, 0, 0}};
+	int o;
+	*case_opt = NULL;
+	*json = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': *case_opt = optarg; break;
+		case 'J': *json = 1; break;
+		default: return cli_usage(cmd, "unknown option");
+		}
+	}
+	return optind != argc ? cli_usage(cmd, "takes no arguments") : 0;
 }
 
 void cli_json_add(cJSON *obj, const char *key, const char *s)

@@ -2,7 +2,6 @@
  * stats.c — `weft stats`: what the case holds.
  */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 
 #include "case.h"
 #include "cli.h"
@@ -18,20 +17,10 @@ const char help_stats[] =
 
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
-					     {"json", no_argument, 0, 'J'},
-					     {0, 0, 0, 0}};
-	const char *case_opt = NULL;
-	int json = 0, o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c': case_opt = optarg; break;
-		case 'J': json = 1; break;
-		default: return cli_usage("stats", "unknown option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("stats", "takes no arguments");
+	const char *case_opt;
+	int json;
+	if (cli_case_json_opts(argc, argv, "stats", &case_opt, &json))
+		return EXIT_USAGE;
 	struct case_db *c = cli_open_read(case_opt);
 	if (!c)
 		return EXIT_FATAL;
