@@ -853,6 +853,28 @@ static void ids_json(const long long *ids, int n, struct buf *out)
 	buf_addc(out, ']');
 }
 
+/* A neighbour found for the network view. */
+struct cand {
+	long long id;
+	double score;
+};
+
+static int by_id_score(const void *pa, const void *pb)
+{
+	const struct cand *x = pa, *y = pb;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->score < y->score) - (x->score > y->score);
+}
+
+static int by_score_id(const void *pa, const void *pb)
+{
+	const struct cand *x = pa, *y = pb;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		     struct reply *r)
 {
@@ -873,45 +895,70 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 	int rc = -1;
 	sqlite3_stmt *ns = NULL, *es = NULL;
 	/* level 1: the center's neighbours; level 2: theirs */
+	/* each level: the strongest neighbours of the level before, read per
+	 * entity in score order from the (a|b, score) indexes; enough rows of
+	 * each ((chosen + wanted) * 2 * GRAPH_KINDS: every edge above a wanted
+	 * neighbour's best goes to one chosen or wanted, a pair having at most
+	 * 2 * GRAPH_KINDS edges) that the result is the same as ranking all of
+	 * them, without reading all of a hub's */
+	sqlite3_stmt *nb = NULL;
+	if (case_prepare(c,
+			 "SELECT * FROM (SELECT b, score FROM edges WHERE a = ?1 AND weight >= ?2 ORDER BY score DESC LIMIT ?3)"
+			 " UNION ALL SELECT * FROM (SELECT a, score FROM edges WHERE b = ?1 AND weight >= ?2"
+			 " ORDER BY score DESC LIMIT ?3)",
+			 &nb, "graph", &e) < 0) {
+		internal(r, "building the network view", &e);
+		goto out;
+	}
+	struct cand *cands = NULL;
+	size_t ncand = 0, capc = 0;
 	for (int lv = 1; lv <= depth && n < limit; lv++) {
-		ids_json(ids + (lv == 1 ? 0 : level_end[lv - 2]), lv == 1 ? 1 : level_end[lv - 1] - level_end[lv - 2], &set);
-		/* exclude everything already chosen, not only the last level */
-		struct buf all = BUF_INIT;
-		ids_json(ids, n, &all);
-		sqlite3_stmt *st;
-		if (case_prepare(c,
-				 "WITH f(id) AS (SELECT value FROM json_each(?1)), x(id) AS (SELECT value FROM json_each(?4)),"
-				 " l(other, score) AS (SELECT b, score FROM edges WHERE a IN f AND weight >= ?2"
-				 "  UNION ALL SELECT a, score FROM edges WHERE b IN f AND weight >= ?2)"
-				 " SELECT other, max(score) FROM l WHERE other NOT IN x GROUP BY other"
-				 " ORDER BY max(score) DESC, other LIMIT ?3",
-				 &st, "graph", &e) < 0) {
-			buf_free(&all);
-			internal(r, "building the network view", &e);
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, set.p, -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 2, min_weight);
 		/* at depth 2 the centre's own neighbours take at most two thirds
 		 * of the nodes, or a hub's would fill them all and level 2 would
 		 * never show */
 		int cap = depth == 2 && lv == 1 ? (2 * limit + 2) / 3 : limit;
-		sqlite3_bind_int(st, 3, cap > n ? cap - n : 0);
-		sqlite3_bind_text(st, 4, all.p, -1, SQLITE_STATIC);
-		int sr;
-		while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-			ids = xrealloc(ids, (size_t)(n + 1) * sizeof *ids);
-			ids[n++] = sqlite3_column_int64(st, 0);
+		int want = cap - n, from = lv == 1 ? 0 : level_end[lv - 2], to = level_end[lv - 1];
+		ncand = 0;
+		for (int i = from; i < to && want > 0; i++) {
+			sqlite3_reset(nb);
+			sqlite3_bind_int64(nb, 1, ids[i]);
+			sqlite3_bind_double(nb, 2, min_weight);
+			sqlite3_bind_int(nb, 3, (n + want) * 2 * GRAPH_KINDS);
+			int sr;
+			while ((sr = sqlite3_step(nb)) == SQLITE_ROW) {
+				if (ncand == capc)
+					cands = xrealloc(cands, (capc = capc ? 2 * capc : 256) * sizeof *cands);
+				cands[ncand].id = sqlite3_column_int64(nb, 0);
+				cands[ncand++].score = sqlite3_column_double(nb, 1);
+			}
+			if (sr != SQLITE_DONE) {
+				free(cands);
+				sqlite3_finalize(nb);
+				internal(r, "building the network view", NULL);
+				goto out;
+			}
 		}
-		sqlite3_finalize(st);
-		buf_free(&all);
-		if (sr != SQLITE_DONE) {
-			e.msg[0] = 0;
-			internal(r, "building the network view", NULL);
-			goto out;
+		/* each neighbour once, at its best score, if not chosen already */
+		qsort(cands, ncand, sizeof *cands, by_id_score);
+		size_t u = 0;
+		for (size_t i = 0; i < ncand; i++) {
+			if (u && cands[u - 1].id == cands[i].id)
+				continue;
+			int chosen = 0;
+			for (int k = 0; k < n && !chosen; k++)
+				chosen = ids[k] == cands[i].id;
+			if (!chosen)
+				cands[u++] = cands[i];
+		}
+		qsort(cands, u, sizeof *cands, by_score_id);
+		for (size_t i = 0; i < u && (int)i < want; i++) {
+			ids = xrealloc(ids, (size_t)(n + 1) * sizeof *ids);
+			ids[n++] = cands[i].id;
 		}
 		level_end[lv] = n;
 	}
+	free(cands);
+	sqlite3_finalize(nb);
 	ids_json(ids, n, &set);
 	if (case_prepare(c, "SELECT id, name, type, pagerank, community, mentions, docs, betweenness FROM entities"
 			    " WHERE id IN (SELECT value FROM json_each(?1))", &ns, "graph", &e) < 0 ||
