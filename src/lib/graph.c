@@ -978,7 +978,7 @@ static int by_size(const void *pa, const void *pb)
  * hours.  igraph's subset betweenness did the same job ~30 times slower.
  * linked[i] == 2 marks the entities with such links. */
 #define BETWEEN_EXACT 2000
-#define BETWEEN_SOURCES 256
+#define BETWEEN_SOURCES 128
 
 struct hitem {
 	double d;
