@@ -28,6 +28,7 @@ struct case_db {
 	char *path;
 	int lock_fd;   /* held while this process is the case's writer, else -1 */
 	int encrypted; /* opened through the encrypting VFS (crypt.h) */
+	int snippet;   /* weft_snippet() registered on db (search.c) */
 };
 
 /* Opens (and for CASE_WRITE creates or migrates) the case at path.  A file

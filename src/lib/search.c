@@ -601,9 +601,12 @@ static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
 	buf_free(&out);
 }
 
-/* Registers weft_snippet() on c's connection once. */
+/* Registers weft_snippet() on c's connection, once: FTS5 keeps every
+ * registration, so doing it per search would grow the list for ever. */
 static int register_snippet(struct case_db *c)
 {
+	if (c->snippet)
+		return 0;
 	sqlite3_stmt *st;
 	fts5_api *api = NULL;
 	if (sqlite3_prepare_v2(c->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
@@ -613,7 +616,10 @@ static int register_snippet(struct case_db *c)
 	sqlite3_finalize(st);
 	if (!api)
 		return -1;
-	return api->xCreateFunction(api, "weft_snippet", NULL, weft_snippet, NULL) == SQLITE_OK ? 0 : -1;
+	if (api->xCreateFunction(api, "weft_snippet", NULL, weft_snippet, NULL) != SQLITE_OK)
+		return -1;
+	c->snippet = 1;
+	return 0;
 }
 
 static void query_fail(struct case_db *c, struct err *e)
