@@ -330,7 +330,7 @@ cJSON *json_communities(struct case_db *c, int limit, int nmembers, struct err *
 			 &st, "listing communities", e) < 0 ||
 	    case_prepare(c,
 			 "SELECT id, name, type, pagerank FROM entities WHERE community = ?"
-			 " ORDER BY pagerank DESC, id LIMIT ?",
+			 " ORDER BY type IN ('PER', 'ORG') DESC, pagerank DESC, id LIMIT ?",
 			 &mem, "listing communities", e) < 0 ||
 	    case_prepare(c,
 			 "SELECT count(*) FROM entities m JOIN edges x ON x.a = m.id"

@@ -65,8 +65,9 @@ struct cJSON *json_path(struct case_db *c, long long from, long long to, int k, 
 			struct err *e);
 
 /* The communities, largest first: [{community, size, types: {PER: n, ...},
- * members: [{id, name, type, pagerank}] (the nmembers highest PageRank),
- * links (inside it), label (its three highest-PageRank names)}], at most limit. */
+ * members: [{id, name, type, pagerank}] (nmembers: people and organisations
+ * first, each by PageRank), links (inside it), label (its first three
+ * members' names)}], at most limit. */
 struct cJSON *json_communities(struct case_db *c, int limit, int nmembers, struct err *e);
 
 /* What the case holds: {documents, failed, needs_ocr, bytes, paths,
