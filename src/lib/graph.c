@@ -1669,20 +1669,29 @@ int graph_link_has(const struct graph_link *l, const char *kind)
  * of them, and up to nev pieces of evidence taken from the edges in that
  * order (a document-only link shows each piece as two sentences, one naming
  * each entity).  l->other, name and type are the other end's. */
-static int load_link(struct case_db *c, long long self, long long other, int nev, struct graph_link *l,
-		     struct err *e)
+/* Empties l and makes entity id its other end, with its name and type. */
+static int link_end(struct case_db *c, long long id, struct graph_link *l, struct err *e)
 {
 	sqlite3_stmt *st;
 	memset(l, 0, sizeof *l);
-	l->other = other;
+	l->other = id;
 	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading links", e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, other);
+	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		l->name = col_dup(st, 0);
 		l->type = col_dup(st, 1);
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+static int load_link(struct case_db *c, long long self, long long other, int nev, struct graph_link *l,
+		     struct err *e)
+{
+	sqlite3_stmt *st;
+	if (link_end(c, other, l, e) < 0)
+		return -1;
 	if (case_prepare(c,
 			 "SELECT id, a, b, kind, docs, sentences, weight, score FROM edges"
 			 " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)"
@@ -1892,20 +1901,7 @@ void graph_paths_free(struct graph_path *p, int n)
  * not 0 the link between prev and it, with evidence. */
 static int fill_hop(struct case_db *c, long long prev, long long id, int nev, struct graph_link *h, struct err *e)
 {
-	if (prev)
-		return load_link(c, prev, id, nev, h, e);
-	sqlite3_stmt *st;
-	memset(h, 0, sizeof *h);
-	h->other = id;
-	if (case_prepare(c, "SELECT name, type FROM entities WHERE id = ?", &st, "reading the network", e) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		h->name = col_dup(st, 0);
-		h->type = col_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return prev ? load_link(c, prev, id, nev, h, e) : link_end(c, id, h, e);
 }
 
 /* What a link of strength cost (1/score, times the detour factors) costs
