@@ -42,6 +42,11 @@ void cli_print_json(struct cJSON *v);
  * invalid UTF-8 (file names need not be UTF-8) replaced by U+FFFD. */
 void cli_json_add(struct cJSON *obj, const char *key, const char *s);
 
+/* A number (0 when missing) or a string (NULL when missing) of a cJSON
+ * object, for commands that print from the library's JSON. */
+double cli_num(const struct cJSON *o, const char *key);
+const char *cli_str(const struct cJSON *o, const char *key);
+
 /* Parses the options of a command that takes only --case FILE and --json
  * and no argument; returns 0, or EXIT_USAGE after saying why. */
 int cli_case_json_opts(int argc, char **argv, const char *cmd, const char **case_opt, int *json);

@@ -27,12 +27,6 @@ const char help_communities[] =
 	"  --json          an array: community, size, types {PER, ORG, LOC, MISC},\n"
 	"                  members [{id, name, type, pagerank}], links, label\n";
 
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 int cmd_communities(int argc, char **argv)
 {
 	static const struct option opts[] = {{"case", required_argument, 0, 'c'},  {"top", required_argument, 0, 'n'},
@@ -80,8 +74,8 @@ int cmd_communities(int argc, char **argv)
 	{
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(cm, "types"), *m;
 		printf("%scommunity %.0f%s: %.0f entities (PER %.0f, ORG %.0f, LOC %.0f, MISC %.0f), %.0f links\n",
-		       color ? "\033[1m" : "", num(cm, "community"), color ? "\033[0m" : "", num(cm, "size"),
-		       num(t, "PER"), num(t, "ORG"), num(t, "LOC"), num(t, "MISC"), num(cm, "links"));
+		       color ? "\033[1m" : "", cli_num(cm, "community"), color ? "\033[0m" : "", cli_num(cm, "size"),
+		       cli_num(t, "PER"), cli_num(t, "ORG"), cli_num(t, "LOC"), cli_num(t, "MISC"), cli_num(cm, "links"));
 		int k = 0;
 		cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(cm, "members"))
 		{
@@ -89,8 +83,8 @@ int cmd_communities(int argc, char **argv)
 			cli_put_safe(stdout, cJSON_GetObjectItemCaseSensitive(m, "name")->valuestring);
 			printf(" (%s)", cJSON_GetObjectItemCaseSensitive(m, "type")->valuestring);
 		}
-		if (k < num(cm, "size"))
-			printf("%s… and %.0f more", k ? ", " : "  ", num(cm, "size") - k);
+		if (k < cli_num(cm, "size"))
+			printf("%s… and %.0f more", k ? ", " : "  ", cli_num(cm, "size") - k);
 		putchar('\n');
 	}
 	cJSON_Delete(arr);

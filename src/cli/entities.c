@@ -41,18 +41,6 @@ const char help_entity[] =
 	"                [{id, title, date, mentions, path}] and links (as 'weft links\n"
 	"                --json', one sentence of evidence each)\n";
 
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void print_aliases(const cJSON *ent, int limit, const char *sep)
 {
 	const cJSON *a, *counts = cJSON_GetObjectItemCaseSensitive(ent, "alias_counts");
@@ -63,7 +51,7 @@ static void print_aliases(const cJSON *ent, int limit, const char *sep)
 			break;
 		fputs(k++ ? sep : "", stdout);
 		cli_put_safe(stdout, a->valuestring);
-		printf(" (%.0f)", num(counts, a->valuestring));
+		printf(" (%.0f)", cli_num(counts, a->valuestring));
 	}
 }
 
@@ -112,11 +100,11 @@ int cmd_entities(int argc, char **argv)
 	const cJSON *ent;
 	cJSON_ArrayForEach(ent, arr)
 	{
-		printf("%6.0f  %-4s  ", num(ent, "id"), str(ent, "type"));
-		cli_put_safe(stdout, str(ent, "name"));
-		printf("  — %.0f mentions in %.0f documents", num(ent, "mentions"), num(ent, "documents"));
+		printf("%6.0f  %-4s  ", cli_num(ent, "id"), cli_str(ent, "type"));
+		cli_put_safe(stdout, cli_str(ent, "name"));
+		printf("  — %.0f mentions in %.0f documents", cli_num(ent, "mentions"), cli_num(ent, "documents"));
 		if (!strcmp(sort, "pagerank") || !strcmp(sort, "betweenness"))
-			printf(", %s %.3g", sort, num(ent, sort));
+			printf(", %s %.3g", sort, cli_num(ent, sort));
 		fputs("\n        aka ", stdout);
 		print_aliases(ent, 6, ", ");
 		putchar('\n');
@@ -137,15 +125,15 @@ static void print_link(const cJSON *l)
 		printf("%s%s", i++ ? ", " : "", k->valuestring);
 	}
 	fputs("  ", stdout);
-	cli_put_safe(stdout, str(l, "target"));
-	printf(" (%s, id %.0f)  %.0f docs", str(l, "target_type"), num(l, "target_id"), num(l, "docs"));
+	cli_put_safe(stdout, cli_str(l, "target"));
+	printf(" (%s, id %.0f)  %.0f docs", cli_str(l, "target_type"), cli_num(l, "target_id"), cli_num(l, "docs"));
 	const cJSON *r;
 	cJSON_ArrayForEach(r, rel)
 	{
 		fputs("; ", stdout);
-		cli_put_safe(stdout, str(r, "from"));
-		printf(" %s ", str(r, "kind"));
-		cli_put_safe(stdout, str(r, "to"));
+		cli_put_safe(stdout, cli_str(r, "from"));
+		printf(" %s ", cli_str(r, "kind"));
+		cli_put_safe(stdout, cli_str(r, "to"));
 	}
 	putchar('\n');
 }
@@ -188,18 +176,18 @@ int cmd_entity(int argc, char **argv)
 		cli_print_json(ent);
 		return EXIT_OK;
 	}
-	printf("[%lld] %s  ", id, str(ent, "type"));
-	cli_put_safe(stdout, str(ent, "name"));
-	printf("\n%.0f mentions in %.0f documents\naliases: ", num(ent, "mentions"), num(ent, "documents"));
+	printf("[%lld] %s  ", id, cli_str(ent, "type"));
+	cli_put_safe(stdout, cli_str(ent, "name"));
+	printf("\n%.0f mentions in %.0f documents\naliases: ", cli_num(ent, "mentions"), cli_num(ent, "documents"));
 	print_aliases(ent, 1000, "; ");
 	printf("\ndocuments:\n");
 	const cJSON *d;
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(ent, "top_documents"))
 	{
-		const char *date = str(d, "date");
-		printf("  [%.0f] %.10s  ", num(d, "id"), date ? date : "no date   ");
-		cli_put_safe(stdout, str(d, "title"));
-		printf(" (%.0f)\n", num(d, "mentions"));
+		const char *date = cli_str(d, "date");
+		printf("  [%.0f] %.10s  ", cli_num(d, "id"), date ? date : "no date   ");
+		cli_put_safe(stdout, cli_str(d, "title"));
+		printf(" (%.0f)\n", cli_num(d, "mentions"));
 	}
 	const cJSON *links = cJSON_GetObjectItemCaseSensitive(ent, "links"), *l;
 	if (cJSON_GetArraySize(links))

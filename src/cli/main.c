@@ -123,6 +123,18 @@ void cli_print_json(cJSON *v)
 	cJSON_Delete(v);
 }
 
+double cli_num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+const char *cli_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 int cli_case_json_opts(int argc, char **argv, const char *cmd, const char **case_opt, int *json)
 {
 	static const struct option opts[] = {{"case", required_argument, 0, 'c'},
