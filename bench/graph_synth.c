@@ -9,7 +9,8 @@
  * edges and evidence, plus the documents, paths, sentences and mentions the
  * evidence points into, so `weft links` and `weft path` read exactly what
  * they read in a real case (evidence text cut from document bodies, entity
- * spans marked from mentions).
+ * spans marked from mentions), and the adjacency `weft path` searches
+ * (graph_store_adjacency, as graph_build would write it).
  *
  * Degrees follow a power law: entity i (by rank) has weight
  * (i + OFFSET)^(-1/(GAMMA-1)) (a Chung-Lu model; defaults GAMMA 2.0, OFFSET 5), every
@@ -36,6 +37,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "graph.h"
 
 /* ---- random numbers (splitmix64: seeded, reproducible) ---- */
 
@@ -470,7 +472,8 @@ int main(int argc, char **argv)
 	sqlite3_stmt *sts[] = {s.doc, s.path, s.sent, s.mention, s.edge, s.ev};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
-	if (case_exec(s.c, "COMMIT; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)", "saving", &e) < 0) {
+	if (graph_store_adjacency(s.c, &e) < 0 ||
+	    case_exec(s.c, "COMMIT; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)", "saving", &e) < 0) {
 		fprintf(stderr, "graph_synth: %s\n", e.msg);
 		return 1;
 	}

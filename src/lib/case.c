@@ -107,6 +107,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX edges_b_score ON edges(b, score);"
 	"DROP INDEX edges_b;"
 	"CREATE TABLE network(id INTEGER PRIMARY KEY, data BLOB NOT NULL);",
+	/* 5 -> 6: the adjacency one row per entity instead of one blob, so a
+	 * path search reads the entities it reaches, not the whole network
+	 * (graph.c rewrites it with the edges; until then paths are found from
+	 * the edges). */
+	"DROP TABLE network;"
+	"CREATE TABLE adjacency(id INTEGER PRIMARY KEY, arcs BLOB NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");

@@ -1259,63 +1259,120 @@ static int by_pair(const void *pa, const void *pb, void *ctx)
 
 /* ---- the adjacency, stored for path searches ----
  *
- * graph_build() also stores the network as one blob in the table network
- * (row 1), so that a path search reads one row instead of every edge:
- * a header {"weftnet1", nv, narcs} (two uint32), then int64 vid[nv] (entity
- * ids, ascending), uint32 off[nv + 1], uint32 nbr[narcs], float
- * score[narcs] (the summed scores of the pair's edges) and uint8 type[nv]
- * (T_* bits), in the machine's byte order; a blob whose size does not
- * add up (another byte order, a damaged row) is ignored and the edges are
- * read instead.  The blob need not be aligned: every read goes by memcpy. */
-#define NET_MAGIC "weftnet1"
-#define NET_HDR 16
+ * graph_build() also stores the network one row per linked entity in the
+ * table adjacency (id = the entity's id), so that a path search reads the
+ * entities it reaches instead of every edge: arcs is a run of 8-byte arcs,
+ * the neighbour's entity id (uint32) and the pair's score (the sum of its
+ * edges' scores, float), both little-endian, strongest first.  A negative
+ * score marks a neighbour that is a place or a MISC entity, which paths
+ * avoid.  A row whose length is not a multiple of 8 is damaged. */
+#define ARC_SIZE 8
 
-static int save_adjacency(struct builder *g, const double *pscore, struct err *e)
+struct arc {
+	uint32_t to;
+	float score;
+};
+
+static int by_arc_score(const void *x, const void *y)
 {
-	uint32_t nv = g->nent, narcs = 0;
-	uint32_t *off = xcalloc((size_t)nv + 2, sizeof *off);
-	for (uint32_t i = 0; i < g->npairs; i++)
-		if (g->pairs[i].nev) {
-			off[g->pairs[i].a + 1]++;
-			off[g->pairs[i].b + 1]++;
-			narcs += 2;
-		}
+	float a = fabsf(((const struct arc *)x)->score), b = fabsf(((const struct arc *)y)->score);
+	uint32_t i = ((const struct arc *)x)->to, j = ((const struct arc *)y)->to;
+	return a != b ? (a < b) - (a > b) : (i > j) - (i < j);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Rewrites the table adjacency from np pairs (pa[i], pb[i]: vertexes of
+ * nv, whose entity ids are vid and T_* types vtype) of scores pscore.  An
+ * entity id above 32 bits leaves the table empty: paths then come from the
+ * edges. */
+static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid, const uint8_t *vtype, uint32_t np,
+			   const uint32_t *pa, const uint32_t *pb, const double *pscore, struct err *e)
+{
+	if (case_exec(c, "DELETE FROM adjacency", "saving the network", e) < 0)
+		return -1;
+	for (uint32_t v = 0; v < nv; v++)
+		if (vid[v] < 0 || vid[v] > (long long)UINT32_MAX)
+			return 0;
+	uint32_t *off = xcalloc((size_t)nv + 1, sizeof *off);
+	for (uint32_t i = 0; i < np; i++) {
+		off[pa[i] + 1]++;
+		off[pb[i] + 1]++;
+	}
 	for (uint32_t v = 0; v < nv; v++)
 		off[v + 1] += off[v];
-	size_t size = NET_HDR + 8 * (size_t)nv + 4 * ((size_t)nv + 1) + 8 * (size_t)narcs + nv;
-	unsigned char *b = xmalloc(size), *p = b;
-	memcpy(p, NET_MAGIC, 8);
-	memcpy(p + 8, &nv, 4);
-	memcpy(p + 12, &narcs, 4);
-	p += NET_HDR;
-	for (uint32_t v = 0; v < nv; v++, p += 8)
-		memcpy(p, &g->ent_id[v], 8);
-	memcpy(p, off, 4 * ((size_t)nv + 1));
-	unsigned char *nbr = p + 4 * ((size_t)nv + 1), *sc = nbr + 4 * (size_t)narcs;
+	struct arc *arcs = xmalloc(2 * (size_t)(np ? np : 1) * sizeof *arcs);
 	uint32_t *fill = xmalloc(((size_t)nv + 1) * sizeof *fill);
 	memcpy(fill, off, ((size_t)nv + 1) * sizeof *fill);
-	for (uint32_t i = 0; i < g->npairs; i++) {
-		const struct pair *q = &g->pairs[i];
-		if (!q->nev)
-			continue;
-		float f = (float)pscore[i];
+	for (uint32_t i = 0; i < np; i++) {
+		float f = (float)(pscore[i] > 1e-9 ? pscore[i] : 1e-9);
 		for (int side = 0; side < 2; side++) {
-			uint32_t u = side ? q->b : q->a, v = side ? q->a : q->b, k = fill[u]++;
-			memcpy(nbr + 4 * (size_t)k, &v, 4);
-			memcpy(sc + 4 * (size_t)k, &f, 4);
+			uint32_t u = side ? pb[i] : pa[i], w = side ? pa[i] : pb[i];
+			arcs[fill[u]++] = (struct arc){(uint32_t)vid[w], vtype[w] & (T_LOC | T_MISC) ? -f : f};
 		}
 	}
-	memcpy(sc + 4 * (size_t)narcs, g->ent_type, nv);
 	free(fill);
-	free(off);
 	sqlite3_stmt *st;
 	int rc = -1;
-	if (case_prepare(g->c, "INSERT OR REPLACE INTO network(id, data) VALUES(1, ?)", &st, "saving the network", e) == 0) {
-		sqlite3_bind_blob64(st, 1, b, size, SQLITE_STATIC);
-		rc = step_done(g->c, st, e);
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	if (case_prepare(c, "INSERT INTO adjacency(id, arcs) VALUES(?, ?)", &st, "saving the network", e) == 0) {
+		rc = 0;
+		for (uint32_t v = 0; v < nv && rc == 0; v++) {
+			uint32_t n = off[v + 1] - off[v];
+			if (!n)
+				continue;
+			qsort(arcs + off[v], n, sizeof *arcs, by_arc_score);
+			if ((size_t)n * ARC_SIZE > cap) {
+				cap = (size_t)n * ARC_SIZE;
+				buf = xrealloc(buf, cap);
+			}
+			for (uint32_t k = 0; k < n; k++) {
+				uint32_t bits;
+				memcpy(&bits, &arcs[off[v] + k].score, 4);
+				put_le32(buf + ARC_SIZE * k, arcs[off[v] + k].to);
+				put_le32(buf + ARC_SIZE * k + 4, bits);
+			}
+			sqlite3_bind_int64(st, 1, vid[v]);
+			sqlite3_bind_blob(st, 2, buf, (int)(n * ARC_SIZE), SQLITE_STATIC);
+			rc = step_done(c, st, e);
+		}
 		sqlite3_finalize(st);
 	}
-	free(b);
+	free(buf);
+	free(arcs);
+	free(off);
+	return rc;
+}
+
+/* The builder's pairs with evidence, stored (see adjacency_store). */
+static int save_adjacency(struct builder *g, const double *pscore, struct err *e)
+{
+	uint32_t np = 0;
+	uint32_t *pa = xmalloc((g->npairs ? g->npairs : 1) * sizeof *pa);
+	uint32_t *pb = xmalloc((g->npairs ? g->npairs : 1) * sizeof *pb);
+	double *ps = xmalloc((g->npairs ? g->npairs : 1) * sizeof *ps);
+	for (uint32_t i = 0; i < g->npairs; i++)
+		if (g->pairs[i].nev) {
+			pa[np] = g->pairs[i].a;
+			pb[np] = g->pairs[i].b;
+			ps[np++] = pscore[i];
+		}
+	int rc = adjacency_store(g->c, g->nent, g->ent_id, g->ent_type, np, pa, pb, ps, e);
+	free(pa);
+	free(pb);
+	free(ps);
 	return rc;
 }
 
@@ -1912,147 +1969,206 @@ static double link_cost(double cost, unsigned flags)
 	return flags & GRAPH_FEWEST ? 1 + 1e-6 * (cost < 1e3 ? cost : 1e3) : cost;
 }
 
-/* The stored adjacency (see save_adjacency), read in place. */
-struct adj {
-	uint32_t nv, narcs;
-	const unsigned char *vid, *off, *nbr, *score, *type;
+/* ---- the cheapest chain, from the stored adjacency ----
+ *
+ * Dijkstra from both ends at once, the end with the smaller frontier first
+ * (a leaf's side before a hub's), reading an entity's arcs only when it is
+ * settled: on bench/graph_synth.c's network of a million links a chain
+ * settles 26 to 455 entities, so the search reads that many rows of
+ * adjacency and never the whole network.  A link's cost is
+ * 1 / score, times 4 for each end that is a place or a MISC entity in the
+ * middle of the chain (the same both ways, so the two searches agree). */
+
+struct bidir {
+	sqlite3_stmt *arcs;       /* SELECT arcs FROM adjacency WHERE id = ? */
+	struct hmap map;          /* entity id -> slot */
+	uint32_t n, cap;
+	long long *id;
+	double *dist[2];          /* < 0: not reached from that end */
+	uint32_t *prev[2];
+	uint8_t *done[2], *avoid; /* avoid: a place or MISC, not an end */
+	struct hitem *heap[2];
+	size_t nheap[2], capheap[2];
+	unsigned char *buf;       /* the arcs of the entity being settled */
+	size_t capbuf;
 };
 
-static uint32_t rd32(const unsigned char *p, size_t i)
+static uint32_t bidir_slot(struct bidir *b, long long id, int avoid)
 {
-	uint32_t v;
-	memcpy(&v, p + 4 * i, 4);
-	return v;
-}
-
-static long long adj_id(const struct adj *a, uint32_t v)
-{
-	long long id;
-	memcpy(&id, a->vid + 8 * (size_t)v, 8);
-	return id;
-}
-
-/* The vertex of entity id, or NONE. */
-static uint32_t adj_vertex(const struct adj *a, long long id)
-{
-	uint32_t lo = 0, hi = a->nv;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		long long x = adj_id(a, mid);
-		if (x == id)
-			return mid;
-		if (x < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+	uint32_t *slot = hmap_slot(&b->map, (uint64_t)id);
+	if (*slot != NONE)
+		return *slot;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 256;
+		b->id = xrealloc(b->id, b->cap * sizeof *b->id);
+		b->avoid = xrealloc(b->avoid, b->cap);
+		for (int d = 0; d < 2; d++) {
+			b->dist[d] = xrealloc(b->dist[d], b->cap * sizeof *b->dist[d]);
+			b->prev[d] = xrealloc(b->prev[d], b->cap * sizeof *b->prev[d]);
+			b->done[d] = xrealloc(b->done[d], b->cap);
+		}
 	}
-	return NONE;
+	uint32_t i = b->n++;
+	b->id[i] = id;
+	b->avoid[i] = (uint8_t)avoid;
+	for (int d = 0; d < 2; d++) {
+		b->dist[d][i] = -1;
+		b->prev[d][i] = NONE;
+		b->done[d][i] = 0;
+	}
+	*slot = i;
+	return i;
 }
 
-/* 1 and a filled from blob (n bytes) when it is a whole adjacency, else 0. */
-static int adj_open(const void *blob, size_t n, struct adj *a)
+static void bidir_push(struct bidir *b, int d, double dist, uint32_t v)
 {
-	const unsigned char *p = blob;
-	if (!p || n < NET_HDR || memcmp(p, NET_MAGIC, 8))
-		return 0;
-	memcpy(&a->nv, p + 8, 4);
-	memcpy(&a->narcs, p + 12, 4);
-	if (n != NET_HDR + 8 * (size_t)a->nv + 4 * ((size_t)a->nv + 1) + 8 * (size_t)a->narcs + a->nv)
-		return 0;
-	a->vid = p + NET_HDR;
-	a->off = a->vid + 8 * (size_t)a->nv;
-	a->nbr = a->off + 4 * ((size_t)a->nv + 1);
-	a->score = a->nbr + 4 * (size_t)a->narcs;
-	a->type = a->score + 4 * (size_t)a->narcs;
-	return rd32(a->off, a->nv) == a->narcs;
+	if (b->nheap[d] == b->capheap[d]) {
+		b->capheap[d] = b->capheap[d] ? 2 * b->capheap[d] : 1024;
+		b->heap[d] = xrealloc(b->heap[d], b->capheap[d] * sizeof *b->heap[d]);
+	}
+	heap_push(b->heap[d], &b->nheap[d], dist, v);
 }
 
-/* Dijkstra from vf to vt over a (costs as in graph_path); on success the
- * chain's vertices from vf to vt in *chain (the caller's to free), their
- * number in *len and the cost in *cost; *len is 0 when vt cannot be reached. */
-static void adj_cheapest(const struct adj *a, uint32_t vf, uint32_t vt, unsigned flags, uint32_t **chain, int *len,
-			 double *cost)
+static void bidir_free(struct bidir *b)
 {
-	double *dist = xmalloc((size_t)a->nv * sizeof *dist);
-	uint32_t *prev = xmalloc((size_t)a->nv * sizeof *prev);
-	uint8_t *done = xcalloc(a->nv, 1);
-	struct hitem *heap = xmalloc(((size_t)a->narcs + 1) * sizeof *heap);
-	size_t nh = 0;
-	for (uint32_t v = 0; v < a->nv; v++)
-		dist[v] = -1;
-	dist[vf] = 0;
-	prev[vf] = NONE;
-	heap_push(heap, &nh, 0, vf);
+	sqlite3_finalize(b->arcs);
+	hmap_free(&b->map);
+	free(b->id);
+	free(b->avoid);
+	for (int d = 0; d < 2; d++) {
+		free(b->dist[d]);
+		free(b->prev[d]);
+		free(b->done[d]);
+		free(b->heap[d]);
+	}
+	free(b->buf);
+}
+
+/* The arcs of entity id into b->buf: their number, or -1 on error. */
+static long bidir_arcs(struct case_db *c, struct bidir *b, long long id, struct err *e)
+{
+	sqlite3_bind_int64(b->arcs, 1, id);
+	int rc = sqlite3_step(b->arcs);
+	long n = 0;
+	if (rc == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(b->arcs, 0);
+		const void *p = sqlite3_column_blob(b->arcs, 0);
+		if (len % ARC_SIZE) {
+			sqlite3_reset(b->arcs);
+			return err_set(e, "the stored network is damaged: run weft graph --rebuild");
+		}
+		if (len > b->capbuf) {
+			b->capbuf = len;
+			b->buf = xrealloc(b->buf, len);
+		}
+		if (len)
+			memcpy(b->buf, p, len);
+		n = (long)(len / ARC_SIZE);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(b->arcs);
+	return rc == SQLITE_DONE ? n : case_fail(c, "reading the network", e);
+}
+
+/* The cheapest chain from entity from to entity to: its entity ids in
+ * *chain (the caller's to free), their number in *len (0: no chain) and
+ * its cost in *cost.  -1 on error. */
+static int bidir_search(struct case_db *c, struct bidir *b, long long from, long long to, unsigned flags,
+			long long **chain, int *len, double *cost, struct err *e)
+{
 	*len = 0;
-	while (nh) {
-		struct hitem it = heap_pop(heap, &nh);
-		uint32_t u = it.v;
-		if (done[u])
-			continue;
-		done[u] = 1;
-		if (u == vt)
+	uint32_t end[2] = {bidir_slot(b, from, 0), bidir_slot(b, to, 0)};
+	double best = -1;
+	uint32_t meet[2] = {NONE, NONE}; /* the link where the two searches met */
+	for (int d = 0; d < 2; d++) {
+		b->dist[d][end[d]] = 0;
+		bidir_push(b, d, 0, end[d]);
+	}
+	while (b->nheap[0] && b->nheap[1]) {
+		if (best >= 0 && b->heap[0][0].d + b->heap[1][0].d >= best)
 			break;
-		double mu = (a->type[u] & (T_LOC | T_MISC)) && u != vf ? 4 : 1;
-		for (uint32_t k = rd32(a->off, u), end = rd32(a->off, u + 1); k < end; k++) {
-			uint32_t w = rd32(a->nbr, k);
+		int d = b->nheap[1] < b->nheap[0]; /* the smaller frontier: a leaf's side first */
+		struct hitem it = heap_pop(b->heap[d], &b->nheap[d]);
+		uint32_t u = it.v;
+		if (b->done[d][u])
+			continue;
+		b->done[d][u] = 1;
+		long n = bidir_arcs(c, b, b->id[u], e);
+		if (n < 0)
+			return -1;
+		for (long k = 0; k < n; k++) {
+			const unsigned char *p = b->buf + ARC_SIZE * k;
+			uint32_t bits = get_le32(p + 4);
 			float sc;
-			memcpy(&sc, a->score + 4 * (size_t)k, 4);
-			double c = mu / (sc > 1e-9f ? sc : 1e-9);
-			if ((a->type[w] & (T_LOC | T_MISC)) && w != vt)
-				c *= 4;
-			double d = dist[u] + link_cost(c, flags);
-			if (!done[w] && (dist[w] < 0 || d < dist[w])) {
-				dist[w] = d;
-				prev[w] = u;
-				heap_push(heap, &nh, d, w);
+			memcpy(&sc, &bits, 4);
+			long long wid = get_le32(p);
+			uint32_t w = bidir_slot(b, wid, sc < 0 && wid != from && wid != to);
+			double x = fabs(sc) > 1e-9 ? 1 / fabs(sc) : 1e9;
+			if (b->avoid[u])
+				x *= 4;
+			if (b->avoid[w])
+				x *= 4;
+			double nd = b->dist[d][u] + link_cost(x, flags);
+			if (!b->done[d][w] && (b->dist[d][w] < 0 || nd < b->dist[d][w])) {
+				b->dist[d][w] = nd;
+				b->prev[d][w] = u;
+				bidir_push(b, d, nd, w);
+			}
+			if (b->dist[!d][w] >= 0 && (best < 0 || nd + b->dist[!d][w] < best)) {
+				best = nd + b->dist[!d][w];
+				meet[d] = u;
+				meet[!d] = w;
 			}
 		}
 	}
-	if (done[vt]) {
-		int n = 0;
-		for (uint32_t v = vt; v != NONE; v = prev[v])
-			n++;
-		*chain = xmalloc((size_t)n * sizeof **chain);
-		*len = n;
-		for (uint32_t v = vt; v != NONE; v = prev[v])
-			(*chain)[--n] = v;
-		*cost = dist[vt];
-	}
-	free(dist);
-	free(prev);
-	free(done);
-	free(heap);
+	if (best < 0)
+		return 0;
+	int n = 0;
+	for (uint32_t v = meet[0]; v != NONE; v = b->prev[0][v])
+		n++;
+	for (uint32_t v = meet[1]; v != NONE; v = b->prev[1][v])
+		n++;
+	*chain = xmalloc((size_t)n * sizeof **chain);
+	*len = n;
+	int i = 0;
+	for (uint32_t v = meet[0]; v != NONE; v = b->prev[0][v])
+		i++;
+	for (uint32_t v = meet[0], j = (uint32_t)i; v != NONE; v = b->prev[0][v])
+		(*chain)[--j] = b->id[v];
+	for (uint32_t v = meet[1]; v != NONE; v = b->prev[1][v])
+		(*chain)[i++] = b->id[v];
+	*cost = best;
+	return 0;
 }
 
 /* The cheapest chain from the stored adjacency: 1 when it answered (*out,
- * *npaths set), 0 when there is no usable adjacency (the caller reads the
+ * *npaths set), 0 when there is no stored adjacency (a case not rebuilt
+ * since schema 6, or with entity ids beyond 32 bits: the caller reads the
  * edges instead), -1 on error. */
 static int path_from_adjacency(struct case_db *c, long long from, long long to, int nev, unsigned flags,
 			       struct graph_path **out, int *npaths, struct err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT data FROM network WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
-		return 0; /* a case from before the table: the edges it is */
-	struct adj a;
-	int found = sqlite3_step(st) == SQLITE_ROW &&
-		    adj_open(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &a);
-	if (!found) {
-		sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(c->db, "SELECT EXISTS (SELECT 1 FROM adjacency)", -1, &st, NULL) != SQLITE_OK)
 		return 0;
-	}
-	uint32_t vf = adj_vertex(&a, from), vt = adj_vertex(&a, to);
-	uint32_t *chain = NULL;
-	int n = 0;
-	double cost = 0;
-	if (vf != NONE && vt != NONE && vf != vt)
-		adj_cheapest(&a, vf, vt, flags, &chain, &n, &cost);
-	long long *ids = xmalloc(((size_t)n + 1) * sizeof *ids);
-	for (int i = 0; i < n; i++)
-		ids[i] = adj_id(&a, chain[i]);
-	free(chain);
+	int stored = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	int rc = 1;
-	if (n > 0) {
+	if (!stored)
+		return 0;
+	struct bidir b = {0};
+	hmap_init(&b.map, 1024);
+	long long *ids = NULL;
+	int n = 0, rc = 1;
+	double cost = 0;
+	/* one read transaction for the whole search, not one per row read */
+	int txn = sqlite3_get_autocommit(c->db) && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	if (case_prepare(c, "SELECT arcs FROM adjacency WHERE id = ?", &b.arcs, "reading the network", e) < 0 ||
+	    (from != to && bidir_search(c, &b, from, to, flags, &ids, &n, &cost, e) < 0))
+		rc = -1;
+	bidir_free(&b);
+	if (txn)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc > 0 && n > 0) {
 		struct graph_path *p = xcalloc(1, sizeof *p);
 		p->hops = xcalloc((size_t)n, sizeof *p->hops);
 		p->cost = cost;
@@ -2069,6 +2185,17 @@ static int path_from_adjacency(struct case_db *c, long long from, long long to, 
 		}
 	}
 	free(ids);
+	return rc;
+}
+
+/* The table adjacency rewritten from the edges (graph_store_adjacency). */
+int graph_store_adjacency(struct case_db *c, struct err *e)
+{
+	struct net t;
+	int rc = net_load(c, &t, e);
+	if (rc == 0)
+		rc = adjacency_store(c, t.nv, t.vid, t.vtype, t.np, t.pa, t.pb, t.pscore, e);
+	net_free(&t);
 	return rc;
 }
 

@@ -122,6 +122,12 @@ struct graph_path {
 #define GRAPH_FEWEST 1
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
 	       struct graph_path **out, int *npaths, struct err *e);
+
+/* Rewrites the stored adjacency that weft path reads from the edges table
+ * (graph_build writes it itself; this is for a network made otherwise,
+ * such as bench/graph_synth.c's). */
+int graph_store_adjacency(struct case_db *c, struct err *e);
+
 void graph_paths_free(struct graph_path *p, int n);
 
 /* What the network holds. */

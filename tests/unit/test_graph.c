@@ -594,7 +594,7 @@ static void test_paths(void **state)
 	graph_paths_free(p, np);
 	/* fewest links: a direct weak link beats a strong detour */
 	sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, 3, 'same document', 1, 0, 0.25, 0.001)");
-	sql(c, "DELETE FROM network"); /* and from the edges, as a case not rebuilt since schema 5 */
+	sql(c, "DELETE FROM adjacency"); /* and from the edges, as a case not rebuilt since schema 6 */
 	assert_int_equal(graph_path(c, 1, 3, 1, 0, GRAPH_FEWEST, &p, &np, &e), 0);
 	assert_int_equal(np, 1);
 	assert_int_equal(p[0].nhops, 2);
@@ -624,6 +624,81 @@ static void test_paths(void **state)
 	assert_int_equal(s.edges, sql_int(c, "SELECT count(*) FROM edges"));
 	assert_int_equal(s.ntop, 3);
 	assert_true(s.top[0].pagerank >= s.top[1].pagerank);
+}
+
+/* The two-ended search over the stored adjacency finds chains as cheap as
+ * igraph's over the edges, on a random network with hubs, places and
+ * components; and graph_store_adjacency() writes what graph_build() does. */
+static void test_path_search_agrees_with_igraph(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	enum { NV = 300, NE = 900 };
+	unsigned seed = 12345;
+	sql(c, "BEGIN");
+	for (int i = 1; i <= NV; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Entity %d", i);
+		entity(c, i, i % 7 == 0 ? "LOC" : i % 11 == 0 ? "MISC" : i % 2 ? "PER" : "ORG", name);
+	}
+	for (int k = 0; k < NE; k++) {
+		/* every third link ends at one of ten hubs; entities above 280 only among themselves */
+		int a = 1 + (int)(rand_r(&seed) % 280), b = k % 3 ? 1 + (int)(rand_r(&seed) % 280) : 1 + (int)(rand_r(&seed) % 10);
+		if (k % 50 == 0) {
+			a = 281 + (int)(rand_r(&seed) % 20);
+			b = 281 + (int)(rand_r(&seed) % 20);
+		}
+		if (a == b)
+			continue;
+		double score = 0.05 + (rand_r(&seed) % 1000) / 100.0;
+		sql(c, "INSERT OR IGNORE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(%d, %d, %Q, 1, 1, 1, %.17g)",
+		    a < b ? a : b, a < b ? b : a, k % 5 ? "co-occurs" : "met", score);
+	}
+	sql(c, "COMMIT");
+	struct err e = {{0}};
+	assert_int_equal(graph_store_adjacency(c, &e), 0);
+	assert_true(sql_int(c, "SELECT count(*) FROM adjacency") > 250);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM adjacency WHERE length(arcs) %% 8 != 0"), 0);
+	int found = 0, none = 0;
+	for (int q = 0; q < 120; q++) {
+		long long from = 1 + rand_r(&seed) % NV, to = 1 + rand_r(&seed) % NV;
+		unsigned flags = q % 2 ? GRAPH_FEWEST : 0;
+		struct graph_path *p1, *p2;
+		int n1, n2;
+		assert_int_equal(graph_path(c, from, to, 1, 0, flags, &p1, &n1, &e), 0);
+		assert_int_equal(graph_path(c, from, to, 2, 0, flags, &p2, &n2, &e), 0); /* igraph */
+		assert_int_equal(n1 > 0, n2 > 0);
+		if (n1) {
+			found++;
+			assert_true(fabs(p1[0].cost - p2[0].cost) <= 1e-5 * p2[0].cost);
+			assert_int_equal(p1[0].hops[0].other, from);
+			assert_int_equal(p1[0].hops[p1[0].nhops - 1].other, to);
+			for (int h = 1; h < p1[0].nhops; h++) /* every hop is a link */
+				assert_true(sql_int(c, "SELECT count(*) FROM edges WHERE a = %lld AND b = %lld OR a = %lld AND b = %lld",
+						    p1[0].hops[h - 1].other, p1[0].hops[h].other, p1[0].hops[h].other,
+						    p1[0].hops[h - 1].other) > 0);
+		} else {
+			none++;
+		}
+		graph_paths_free(p1, n1);
+		graph_paths_free(p2, n2);
+	}
+	assert_true(found > 60 && none > 0); /* both kinds of answer were asked */
+
+	/* a built network's rows are the ones the edges give */
+	entity(c, NV + 1, "PER", "Ali Alpha");
+	entity(c, NV + 2, "PER", "Bashir Beta");
+	entity(c, NV + 3, "LOC", "Baghdad");
+	static const char *d1[] = {"Ali Alpha met Bashir Beta in Baghdad.", "Bashir Beta stayed in Baghdad."};
+	document(c, 1, d1, 2);
+	mentions(c, 1, "Ali Alpha", NV + 1);
+	mentions(c, 1, "Bashir Beta", NV + 2);
+	mentions(c, 1, "Baghdad", NV + 3);
+	build(c);
+	sql(c, "CREATE TEMP TABLE built AS SELECT * FROM adjacency");
+	assert_true(sql_int(c, "SELECT count(*) FROM built") >= 3);
+	assert_int_equal(graph_store_adjacency(c, &e), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM (SELECT * FROM built EXCEPT SELECT * FROM adjacency)"), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM (SELECT * FROM adjacency EXCEPT SELECT * FROM built)"), 0);
 }
 
 static void test_big_document_is_capped(void **state)
@@ -800,6 +875,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_surname_by_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_search_agrees_with_igraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
