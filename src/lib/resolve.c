@@ -3,11 +3,13 @@
  */
 #include "resolve.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "graph.h"
 #include "names.h"
@@ -114,9 +116,28 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 
 /* ---- resolve_all ---- */
 
+/* With WEFT_RESOLVE_TIMES set, prints the CPU seconds each phase of
+ * resolve_all took to stderr (for profiling; off by default). */
+static void phase_time(const char *what)
+{
+	static int on = -1;
+	static double last;
+	if (on < 0)
+		on = getenv("WEFT_RESOLVE_TIMES") != NULL;
+	if (!on)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (what)
+		fprintf(stderr, "resolve: %-22s %6.2f s CPU\n", what, now - last);
+	last = now;
+}
+
 
 struct rmention {
 	long long id, doc;
+	long long was;          /* its entity before this run (0: none), to write only changes */
 	int type;               /* index into entity_types */
 	char *text;             /* surface, as in the document */
 	char *norm;             /* names_normalize(text) */
@@ -363,13 +384,21 @@ static void surf_free(gpointer p)
 }
 
 /* Reads all name mentions, ordered by document.  Strings are shared
- * through pool (text -> struct surf), which owns them. */
-static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **out, size_t *n, struct err *e)
+ * through pool (text -> struct surf), which owns them.  The ids of mentions
+ * left out (nothing of a name in them) that still have an entity go to
+ * *stale (malloc'd, *nstale of them) to be cleared. */
+static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **out, size_t *n,
+			 long long **stale, size_t *nstale, struct err *e)
 {
 	sqlite3_stmt *st;
-	if (case_prepare(c, "SELECT id, doc, type, text FROM mentions WHERE type IN ('PER','ORG','LOC','MISC')"
+	/* "+type": walk the (doc, start) index in order; through the
+	 * (type, text) index SQLite would fetch rows at random and sort them */
+	if (case_prepare(c, "SELECT id, doc, type, text, entity FROM mentions WHERE +type IN ('PER','ORG','LOC','MISC')"
 			    " ORDER BY doc, start", &st, "reading mentions", e) < 0)
 		return -1;
+	size_t scap = 0;
+	*stale = NULL;
+	*nstale = 0;
 	size_t cap = 1024, k = 0;
 	struct rmention *m = xmalloc(cap * sizeof *m);
 	struct buf b = BUF_INIT;
@@ -391,13 +420,20 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 			}
 			g_hash_table_insert(pool, xstrdup(text), sf);
 		}
-		if (!sf->norm)
-			continue; /* nothing left of the name (only a title, say) */
+		if (!sf->norm) { /* nothing left of the name (only a title, say) */
+			if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+				if (*nstale == scap)
+					*stale = xrealloc(*stale, (scap = scap ? 2 * scap : 64) * sizeof **stale);
+				(*stale)[(*nstale)++] = sqlite3_column_int64(st, 0);
+			}
+			continue;
+		}
 		if (k == cap)
 			m = xrealloc(m, (cap *= 2) * sizeof *m);
 		struct rmention *r = &m[k++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->doc = sqlite3_column_int64(st, 1);
+		r->was = sqlite3_column_int64(st, 4);
 		r->type = type_index((const char *)sqlite3_column_text(st, 2));
 		if (has_person_title(text))
 			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
@@ -693,44 +729,105 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 	return name;
 }
 
+/* One alias of an entity to write: its cluster and its text. */
+struct alias_use {
+	int cluster;
+	const char *text;
+};
+
+static int cmp_alias_use(const void *a, const void *b)
+{
+	const struct alias_use *x = a, *y = b;
+	if (x->cluster != y->cluster)
+		return x->cluster - y->cluster;
+	return x->text == y->text ? 0 : strcmp(x->text, y->text);
+}
+
+/* Sets mentions.entity to ent for mention id with st (bound and stepped). */
+static int set_entity(struct case_db *c, sqlite3_stmt *st, long long id, long long ent, struct err *e)
+{
+	if (ent)
+		sqlite3_bind_int64(st, 1, ent);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : case_fail(c, "resolving entities", e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Writes the clusters as entities, with their mention and document counts
+ * and their aliases (each distinct text once, with its count), and points
+ * each mention at its entity.  Entities are numbered afresh from 1 in
+ * cluster order, so a run that finds what the last one found writes the
+ * same ids: only the mentions whose entity changed (and the stale ones,
+ * which lost theirs) are updated. */
 static int write_entities(struct case_db *c, struct rmention *m, size_t n, struct form *f, size_t nf,
-			  struct cluster *cl, size_t nc, struct err *e)
+			  struct cluster *cl, size_t nc, const long long *stale, size_t nstale, struct err *e)
 {
 	char **name = canonical_names(m, n, f, nf, cl, nc);
+	/* each cluster's mentions and documents (m is in document order) */
+	long *nment = xcalloc(nc, sizeof *nment), *ndocs = xcalloc(nc, sizeof *ndocs);
+	long long *lastdoc = xmalloc(nc * sizeof *lastdoc);
+	for (size_t i = 0; i < nc; i++)
+		lastdoc[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		int k = m[i].cluster;
+		nment[k]++;
+		if (lastdoc[k] != m[i].doc) {
+			ndocs[k]++;
+			lastdoc[k] = m[i].doc;
+		}
+	}
+	struct alias_use *uses = NULL;
 	sqlite3_stmt *ins = NULL, *men = NULL, *al = NULL;
 	int rc = -1;
-	if (case_exec(c, "DELETE FROM aliases; DELETE FROM entities;"
-			 " UPDATE mentions SET entity=NULL WHERE entity IS NOT NULL;", "resolving entities", e) < 0 ||
-	    case_prepare(c, "INSERT INTO entities(type, name, key, mentions) VALUES(?,?,?,?)", &ins, "resolving entities", e) < 0 ||
+	if (case_exec(c, "DELETE FROM aliases; DELETE FROM entities;", "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO entities(id, type, name, key, mentions, docs) VALUES(?,?,?,?,?,?)", &ins,
+			 "resolving entities", e) < 0 ||
 	    case_prepare(c, "UPDATE mentions SET entity=? WHERE id=?", &men, "resolving entities", e) < 0 ||
-	    case_prepare(c, "INSERT INTO aliases(entity, alias, count) VALUES(?,?,1)"
-			    " ON CONFLICT(entity, alias) DO UPDATE SET count=count+1", &al, "resolving entities", e) < 0)
+	    case_prepare(c, "INSERT INTO aliases(entity, alias, count) VALUES(?,?,?)", &al, "resolving entities", e) < 0)
 		goto out;
+	long long next = 1;
 	for (size_t i = 0; i < nc; i++) {
-		if (!cl[i].count)
+		assert(nment[i] == cl[i].count);
+		if (!nment[i])
 			continue; /* joined into another */
-		sqlite3_bind_text(ins, 1, entity_types[cl[i].type], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, name[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, f[cl[i].best_form].key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 4, cl[i].count);
+		cl[i].entity = next++;
+		sqlite3_bind_int64(ins, 1, cl[i].entity);
+		sqlite3_bind_text(ins, 2, entity_types[cl[i].type], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, name[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, f[cl[i].best_form].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 5, nment[i]);
+		sqlite3_bind_int64(ins, 6, ndocs[i]);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			case_fail(c, "resolving entities", e);
 			goto out;
 		}
 		sqlite3_reset(ins);
-		cl[i].entity = sqlite3_last_insert_rowid(c->db);
 	}
+	for (size_t i = 0; i < nstale; i++)
+		if (set_entity(c, men, stale[i], 0, e) < 0)
+			goto out;
+	uses = xmalloc((n ? n : 1) * sizeof *uses);
 	for (size_t i = 0; i < n; i++) {
 		long long ent = cl[m[i].cluster].entity;
-		sqlite3_bind_int64(men, 1, ent);
-		sqlite3_bind_int64(men, 2, m[i].id);
-		sqlite3_bind_int64(al, 1, ent);
-		sqlite3_bind_text(al, 2, m[i].text, -1, SQLITE_STATIC);
-		if (sqlite3_step(men) != SQLITE_DONE || sqlite3_step(al) != SQLITE_DONE) {
+		if (ent != m[i].was && set_entity(c, men, m[i].id, ent, e) < 0)
+			goto out;
+		uses[i].cluster = m[i].cluster;
+		uses[i].text = m[i].text;
+	}
+	qsort(uses, n, sizeof *uses, cmp_alias_use);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && !cmp_alias_use(&uses[i], &uses[j]); j++)
+			;
+		sqlite3_bind_int64(al, 1, cl[uses[i].cluster].entity);
+		sqlite3_bind_text(al, 2, uses[i].text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(al, 3, (long long)(j - i));
+		if (sqlite3_step(al) != SQLITE_DONE) {
 			case_fail(c, "resolving entities", e);
 			goto out;
 		}
-		sqlite3_reset(men);
 		sqlite3_reset(al);
 	}
 	rc = 0;
@@ -738,18 +835,46 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(men);
 	sqlite3_finalize(al);
+	free(uses);
+	free(nment);
+	free(ndocs);
+	free(lastdoc);
 	free(name);
 	return rc;
 }
 
+/* Counts again the mentions and documents of the entities in touched
+ * (their mentions moved) and removes those left with none. */
+static int recount(struct case_db *c, GArray *touched, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (!touched->len)
+		return 0;
+	if (case_prepare(c, "UPDATE entities SET mentions=(SELECT count(*) FROM mentions WHERE entity=?1),"
+			    " docs=(SELECT count(DISTINCT doc) FROM mentions WHERE entity=?1) WHERE id=?1",
+			 &st, "applying decisions", e) < 0)
+		return -1;
+	int rc = 0;
+	for (guint i = 0; i < touched->len && rc == 0; i++) {
+		sqlite3_bind_int64(st, 1, g_array_index(touched, long long, i));
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : case_fail(c, "applying decisions", e);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : case_exec(c, "DELETE FROM entities WHERE mentions=0", "applying decisions", e);
+}
+
 /* Re-applies the user's decisions, oldest first.  A decision whose
- * entities no longer exist (the documents went away) is skipped. */
+ * entities no longer exist (the documents went away) is skipped.  The
+ * entities whose mentions moved are counted again at the end (until then
+ * they keep the counts clustering gave them, which resolve_find ranks by). */
 static int apply_decisions(struct case_db *c, struct err *e)
 {
 	sqlite3_stmt *st;
 	if (case_prepare(c, "SELECT kind, a, b, type FROM decisions WHERE undone=0 ORDER BY id", &st, "applying decisions", e) < 0)
 		return -1;
 	int rc = 0;
+	GArray *touched = g_array_new(FALSE, FALSE, sizeof(long long));
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
 		const char *a = (const char *)sqlite3_column_text(st, 1);
@@ -771,6 +896,7 @@ static int apply_decisions(struct case_db *c, struct err *e)
 				 "DELETE FROM aliases WHERE entity=%lld; DELETE FROM entities WHERE id=%lld;",
 				 ea, eb, ea, eb, eb, eb);
 			rc = case_exec(c, sql, "applying a merge", e);
+			g_array_append_val(touched, ea);
 		} else if (!strcmp(kind, "split") && b) {
 			sqlite3_stmt *ins;
 			if (case_prepare(c, "INSERT INTO entities(type, name, key, mentions)"
@@ -783,6 +909,8 @@ static int apply_decisions(struct case_db *c, struct err *e)
 			rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : case_fail(c, "applying a split", e);
 			sqlite3_finalize(ins);
 			long long nb = sqlite3_last_insert_rowid(c->db);
+			g_array_append_val(touched, ea);
+			g_array_append_val(touched, nb);
 			sqlite3_stmt *mv;
 			if (rc == 0 && case_prepare(c, "UPDATE mentions SET entity=?2 WHERE entity=?1 AND text=?3;"
 						       , &mv, "applying a split", e) == 0) {
@@ -809,6 +937,9 @@ static int apply_decisions(struct case_db *c, struct err *e)
 		}
 	}
 	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = recount(c, touched, e);
+	g_array_free(touched, TRUE);
 	return rc;
 }
 
@@ -1000,15 +1131,6 @@ out:
 	return rc;
 }
 
-/* Context: a surname alone ("Hussein") in a document that does not name
- * the person in full belongs to whichever person of that name its
- * document's company points to: the candidate (a person's cluster of a
- * fuller name the matcher accepts) whose own documents, those naming him in
- * full, name the most (two at least) of the entities this document names.
- * Clustering by name alone gave it to the most frequent one; it keeps that
- * unless another candidate's company wins outright.  Only a surname already
- * given to a person is reconsidered (one left on its own stays so), and a
- * word far more frequent than a name it sounds like never moves to it. */
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -1018,6 +1140,17 @@ static int cmp_u64(const void *a, const void *b)
 static int cmp_int(const void *a, const void *b)
 {
 	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Sorts v[0..n) and drops repeats; returns how many are left. */
+static size_t sort_unique_int(int *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_int);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || v[u - 1] != v[i])
+			v[u++] = v[i];
+	return u;
 }
 
 /* The distinct clusters of mentions [d0, d1) into *out (grown as needed);
@@ -1031,46 +1164,25 @@ static size_t doc_clusters(const struct rmention *m, size_t d0, size_t d1, int *
 	size_t k = 0;
 	for (size_t i = d0; i < d1; i++)
 		(*out)[k++] = m[i].cluster;
-	qsort(*out, k, sizeof **out, cmp_int);
-	size_t u = 0;
-	for (size_t i = 0; i < k; i++)
-		if (!u || (*out)[u - 1] != (*out)[i])
-			(*out)[u++] = (*out)[i];
-	return u;
+	return sort_unique_int(*out, k);
 }
 
-static void surnames_by_context(struct rmention *m, size_t n, struct form *f, struct cluster *cl, size_t nc)
+/* 1 if mention a is a lone surname that surnames_by_context may move: one
+ * word, a person's, not resolved within its document, and given by name to
+ * a person named in full (a word left on its own stays so). */
+static int lone_surname(const struct rmention *a, const struct form *f, const struct cluster *cl)
 {
-	/* company: (person cluster, other cluster) for every document where
-	 * the person is named with two words or more */
-	size_t np = 0, cap = 1024, dcap = 0;
-	uint64_t *pairs = xmalloc(cap * sizeof *pairs);
-	int *dc = NULL;
-	for (size_t d0 = 0, i = 0; i <= n; i++) {
-		if (i < n && m[i].doc == m[d0].doc)
-			continue;
-		size_t nd = doc_clusters(m, d0, i, &dc, &dcap);
-		for (size_t a = d0; a < i; a++) {
-			int ca = m[a].cluster;
-			if (cl[ca].type != 0 || f[m[a].form].tokens < 2)
-				continue;
-			for (size_t b = 0; b < nd; b++) {
-				if (dc[b] == ca)
-					continue;
-				if (np == cap)
-					pairs = xrealloc(pairs, (cap *= 2) * sizeof *pairs);
-				pairs[np++] = (uint64_t)ca << 32 | (uint32_t)dc[b];
-			}
-		}
-		d0 = i;
-	}
-	qsort(pairs, np, sizeof *pairs, cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < np; i++)
-		if (!u || pairs[u - 1] != pairs[i])
-			pairs[u++] = pairs[i];
-	np = u;
-	/* full-name person clusters by key */
+	const struct cluster *now = &cl[a->cluster];
+	return f[a->form].tokens == 1 && a->type == 0 && a->resolved == a->norm && now->type == 0 &&
+	       f[now->best_form].tokens >= 2;
+}
+
+/* For each form of a lone surname, the full-name person clusters of its key
+ * that the matcher accepts for it, in cluster order: *match[form] (NULL for
+ * other forms; free with free_matches).  wanted[cluster] is set for each. */
+static GArray **surname_candidates(const struct rmention *m, size_t n, const struct form *f, size_t nf,
+				   const struct cluster *cl, size_t nc, char *wanted)
+{
 	GHashTable *bykey = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
 	for (size_t c = 0; c < nc; c++) {
 		if (cl[c].type != 0 || !cl[c].count || f[cl[c].best_form].tokens < 2)
@@ -1083,6 +1195,79 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, st
 		int ci = (int)c;
 		g_array_append_val(v, ci);
 	}
+	GArray **match = xcalloc(nf, sizeof *match);
+	for (size_t a = 0; a < n; a++) {
+		int fi = m[a].form;
+		if (match[fi] || !lone_surname(&m[a], f, cl))
+			continue;
+		match[fi] = g_array_new(FALSE, FALSE, sizeof(int));
+		GArray *v = g_hash_table_lookup(bykey, f[fi].key);
+		for (guint k = 0; v && k < v->len; k++) {
+			int cand = g_array_index(v, int, k), same = 0;
+			names_compare(&f[fi].parsed, &f[cl[cand].best_form].parsed, &same);
+			if (same) {
+				g_array_append_val(match[fi], cand);
+				wanted[cand] = 1;
+			}
+		}
+	}
+	g_hash_table_destroy(bykey);
+	return match;
+}
+
+/* Context: a surname alone ("Hussein") in a document that does not name
+ * the person in full belongs to whichever person of that name its
+ * document's company points to: the candidate (a person's cluster of a
+ * fuller name the matcher accepts) whose own documents, those naming him in
+ * full, name the most (two at least) of the entities this document names.
+ * Clustering by name alone gave it to the most frequent one; it keeps that
+ * unless another candidate's company wins outright.  Only a surname already
+ * given to a person is reconsidered (one left on its own stays so), and a
+ * word far more frequent than a name it sounds like never moves to it. */
+static void surnames_by_context(struct rmention *m, size_t n, struct form *f, size_t nf, struct cluster *cl, size_t nc)
+{
+	char *wanted = xcalloc(nc ? nc : 1, 1);
+	GArray **match = surname_candidates(m, n, f, nf, cl, nc, wanted);
+	/* company: (person cluster, other cluster) for every document where
+	 * the person is named with two words or more; only for the people a
+	 * lone surname may go to */
+	size_t np = 0, cap = 1024, dcap = 0, pcap = 0;
+	uint64_t *pairs = xmalloc(cap * sizeof *pairs);
+	int *dc = NULL, *pc = NULL;
+	for (size_t d0 = 0, i = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		/* the document's people named in full, each once */
+		size_t npc = 0;
+		for (size_t a = d0; a < i; a++) {
+			int ca = m[a].cluster;
+			if (cl[ca].type != 0 || f[m[a].form].tokens < 2 || !wanted[ca])
+				continue;
+			if (npc == pcap)
+				pc = xrealloc(pc, (pcap = pcap ? 2 * pcap : 64) * sizeof *pc);
+			pc[npc++] = ca;
+		}
+		npc = sort_unique_int(pc, npc);
+		size_t nd = npc ? doc_clusters(m, d0, i, &dc, &dcap) : 0;
+		for (size_t a = 0; a < npc; a++) {
+			for (size_t b = 0; b < nd; b++) {
+				if (dc[b] == pc[a])
+					continue;
+				if (np == cap)
+					pairs = xrealloc(pairs, (cap *= 2) * sizeof *pairs);
+				pairs[np++] = (uint64_t)pc[a] << 32 | (uint32_t)dc[b];
+			}
+		}
+		d0 = i;
+	}
+	free(pc);
+	free(wanted);
+	qsort(pairs, np, sizeof *pairs, cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < np; i++)
+		if (!u || pairs[u - 1] != pairs[i])
+			pairs[u++] = pairs[i];
+	np = u;
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
@@ -1090,13 +1275,8 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, st
 		int counted = 0;
 		for (size_t a = d0; a < i; a++) {
 			const struct form *fa = &f[m[a].form];
-			if (fa->tokens != 1 || m[a].type != 0 || m[a].resolved != m[a].norm)
-				continue; /* not a lone surname, or resolved within its document */
-			const struct cluster *now = &cl[m[a].cluster];
-			if (now->type != 0 || f[now->best_form].tokens < 2)
-				continue; /* not given to a person by name: a word of its own stays so */
-			GArray *v = g_hash_table_lookup(bykey, fa->key);
-			if (!v)
+			GArray *v = match[m[a].form];
+			if (!v || !v->len || !lone_surname(&m[a], f, cl))
 				continue;
 			if (!counted) {
 				nd = doc_clusters(m, d0, i, &dc, &dcap);
@@ -1104,12 +1284,9 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, st
 			}
 			int best = -1, top = 0, second = 0;
 			for (guint k = 0; k < v->len; k++) {
-				int cand = g_array_index(v, int, k), same = 0;
+				int cand = g_array_index(v, int, k);
 				if (3 * cl[cand].count < fa->count)
 					continue; /* a word far more common than the name: something else */
-				names_compare(&fa->parsed, &f[cl[cand].best_form].parsed, &same);
-				if (!same)
-					continue;
 				int score = 0;
 				for (size_t b = 0; b < nd; b++) {
 					uint64_t key = (uint64_t)cand << 32 | (uint32_t)dc[b];
@@ -1132,7 +1309,10 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, st
 		}
 		d0 = i;
 	}
-	g_hash_table_destroy(bykey);
+	for (size_t i = 0; i < nf; i++)
+		if (match[i])
+			g_array_free(match[i], TRUE);
+	free(match);
 	free(pairs);
 	free(dc);
 }
@@ -1144,29 +1324,40 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	struct form *f = NULL;
 	struct cluster *cl = NULL;
 	char *(*acro)[2] = NULL;
-	size_t nacro = 0;
+	size_t nacro = 0, nstale = 0;
+	long long *stale = NULL;
 	int rc = -1;
 	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0)
 		return -1;
 	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
-	if (find_script_names(c, e) < 0 || load_mentions(c, pool, &m, &n, e) < 0)
+	phase_time(NULL);
+	if (find_script_names(c, e) < 0)
 		goto out;
+	phase_time("script names");
+	if (load_mentions(c, pool, &m, &n, &stale, &nstale, e) < 0)
+		goto out;
+	phase_time("load mentions");
 	nacro = collect_acronyms(m, n, &acro);
+	phase_time("acronyms");
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
 		resolve_in_doc(m + d0, i - d0, acro, nacro);
 		d0 = i;
 	}
+	phase_time("within documents");
 	cluster_forms(m, n, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
-	surnames_by_context(m, n, f, cl, nc);
-	if (write_entities(c, m, n, f, nf, cl, nc, e) < 0 || apply_decisions(c, e) < 0 ||
-	    case_exec(c, "UPDATE entities SET mentions=(SELECT count(*) FROM mentions WHERE entity=entities.id),"
-			 " docs=(SELECT count(DISTINCT doc) FROM mentions WHERE entity=entities.id);"
-			 "DELETE FROM entities WHERE mentions=0;", "resolving entities", e) < 0)
+	phase_time("cluster forms");
+	surnames_by_context(m, n, f, nf, cl, nc);
+	phase_time("surnames by context");
+	if (write_entities(c, m, n, f, nf, cl, nc, stale, nstale, e) < 0)
 		goto out;
+	phase_time("write entities");
+	if (apply_decisions(c, e) < 0)
+		goto out;
+	phase_time("decisions");
 	if (nentities) {
 		sqlite3_stmt *st;
 		*nentities = 0;
@@ -1176,11 +1367,13 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		sqlite3_finalize(st);
 	}
 	rc = case_exec(c, "COMMIT", "resolving entities", e);
+	phase_time("commit");
 out:
 	if (rc < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	g_hash_table_destroy(pool);
 	free(m);
+	free(stale);
 	for (size_t i = 0; i < nf; i++) {
 		free(f[i].key);
 		names_name_free(&f[i].parsed);
