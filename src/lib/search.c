@@ -9,6 +9,9 @@
 #include "search.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -444,53 +447,83 @@ static int page_of(const char *snippet, const char *body, const char *pages)
 	return page;
 }
 
-/* Fills a hit's document fields and snippet.  Strings live in the
- * statements until they are reset. */
-static int load_hit(sqlite3_stmt *doc, const char *snippet, long long id, struct search_hit *h)
-{
-	sqlite3_reset(doc);
-	sqlite3_bind_int64(doc, 1, id);
-	if (sqlite3_step(doc) != SQLITE_ROW)
-		return -1;
-	h->id = id;
-	h->path = (const char *)sqlite3_column_text(doc, 0);
-	h->title = (const char *)sqlite3_column_text(doc, 1);
-	h->date = (const char *)sqlite3_column_text(doc, 2);
-	h->type = (const char *)sqlite3_column_text(doc, 3);
-	h->snippet = (const char *)sqlite3_column_text(doc, 4);
-	if (snippet)
-		h->snippet = snippet;
-	h->page = page_of(h->snippet, (const char *)sqlite3_column_text(doc, 6),
-			  (const char *)sqlite3_column_text(doc, 5));
-	return 0;
-}
-
-/* A query that could not run: FTS5's own word for a query it refuses
- * (SQLITE_ERROR), else the case's (a damaged file, a full disk, I/O). */
-/* ---- weft_snippet(): FTS5's snippet() without reading whole documents ----
+/* ---- snippets: FTS5's snippet() without reading whole documents ----------
  *
  * FTS5's snippet() tokenizes every column of every hit shown and scores
  * every window, so an e-mail with hundreds of matches costs 100 ms and more
- * (bench/BENCHMARKS.md).  weft_snippet(fts, open, close, ellipsis, ntokens)
- * takes the first match of the most telling column that has one (the body
- * first), and tokenizes
- * that column only as far as the end of a window of ntokens tokens around
- * it: the cost follows where the first match is, not the document's size.
- * Matched tokens in the window are wrapped in open and close. */
+ * (bench/BENCHMARKS.md).  A weft snippet takes the first match of the most
+ * telling column that has one (the body first) and a window of SNIP_TOKENS
+ * tokens around it, and tokenizes that column only as far as the window's
+ * end: the cost follows where the first match is, not the document's size.
+ * Matched tokens in the window are wrapped in \x02 and \x03.
+ *
+ * The window is planned while the hits are ranked (snip_plan(), from the
+ * match positions FTS5 has then), and only for the hits that make the
+ * page; the text is cut afterwards (snip_text()) with the index's own
+ * tokenizer, so showing a hit runs no second full-text query. */
 
 #define SNIP_MAX_INST 1024
-#define SNIP_MAX_TOKENS 64
+#define SNIP_TOKENS 24
+#define SNIP_OPEN "\x02"
+#define SNIP_CLOSE "\x03"
+#define SNIP_ELLIPSIS "…"
+
+/* Where a hit's snippet is: column col (-1: no match to show), tokens
+ * [from, from + SNIP_TOKENS), bit i of mark set when token from + i is
+ * part of a match (a phrase is several tokens). */
+struct snip_plan {
+	int col, from;
+	unsigned long long mark;
+};
+
+static int snip_plan(const Fts5ExtensionApi *api, Fts5Context *fc, struct snip_plan *p)
+{
+	p->col = -1;
+	p->from = 0;
+	p->mark = 0;
+	int ninst = 0, rc = api->xInstCount(fc, &ninst);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (ninst > SNIP_MAX_INST)
+		ninst = SNIP_MAX_INST;
+	/* the first match in the column that says most: the body, then
+	 * subject, title, sender, recipients, cc (the table's columns are
+	 * title, sender, recipients, cc, subject, body) */
+	static const int pref[] = {2, 3, 4, 5, 1, 0};
+	int off = 0;
+	for (int i = 0; i < ninst; i++) {
+		int ph, c, o;
+		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK || c < 0 || c > 5)
+			break;
+		if (p->col < 0 || pref[c] < pref[p->col] || (c == p->col && o < off)) {
+			p->col = c;
+			off = o;
+		}
+	}
+	if (p->col < 0)
+		return SQLITE_OK;
+	p->from = off > SNIP_TOKENS / 3 ? off - SNIP_TOKENS / 3 : 0;
+	for (int i = 0; i < ninst; i++) {
+		int ph, c, o;
+		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK)
+			break;
+		int n = api->xPhraseSize(fc, ph);
+		for (int k = o; c == p->col && k < o + n && k < p->from + SNIP_TOKENS; k++)
+			if (k >= p->from)
+				p->mark |= 1ULL << (k - p->from);
+	}
+	return SQLITE_OK;
+}
 
 struct snip_tok {
 	int from, to;             /* the token window [from, to) */
 	int i;                    /* tokens seen */
 	int start, end;           /* bytes of the window so far; start -1 before it */
-	const unsigned char *mark; /* mark[i - from]: token i is part of a match */
+	unsigned long long mark;  /* bit i - from: token i is part of a match */
 	int in;                   /* inside a mark */
 	struct buf *out;
 	const char *text;
 	int last;                 /* bytes written up to */
-	const char *open, *close;
 };
 
 static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
@@ -507,14 +540,14 @@ static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, i
 		return SQLITE_DONE; /* far enough: stop tokenizing */
 	if (t->start < 0)
 		t->start = t->last = start;
-	int hit = t->mark[i - t->from];
+	int hit = (t->mark >> (i - t->from)) & 1;
 	if (hit && !t->in) {
 		buf_add(t->out, t->text + t->last, (size_t)(start - t->last));
-		buf_adds(t->out, t->open);
+		buf_adds(t->out, SNIP_OPEN);
 		t->last = start;
 	} else if (!hit && t->in) {
 		buf_add(t->out, t->text + t->last, (size_t)(t->end - t->last));
-		buf_adds(t->out, t->close);
+		buf_adds(t->out, SNIP_CLOSE);
 		t->last = t->end;
 	}
 	t->in = hit;
@@ -522,106 +555,415 @@ static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, i
 	return SQLITE_OK;
 }
 
-static void weft_snippet(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int nval,
-			 sqlite3_value **val)
+/* The snippet of p in text (len bytes, the planned column's), tokenized
+ * by tok; into out.  Returns an SQLite code. */
+static int snip_text(fts5_tokenizer *tok, Fts5Tokenizer *inst, const struct snip_plan *p, const char *text,
+		     int len, struct buf *out)
 {
-	if (nval != 4) {
-		sqlite3_result_error(ctx, "weft_snippet: 4 arguments", -1);
-		return;
-	}
-	const char *open = (const char *)sqlite3_value_text(val[0]), *close = (const char *)sqlite3_value_text(val[1]);
-	const char *ell = (const char *)sqlite3_value_text(val[2]);
-	int ntokens = sqlite3_value_int(val[3]);
-	if (ntokens < 4 || ntokens > SNIP_MAX_TOKENS)
-		ntokens = 24;
-	if (!open || !close || !ell) {
-		sqlite3_result_error(ctx, "weft_snippet: NULL argument", -1);
-		return;
-	}
-	int ninst = 0;
-	if (api->xInstCount(fc, &ninst) != SQLITE_OK || ninst == 0) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	if (ninst > SNIP_MAX_INST)
-		ninst = SNIP_MAX_INST;
-	/* the first match in the column that says most: the body, then
-	 * subject, title, sender, recipients, cc (the table's columns are
-	 * title, sender, recipients, cc, subject, body) */
-	static const int pref[] = {2, 3, 4, 5, 1, 0};
-	int col = -1, off = 0;
-	for (int i = 0; i < ninst; i++) {
-		int ph, c, o;
-		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK || c < 0 || c > 5)
-			break;
-		if (col < 0 || pref[c] < pref[col] || (c == col && o < off)) {
-			col = c;
-			off = o;
-		}
-	}
-	const char *text;
-	int len;
-	if (col < 0 || api->xColumnText(fc, col, &text, &len) != SQLITE_OK || !text) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	/* the window, and every token of a match in it (a phrase is several) */
-	unsigned char mark[SNIP_MAX_TOKENS] = {0};
-	struct buf out = BUF_INIT;
-	struct snip_tok t = {off > ntokens / 3 ? off - ntokens / 3 : 0, 0, 0, -1, 0, mark, 0, &out, text, 0, open, close};
-	t.to = t.from + ntokens;
-	for (int i = 0; i < ninst; i++) {
-		int ph, c, o;
-		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK)
-			break;
-		int n = api->xPhraseSize(fc, ph);
-		for (int k = o; c == col && k < o + n && k < t.to; k++)
-			if (k >= t.from)
-				mark[k - t.from] = 1;
-	}
+	struct snip_tok t = {p->from, p->from + SNIP_TOKENS, 0, -1, 0, p->mark, 0, out, text, 0};
 	if (t.from > 0)
-		buf_adds(&out, ell);
-	size_t lead = out.len;
-	int rc = api->xTokenize(fc, text, len, &t, snip_cb);
-	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-		buf_free(&out);
-		sqlite3_result_error_code(ctx, rc);
-		return;
-	}
+		buf_adds(out, SNIP_ELLIPSIS);
+	size_t lead = out->len;
+	int rc = tok->xTokenize(inst, &t, FTS5_TOKENIZE_DOCUMENT, text, len, snip_cb);
+	if (rc != SQLITE_OK && rc != SQLITE_DONE)
+		return rc;
 	if (t.start < 0) {
-		out.len = lead;
+		out->len = lead;
+		if (out->p)
+			out->p[lead] = '\0';
 	} else {
-		buf_add(&out, text + t.last, (size_t)(t.end - t.last));
+		buf_add(out, text + t.last, (size_t)(t.end - t.last));
 		if (t.in)
-			buf_adds(&out, close);
+			buf_adds(out, SNIP_CLOSE);
 	}
 	if (rc == SQLITE_DONE)
-		buf_adds(&out, ell);
-	sqlite3_result_text(ctx, out.p ? out.p : "", (int)out.len, SQLITE_TRANSIENT);
-	buf_free(&out);
+		buf_adds(out, SNIP_ELLIPSIS);
+	return SQLITE_OK;
 }
 
-/* Registers weft_snippet() on c's connection, once: FTS5 keeps every
- * registration, so doing it per search would grow the list for ever. */
-static int register_snippet(struct case_db *c)
+/* ---- the per-document table: what ranking and facets read of every hit ----
+ *
+ * Ranking a hit needs its length in tokens (FTS5's bm25() reads it from
+ * fts_docsize, a b-tree lookup per hit) and the facets need its type and
+ * year (a lookup in documents per hit).  A search session that lives long
+ * (weft serve's readers) loads both once for every document, indexed by id,
+ * and loads them again when the case changes (PRAGMA data_version). */
+
+#define NAMES_MAX 65535 /* distinct types or years: indexes are unsigned short */
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+struct search_session {
+	struct case_db *c;
+	int keep;                   /* worth loading the table (several searches) */
+	sqlite3_stmt *version, *collect, *doc;
+	long long seen;             /* data_version the table was loaded at */
+	int loaded;
+	fts5_tokenizer tok;         /* the index's tokenizer, for snippets */
+	Fts5Tokenizer *tokinst;
+	long long maxid;            /* the arrays below hold ids 0..maxid */
+	int *len;                   /* tokens in all columns; -1: not in the index; NULL: not loaded */
+	unsigned short *type, *year; /* 1 + index in types / years; 0: no row / no year */
+	struct names types, years;
+};
+
+static void names_free(struct names *n)
 {
-	if (c->snippet)
+	for (size_t i = 0; i < n->n; i++)
+		free(n->v[i]);
+	free(n->v);
+	n->v = NULL;
+	n->n = 0;
+}
+
+/* 1 + the index of s in n (added when new); 0 when s is NULL or n is full. */
+static unsigned short names_id(struct names *n, const char *s)
+{
+	if (!s)
 		return 0;
+	for (size_t i = n->n; i-- > 0;)
+		if (!strcmp(n->v[i], s))
+			return (unsigned short)(i + 1);
+	if (n->n == NAMES_MAX)
+		return 0;
+	n->v = xrealloc(n->v, (n->n + 1) * sizeof *n->v);
+	n->v[n->n++] = xstrdup(s);
+	return (unsigned short)n->n;
+}
+
+static void table_free(struct search_session *s)
+{
+	free(s->len);
+	free(s->type);
+	free(s->year);
+	s->len = NULL;
+	s->type = s->year = NULL;
+	s->maxid = -1;
+	names_free(&s->types);
+	names_free(&s->years);
+	s->loaded = 0;
+}
+
+/* An FTS5 varint (SQLite's format) at *p, before end; 0 past the end. */
+static unsigned get_varint(const unsigned char **p, const unsigned char *end)
+{
+	unsigned long long v = 0;
+	for (int i = 0; *p < end; i++) {
+		unsigned char b = *(*p)++;
+		if (i == 8)
+			return (unsigned)((v << 8) | b);
+		v = (v << 7) | (b & 0x7f);
+		if (!(b & 0x80))
+			break;
+	}
+	return (unsigned)v;
+}
+
+/* Loads every document's type, year and length.  A case without
+ * fts_docsize leaves len NULL (ranking then asks FTS5 per hit). */
+static int table_load(struct search_session *s, struct err *e)
+{
+	struct case_db *c = s->c;
 	sqlite3_stmt *st;
-	fts5_api *api = NULL;
-	if (sqlite3_prepare_v2(c->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+	table_free(s);
+	if (case_prepare(c, "SELECT coalesce(max(id), 0) FROM documents", &st, "searching", e) < 0)
 		return -1;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
+	long long maxid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	if (!api)
+	if (maxid < 0 || maxid > (1LL << 31))
+		return err_set(e, "searching: document ids out of range");
+	s->maxid = maxid;
+	s->type = xcalloc((size_t)maxid + 1, sizeof *s->type);
+	s->year = xcalloc((size_t)maxid + 1, sizeof *s->year);
+	if (case_prepare(c,
+			 "SELECT id, coalesce(type, 'unknown'),"
+			 " CASE WHEN date IS NOT NULL AND date_suspect = 0 THEN substr(date, 1, 4) END FROM documents",
+			 &st, "searching", e) < 0)
 		return -1;
-	if (api->xCreateFunction(api, "weft_snippet", NULL, weft_snippet, NULL) != SQLITE_OK)
-		return -1;
-	c->snippet = 1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		if (id < 0 || id > maxid)
+			continue;
+		s->type[id] = names_id(&s->types, (const char *)sqlite3_column_text(st, 1));
+		s->year[id] = names_id(&s->years, (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(c, "searching", e);
+	if (sqlite3_prepare_v2(c->db, "SELECT id, sz FROM fts_docsize", -1, &st, NULL) == SQLITE_OK) {
+		s->len = xmalloc(((size_t)maxid + 1) * sizeof *s->len);
+		for (long long i = 0; i <= maxid; i++)
+			s->len[i] = -1;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			long long id = sqlite3_column_int64(st, 0);
+			const unsigned char *p = sqlite3_column_blob(st, 1);
+			const unsigned char *end = p + sqlite3_column_bytes(st, 1);
+			if (id < 0 || id > maxid || !p)
+				continue;
+			unsigned n = 0;
+			while (p < end)
+				n += get_varint(&p, end);
+			s->len[id] = n > INT_MAX ? INT_MAX : (int)n;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			free(s->len);
+			s->len = NULL;
+		}
+	}
+	s->loaded = 1;
 	return 0;
 }
 
+/* Loads the table when it is missing or the case changed since. */
+static int table_fresh(struct search_session *s, struct err *e)
+{
+	if (!s->version &&
+	    case_prepare(s->c, "PRAGMA data_version", &s->version, "searching", e) < 0)
+		return -1;
+	int rc = sqlite3_step(s->version);
+	long long v = sqlite3_column_int64(s->version, 0);
+	sqlite3_reset(s->version);
+	if (rc != SQLITE_ROW)
+		return case_fail(s->c, "searching", e);
+	if (s->loaded && v == s->seen)
+		return 0;
+	s->seen = v;
+	return table_load(s, e);
+}
+
+/* ---- weft_collect(): one pass over the hits for rank, total and facets ----
+ *
+ * FTS5's ORDER BY rank scores every hit with bm25(), each reading the hit's
+ * size from fts_docsize, and sorts them all; the total and the facets then
+ * ran the MATCH twice more.  weft_collect(fts, collector) is called once
+ * per hit of a plain scan: it scores the hit with the same BM25 as FTS5's
+ * bm25(4.0, 2.0, 1.0, 1.0, 4.0, 1.0) (same formula, same order of
+ * operations, so the same doubles), keeps the best offset + limit in a
+ * heap, counts the hit and its type and year.
+ *
+ * A query of one phrase without SQL filters needs no IDF while it scans:
+ * the IDF is a positive constant then, the order does not depend on it, and
+ * the phrase's rows are the hits, so it comes from the total afterwards
+ * (bm25() counts them in a pass of its own). */
+
+static const double col_weight[6] = {4.0, 2.0, 1.0, 1.0, 4.0, 1.0}; /* title sender recipients cc subject body */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+struct ranked {
+	long long id;
+	double score;
+	struct snip_plan plan;
+};
+
+struct collect {
+	struct search_session *s;
+	size_t keep;                 /* hits to keep: offset + limit */
+	struct ranked *heap;         /* the best so far, worst at the top */
+	size_t n, cap;
+	long total;
+	long *ntype, *nyear;         /* counts by type and year index, or NULL */
+	int filtered;                /* SQL narrows the hits (type:, path:, date:) */
+	int started, deferred, nphrase;
+	double avgdl, nrow;
+	double *idf, *freq;
+};
+
+/* a ranks below b: a lower score, or the same score and a later id */
+static int ranks_below(const struct ranked *a, const struct ranked *b)
+{
+	return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+/* Keeps (id, score) if it is among the best k->keep so far; returns its
+ * slot (for its snippet plan), or NULL. */
+static struct ranked *heap_push(struct collect *k, long long id, double score)
+{
+	struct ranked r = {id, score, {-1, 0, 0}};
+	struct ranked *h = k->heap;
+	size_t i;
+	if (k->n == k->keep) {
+		if (!ranks_below(&h[0], &r))
+			return NULL;
+		i = 0; /* replace the worst and sift it down */
+		for (;;) {
+			size_t l = 2 * i + 1, m = i;
+			const struct ranked *least = &r;
+			if (l < k->n && ranks_below(&h[l], least))
+				m = l, least = &h[l];
+			if (l + 1 < k->n && ranks_below(&h[l + 1], least))
+				m = l + 1;
+			if (m == i)
+				break;
+			h[i] = h[m];
+			i = m;
+		}
+		h[i] = r;
+		return &h[i];
+	}
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		k->heap = h = xrealloc(h, k->cap * sizeof *h);
+	}
+	for (i = k->n++; i > 0 && ranks_below(&r, &h[(i - 1) / 2]); i = (i - 1) / 2)
+		h[i] = h[(i - 1) / 2];
+	h[i] = r;
+	return &h[i];
+}
+
+/* Counts hit id in the total and, when facets are asked for, its type and year. */
+static void collect_count(struct collect *k, long long id)
+{
+	const struct search_session *s = k->s;
+	k->total++;
+	if (k->ntype && id >= 0 && id <= s->maxid && s->type[id]) {
+		k->ntype[s->type[id] - 1]++;
+		if (s->year[id])
+			k->nyear[s->year[id] - 1]++;
+	}
+}
+
+static double idf_of(double nrow, double nhit)
+{
+	double idf = log((nrow - nhit + 0.5) / (nhit + 0.5));
+	return idf <= 0.0 ? 1e-6 : idf;
+}
+
+static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fc, void *user)
+{
+	(void)api;
+	(void)fc;
+	(*(long long *)user)++;
+	return SQLITE_OK;
+}
+
+/* On the first hit: the average length, and each phrase's IDF unless deferred. */
+static int collect_start(struct collect *k, const Fts5ExtensionApi *api, Fts5Context *fc)
+{
+	sqlite3_int64 nrow = 0, ntok = 0;
+	int rc = api->xRowCount(fc, &nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fc, -1, &ntok);
+	if (rc != SQLITE_OK)
+		return rc;
+	k->nrow = (double)nrow;
+	k->avgdl = (double)ntok / (double)nrow;
+	k->nphrase = api->xPhraseCount(fc);
+	k->idf = xcalloc((size_t)k->nphrase + 1, sizeof *k->idf);
+	k->freq = xcalloc((size_t)k->nphrase + 1, sizeof *k->freq);
+	k->deferred = k->nphrase == 1 && !k->filtered;
+	for (int i = 0; !k->deferred && i < k->nphrase; i++) {
+		long long nhit = 0;
+		if ((rc = api->xQueryPhrase(fc, i, &nhit, count_cb)) != SQLITE_OK)
+			return rc;
+		k->idf[i] = idf_of((double)nrow, (double)nhit);
+	}
+	k->started = 1;
+	return SQLITE_OK;
+}
+
+static void weft_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int nval,
+			 sqlite3_value **val)
+{
+	struct collect *k = nval == 1 ? sqlite3_value_pointer(val[0], "weft_collect") : NULL;
+	if (!k) {
+		sqlite3_result_error(ctx, "weft_collect: no collector", -1);
+		return;
+	}
+	int rc = k->started ? SQLITE_OK : collect_start(k, api, fc);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	long long id = api->xRowid(fc);
+	int ninst = 0;
+	rc = api->xInstCount(fc, &ninst);
+	memset(k->freq, 0, (size_t)k->nphrase * sizeof *k->freq);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ph, col, off;
+		if ((rc = api->xInst(fc, i, &ph, &col, &off)) == SQLITE_OK && ph >= 0 && ph < k->nphrase)
+			k->freq[ph] += col >= 0 && col < 6 ? col_weight[col] : 1.0;
+	}
+	const struct search_session *s = k->s;
+	int ntok = -1;
+	if (s->len && id >= 0 && id <= s->maxid)
+		ntok = s->len[id];
+	if (rc == SQLITE_OK && ntok < 0)
+		rc = api->xColumnSize(fc, -1, &ntok);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	double D = (double)ntok, score = 0.0;
+	for (int i = 0; i < k->nphrase; i++) {
+		double f = (k->freq[i] * (BM25_K1 + 1.0)) / (k->freq[i] + BM25_K1 * (1 - BM25_B + BM25_B * D / k->avgdl));
+		score += k->deferred ? f : k->idf[i] * f;
+	}
+	struct ranked *slot = heap_push(k, id, score);
+	if (slot && (rc = snip_plan(api, fc, &slot->plan)) != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	collect_count(k, id);
+	sqlite3_result_null(ctx);
+}
+
+/* FTS5 of s's connection: weft_collect() registered (once per connection:
+ * FTS5 keeps every registration, so doing it per search would grow the
+ * list for ever), and an instance of the index's tokenizer for snippets,
+ * made with the arguments of the fts table's tokenize= option. */
+static int fts5_ready(struct search_session *s, struct err *e)
+{
+	if (s->tokinst)
+		return 0;
+	struct case_db *c = s->c;
+	sqlite3_stmt *st;
+	fts5_api *api = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (!api)
+		return err_set(e, "searching: SQLite's FTS5 is missing");
+	if (!c->snippet) {
+		if (api->xCreateFunction(api, "weft_collect", NULL, weft_collect, NULL) != SQLITE_OK)
+			return err_set(e, "searching: SQLite's FTS5 is missing");
+		c->snippet = 1;
+	}
+	/* tokenize='name arg ...' as case.c wrote it (no quotes inside) */
+	char spec[256] = "unicode61";
+	if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE name = 'fts'", -1, &st, NULL) != SQLITE_OK)
+		return case_fail(c, "searching", e);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		const char *t = strstr((const char *)sqlite3_column_text(st, 0), "tokenize='");
+		const char *end = t ? strchr(t + 10, '\'') : NULL;
+		if (end && end - t - 10 < (long)sizeof spec)
+			snprintf(spec, sizeof spec, "%.*s", (int)(end - t - 10), t + 10);
+	}
+	sqlite3_finalize(st);
+	const char *argv[16];
+	int argc = 0;
+	for (char *w = strtok(spec, " "); w && argc < 16; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	void *user = NULL;
+	if (!argc || api->xFindTokenizer(api, argv[0], &user, &s->tok) != SQLITE_OK ||
+	    s->tok.xCreate(user, argv + 1, argc - 1, &s->tokinst) != SQLITE_OK) {
+		s->tokinst = NULL;
+		return err_set(e, "searching: the index's tokenizer (%s) is missing", argc ? argv[0] : "none");
+	}
+	return 0;
+}
+
+/* ---- running a search ---------------------------------------------------- */
+
+/* A query that could not run: FTS5's own word for a query it refuses
+ * (SQLITE_ERROR), else the case's (a damaged file, a full disk, I/O). */
 static void query_fail(struct case_db *c, struct err *e)
 {
 	if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_ERROR)
@@ -630,85 +972,279 @@ static void query_fail(struct case_db *c, struct err *e)
 		case_fail(c, "searching", e);
 }
 
+struct search_session *search_session_new(struct case_db *c)
+{
+	struct search_session *s = xcalloc(1, sizeof *s);
+	s->c = c;
+	s->keep = 1;
+	s->maxid = -1;
+	return s;
+}
+
+void search_session_free(struct search_session *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->version);
+	sqlite3_finalize(s->collect);
+	sqlite3_finalize(s->doc);
+	if (s->tokinst)
+		s->tok.xDelete(s->tokinst);
+	table_free(s);
+	free(s);
+}
+
+void search_facets_free(struct search_facets *f)
+{
+	free(f->type);
+	free(f->year);
+	memset(f, 0, sizeof *f);
+}
+
+/* Prepares *st from sql once (kept in the session), or resets it. */
+static int kept(struct search_session *s, sqlite3_stmt **st, const char *sql)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	return sqlite3_prepare_v2(s->c->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Binds the query's filter parameters from index i on. */
+static void bind_params(sqlite3_stmt *st, int i, const struct search_query *sq)
+{
+	for (int j = 0; j < sq->nparams; j++)
+		sqlite3_bind_text(st, i++, sq->params[j], -1, SQLITE_STATIC);
+}
+
+/* The counts of a facet, from per-index counts n over names. */
+static void facet_out(const struct names *names, const long *n, struct search_count **out, size_t *nout)
+{
+	*out = xcalloc(names->n + 1, sizeof **out);
+	*nout = 0;
+	for (size_t i = 0; i < names->n; i++)
+		if (n[i])
+			(*out)[(*nout)++] = (struct search_count){names->v[i], n[i]};
+}
+
+/* The hits of a query with words: one scan through weft_collect(). */
+static int collect_hits(struct search_session *s, const struct search_query *sq, struct collect *k, struct err *e)
+{
+	struct case_db *c = s->c;
+	sqlite3_stmt *st = NULL;
+	int r;
+	if (!sq->where.len) {
+		if (kept(s, &s->collect, "SELECT weft_collect(fts, ?1) FROM fts WHERE fts MATCH ?2") < 0) {
+			query_fail(c, e);
+			return -1;
+		}
+		st = s->collect;
+	} else {
+		/* The unary + keeps FTS5 from taking the filter as a rowid
+		 * lookup, which would run the MATCH once per candidate. */
+		struct buf sql = BUF_INIT;
+		buf_printf(&sql,
+			   "SELECT weft_collect(fts, ?) FROM fts WHERE fts MATCH ?"
+			   " AND +fts.rowid IN (SELECT d.id FROM documents d WHERE 1%s)", sq->where.p);
+		r = sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL);
+		buf_free(&sql);
+		if (r != SQLITE_OK) {
+			query_fail(c, e);
+			return -1;
+		}
+		k->filtered = 1;
+	}
+	sqlite3_bind_pointer(st, 1, k, "weft_collect", NULL);
+	sqlite3_bind_text(st, 2, sq->fts.p, (int)sq->fts.len, SQLITE_STATIC);
+	bind_params(st, 3, sq);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (r != SQLITE_DONE)
+		query_fail(c, e); /* FTS5 reports its own syntax errors here; ours never should. */
+	if (st == s->collect)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return -1;
+	if (k->deferred) {
+		double idf = idf_of(k->nrow, (double)k->total);
+		for (size_t i = 0; i < k->n; i++)
+			k->heap[i].score = idf * k->heap[i].score;
+	}
+	return 0;
+}
+
+/* The hits of a query of filters only: every matching document counted,
+ * the page of them by date, newest first, kept. */
+static int filter_hits(struct search_session *s, const struct search_query *sq, int limit, int offset,
+		       struct collect *k, struct err *e)
+{
+	struct case_db *c = s->c;
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+	int r;
+	buf_printf(&sql, "SELECT d.id FROM documents d WHERE d.status IN ('ok','needs_ocr')%s",
+		   sq->where.p ? sq->where.p : "");
+	r = sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL);
+	buf_free(&sql);
+	if (r != SQLITE_OK)
+		goto fail;
+	bind_params(st, 1, sq);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		collect_count(k, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		goto fail;
+	buf_printf(&sql, "SELECT d.id FROM documents d WHERE d.status IN ('ok','needs_ocr')%s"
+			 " ORDER BY d.date DESC, d.id LIMIT ? OFFSET ?", sq->where.p ? sq->where.p : "");
+	r = sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL);
+	buf_free(&sql);
+	if (r != SQLITE_OK)
+		goto fail;
+	bind_params(st, 1, sq);
+	sqlite3_bind_int(st, sq->nparams + 1, limit);
+	sqlite3_bind_int(st, sq->nparams + 2, offset);
+	/* kept in page order: the heap array is read from offset 0 then */
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k->n == k->cap) {
+			k->cap = k->cap ? 2 * k->cap : 64;
+			k->heap = xrealloc(k->heap, k->cap * sizeof *k->heap);
+		}
+		k->heap[k->n++] = (struct ranked){sqlite3_column_int64(st, 0), 0.0, {-1, 0, 0}};
+	}
+	sqlite3_finalize(st);
+	if (r == SQLITE_DONE)
+		return 0;
+fail:
+	query_fail(c, e);
+	return -1;
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	return ranks_below(a, b) ? 1 : ranks_below(b, a) ? -1 : 0;
+}
+
+/* Calls cb for hits[from..n), each with its document and snippet. */
+/* Fills h with the document of r and its snippet (cut into snip).
+ * Strings live in the session's statement and snip until the next hit. */
+static int load_hit(struct search_session *s, const struct ranked *r, struct buf *snip, struct search_hit *h)
+{
+	sqlite3_stmt *doc = s->doc;
+	sqlite3_reset(doc);
+	sqlite3_bind_int64(doc, 1, r->id);
+	sqlite3_bind_int(doc, 2, r->plan.col);
+	if (sqlite3_step(doc) != SQLITE_ROW)
+		return -1;
+	h->id = r->id;
+	h->score = r->score;
+	h->path = (const char *)sqlite3_column_text(doc, 0);
+	h->title = (const char *)sqlite3_column_text(doc, 1);
+	h->date = (const char *)sqlite3_column_text(doc, 2);
+	h->type = (const char *)sqlite3_column_text(doc, 3);
+	h->snippet = (const char *)sqlite3_column_text(doc, 5);
+	const char *text = (const char *)sqlite3_column_text(doc, 6);
+	if (r->plan.col >= 0 && text) {
+		buf_reset(snip);
+		/* only the tokenizer running out of memory can fail: no snippet then */
+		if (snip_text(&s->tok, s->tokinst, &r->plan, text, sqlite3_column_bytes(doc, 6), snip) == SQLITE_OK)
+			h->snippet = snip->p ? snip->p : "";
+	}
+	h->page = page_of(h->snippet, (const char *)sqlite3_column_text(doc, 7),
+			  (const char *)sqlite3_column_text(doc, 4));
+	return 0;
+}
+
+/* Calls cb for hits[from..n), each with its document and snippet. */
+static int show_hits(struct search_session *s, const struct ranked *hits, size_t from, size_t n,
+		     int (*cb)(const struct search_hit *h, void *user), void *user, struct err *e)
+{
+	/* ?2 is the column of the snippet, -1 for none: then the first
+	 * characters of the body stand in for it */
+	if (kept(s, &s->doc,
+		 "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
+		 " d.title, d.date, d.type, d.pages, CASE WHEN ?2 < 0 THEN substr(d.body, 1, 160) END,"
+		 " CASE ?2 WHEN 0 THEN d.title WHEN 1 THEN d.sender WHEN 2 THEN d.recipients WHEN 3 THEN d.cc"
+		 " WHEN 4 THEN d.subject WHEN 5 THEN d.body END,"
+		 " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?1") < 0) {
+		query_fail(s->c, e);
+		return -1;
+	}
+	struct buf snip = BUF_INIT;
+	for (size_t i = from; i < n; i++) {
+		struct search_hit h;
+		if (load_hit(s, &hits[i], &snip, &h) < 0)
+			continue;
+		if (cb(&h, user))
+			break;
+	}
+	sqlite3_reset(s->doc);
+	buf_free(&snip);
+	return 0;
+}
+
+int search_session_run(struct search_session *s, const char *q, int limit, int offset,
+		       int (*cb)(const struct search_hit *h, void *user), void *user, long *total,
+		       struct search_facets *facets, struct err *e)
+{
+	struct search_query sq;
+	if (facets)
+		memset(facets, 0, sizeof *facets);
+	if (search_compile(q, &sq, e) < 0)
+		return -1;
+	limit = limit > 0 ? limit : 20;
+	offset = offset > 0 ? offset : 0;
+	struct collect k = {.s = s, .keep = (size_t)offset + (size_t)limit};
+	int rc = -1;
+	if (sq.fts.len && fts5_ready(s, e) < 0)
+		goto out;
+	if ((s->keep || facets) && table_fresh(s, e) < 0)
+		goto out;
+	if (facets) {
+		k.ntype = xcalloc(s->types.n + 1, sizeof *k.ntype);
+		k.nyear = xcalloc(s->years.n + 1, sizeof *k.nyear);
+	}
+	size_t from = 0;
+	if (sq.fts.len) {
+		if (collect_hits(s, &sq, &k, e) < 0)
+			goto out;
+		if (k.n)
+			qsort(k.heap, k.n, sizeof *k.heap, by_rank);
+		from = (size_t)offset;
+	} else if (filter_hits(s, &sq, limit, offset, &k, e) < 0) {
+		goto out;
+	}
+	if (show_hits(s, k.heap, from, k.n, cb, user, e) < 0)
+		goto out;
+	if (total)
+		*total = k.total;
+	if (facets) {
+		facet_out(&s->types, k.ntype, &facets->type, &facets->ntype);
+		facet_out(&s->years, k.nyear, &facets->year, &facets->nyear);
+	}
+	rc = 0;
+out:
+	free(k.heap);
+	free(k.ntype);
+	free(k.nyear);
+	free(k.idf);
+	free(k.freq);
+	search_query_free(&sq);
+	return rc;
+}
+
 int search_run(struct case_db *c, const char *q, int limit, int offset,
 	       int (*cb)(const struct search_hit *h, void *user), void *user, long *total,
 	       struct err *e)
 {
-	struct search_query sq;
-	if (search_compile(q, &sq, e) < 0)
-		return -1;
-	int has_fts = sq.fts.len > 0;
-	const char *where = sq.where.p ? sq.where.p : "";
-	struct buf sql = BUF_INIT, count = BUF_INIT;
-	if (has_fts && register_snippet(c) < 0) {
-		search_query_free(&sq);
-		return err_set(e, "searching: SQLite's FTS5 is missing");
-	}
-	/* Rank in the index first (FTS5's rank is fastest alone), then fetch
-	 * the few documents and snippets shown. */
-	if (has_fts) {
-		/* The unary + keeps FTS5 from taking the filter as a rowid
-		 * lookup, which would run the MATCH once per candidate. */
-		const char *filter = *where ? " AND +fts.rowid IN (SELECT d.id FROM documents d WHERE 1" : "";
-		buf_printf(&sql,
-			   "SELECT fts.rowid, -rank, weft_snippet(fts, char(2), char(3), '…', 24) FROM fts WHERE fts MATCH ?"
-			   " AND rank MATCH 'bm25(4.0, 2.0, 1.0, 1.0, 4.0, 1.0)'%s%s%s"
-			   " ORDER BY rank LIMIT ? OFFSET ?", filter, where, *where ? ")" : "");
-		buf_printf(&count, "SELECT count(*) FROM fts WHERE fts MATCH ?%s%s%s", filter, where,
-			   *where ? ")" : "");
-	} else {
-		buf_printf(&sql, "SELECT d.id, 0.0, NULL FROM documents d WHERE d.status IN ('ok','needs_ocr')%s"
-				 " ORDER BY d.date DESC, d.id LIMIT ? OFFSET ?", where);
-		buf_printf(&count, "SELECT count(*) FROM documents d WHERE d.status IN ('ok','needs_ocr')%s", where);
-	}
-	sqlite3_stmt *st = NULL, *cnt = NULL, *doc = NULL;
-	int rc = -1, r = SQLITE_OK;
-	if (sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, count.p, -1, &cnt, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db,
-			       "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
-			       " d.title, d.date, d.type, substr(d.body, 1, 160), d.pages,"
-			       " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?",
-			       -1, &doc, NULL) != SQLITE_OK) {
-		query_fail(c, e);
-		goto out;
-	}
-	sqlite3_stmt *both[2] = {st, cnt};
-	for (int k = 0; k < 2; k++) {
-		int i = 1;
-		if (has_fts)
-			sqlite3_bind_text(both[k], i++, sq.fts.p, (int)sq.fts.len, SQLITE_STATIC);
-		for (int j = 0; j < sq.nparams; j++)
-			sqlite3_bind_text(both[k], i++, sq.params[j], -1, SQLITE_STATIC);
-		if (k == 0) {
-			sqlite3_bind_int(st, i++, limit > 0 ? limit : 20);
-			sqlite3_bind_int(st, i++, offset > 0 ? offset : 0);
-		}
-	}
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct search_hit h;
-		/* the snippet comes with the ranking row: made once, for the
-		 * hits shown, without running the query again */
-		if (load_hit(doc, (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 0), &h) < 0)
-			continue;
-		h.score = sqlite3_column_double(st, 1);
-		if (cb(&h, user))
-			break;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		/* FTS5 reports its own syntax errors here; ours never should. */
-		query_fail(c, e);
-		goto out;
-	}
-	if (total)
-		*total = sqlite3_step(cnt) == SQLITE_ROW ? (long)sqlite3_column_int64(cnt, 0) : 0;
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(cnt);
-	sqlite3_finalize(doc);
-	buf_free(&sql);
-	buf_free(&count);
-	search_query_free(&sq);
+	/* one search: the per-document table would cost more than it saves */
+	struct search_session *s = search_session_new(c);
+	s->keep = 0;
+	int rc = search_session_run(s, q, limit, offset, cb, user, total, NULL, e);
+	search_session_free(s);
 	return rc;
 }

@@ -48,4 +48,35 @@ int search_run(struct case_db *c, const char *q, int limit, int offset,
 	       int (*cb)(const struct search_hit *h, void *user), void *user, long *total,
 	       struct err *e);
 
+/* A search session: one connection's prepared statements and, for a
+ * reader that searches again and again (weft serve), a table of every
+ * document's length, type and year, loaded on the first search and again
+ * when the case changes, so that ranking and facets read no row per hit.
+ * The caller keeps c open while the session lives and frees the session
+ * with search_session_free(). */
+struct search_session;
+struct search_session *search_session_new(struct case_db *c);
+void search_session_free(struct search_session *s);
+
+/* How many hits have one value of a facet.  key belongs to the session and
+ * lives until its next search. */
+struct search_count {
+	const char *key;
+	long n;
+};
+
+/* A search's hits counted by type ("unknown" when none) and by the year of
+ * a date not marked suspect, in no particular order. */
+struct search_facets {
+	struct search_count *type, *year;
+	size_t ntype, nyear;
+};
+void search_facets_free(struct search_facets *f);
+
+/* search_run() in a session; facets (if not NULL) gets the counts, the
+ * caller's to search_facets_free() (also after an error). */
+int search_session_run(struct search_session *s, const char *q, int limit, int offset,
+		       int (*cb)(const struct search_hit *h, void *user), void *user, long *total,
+		       struct search_facets *facets, struct err *e);
+
 #endif

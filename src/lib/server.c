@@ -97,6 +97,7 @@ struct server {
  * cache was filled. */
 struct reader {
 	struct case_db *c;
+	struct search_session *search;     /* /api/search's statements and table */
 	sqlite3_stmt *version;             /* PRAGMA data_version; NULL: no cache */
 	long long seen;
 	struct cached {
@@ -276,6 +277,7 @@ static struct reader *reader(struct server *s, struct reply *r)
 	sqlite3_exec(c->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 	rd = xcalloc(1, sizeof *rd);
 	rd->c = c;
+	rd->search = search_session_new(c);
 	rd->seen = -1;
 	if (case_prepare(c, "PRAGMA data_version", &rd->version, "the answer cache", &e) < 0)
 		fprintf(stderr, "weft: serve: %s (answers are not cached)\n", e.msg);
@@ -303,6 +305,7 @@ static void cache_clear(struct reader *rd)
 static void reader_free(struct reader *rd)
 {
 	cache_clear(rd);
+	search_session_free(rd->search);
 	sqlite3_finalize(rd->version);
 	case_close(rd->c);
 	free(rd);
@@ -396,103 +399,38 @@ static int hit_json(const struct search_hit *h, void *user)
 	return 0;
 }
 
-/* One value of a facet and its count. */
-struct facet_count {
-	const char *key;                   /* owned by the facet_counts' keys buffer */
-	long long n;
-};
-
-/* Adds n to key's count in (*v, *nv), a new entry when key is new. */
-static void facet_add(struct facet_count **v, size_t *nv, const char *key, long long n)
-{
-	for (size_t i = 0; i < *nv; i++)
-		if (!strcmp((*v)[i].key, key)) {
-			(*v)[i].n += n;
-			return;
-		}
-	*v = xrealloc(*v, (*nv + 1) * sizeof **v);
-	(*v)[*nv].key = xstrdup(key);
-	(*v)[(*nv)++].n = n;
-}
-
 static int by_count(const void *a, const void *b)
 {
-	const struct facet_count *x = a, *y = b;
+	const struct search_count *x = a, *y = b;
 	return x->n != y->n ? (x->n < y->n ? 1 : -1) : strcmp(x->key, y->key);
 }
 
 static int by_key(const void *a, const void *b)
 {
-	return strcmp(((const struct facet_count *)a)->key, ((const struct facet_count *)b)->key);
+	return strcmp(((const struct search_count *)a)->key, ((const struct search_count *)b)->key);
 }
 
-/* The first 100 of v (sorted by cmp) as an object {value: count}; frees v. */
-static cJSON *facet_json(struct facet_count *v, size_t nv, int (*cmp)(const void *, const void *))
+/* The first 100 of v (sorted in place by cmp) as an object {value: count}. */
+static cJSON *facet_json(struct search_count *v, size_t nv, int (*cmp)(const void *, const void *))
 {
 	if (nv)
 		qsort(v, nv, sizeof *v, cmp);
 	cJSON *obj = cJSON_CreateObject();
-	for (size_t i = 0; i < nv; i++) {
-		if (i < 100) {
-			struct buf key = BUF_INIT;
-			utf8_repair(&key, v[i].key, strlen(v[i].key));
-			cJSON_AddNumberToObject(obj, key.p ? key.p : "", (double)v[i].n);
-			buf_free(&key);
-		}
-		free((char *)v[i].key);
+	for (size_t i = 0; i < nv && i < 100; i++) {
+		struct buf key = BUF_INIT;
+		utf8_repair(&key, v[i].key, strlen(v[i].key));
+		cJSON_AddNumberToObject(obj, key.p ? key.p : "", (double)v[i].n);
+		buf_free(&key);
 	}
-	free(v);
 	return obj;
 }
 
-/* Counts the query's hits by type and by the year of a date not marked
- * suspect, in one pass over them (each pass runs the MATCH and reads every
- * hit's row): {value: count} objects, types by count then name, years in
- * order, at most 100 of each.  Mirrors search_run's selection. */
-static int facets(struct case_db *c, const struct search_query *sq, cJSON **types, cJSON **years, struct err *e)
-{
-	struct buf sql = BUF_INIT;
-	buf_printf(&sql,
-		   "SELECT d.type, CASE WHEN d.date IS NOT NULL AND d.date_suspect = 0 THEN substr(d.date, 1, 4) END,"
-		   " count(*) FROM documents d WHERE %s%s GROUP BY 1, 2",
-		   sq->fts.len ? "d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)" : "d.status IN ('ok','needs_ocr')",
-		   sq->where.p ? sq->where.p : "");
-	sqlite3_stmt *st;
-	int rc = case_prepare(c, sql.p, &st, "facets", e);
-	buf_free(&sql);
-	if (rc < 0)
-		return -1;
-	int i = 1;
-	if (sq->fts.len)
-		sqlite3_bind_text(st, i++, sq->fts.p, (int)sq->fts.len, SQLITE_STATIC);
-	for (int j = 0; j < sq->nparams; j++)
-		sqlite3_bind_text(st, i++, sq->params[j], -1, SQLITE_STATIC);
-	struct facet_count *t = NULL, *y = NULL;
-	size_t nt = 0, ny = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(st, 0);
-		const char *year = (const char *)sqlite3_column_text(st, 1);
-		long long n = sqlite3_column_int64(st, 2);
-		facet_add(&t, &nt, type ? type : "unknown", n);
-		if (year)
-			facet_add(&y, &ny, year, n);
-	}
-	if (rc != SQLITE_DONE)
-		case_fail(c, "facets", e);
-	sqlite3_finalize(st);
-	*types = facet_json(t, nt, by_count);
-	*years = facet_json(y, ny, by_key);
-	if (rc == SQLITE_DONE)
-		return 0;
-	cJSON_Delete(*types);
-	cJSON_Delete(*years);
-	*types = *years = NULL;
-	return -1;
-}
-
+/* Hits as `weft search --json` prints them, the total, and the hits counted
+ * by type (by count, then name) and by year (in order), at most 100 of each. */
 static int api_search(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		      struct reply *r)
 {
+	(void)c;
 	const char *q = param(conn, "q");
 	if (!q || !*q)
 		return fail(r, 400, "what should I search for? (give q=)");
@@ -507,18 +445,14 @@ static int api_search(struct server *s, struct case_db *c, struct MHD_Connection
 	/* The parser's own words for a bad query; anything later is ours. */
 	if (search_compile(q, &sq, &e) < 0)
 		return fail(r, 400, "%s", e.msg);
-	cJSON *types = NULL, *years = NULL;
-	if (facets(c, &sq, &types, &years, &e) < 0) {
-		search_query_free(&sq);
-		return internal(r, "searching", &e);
-	}
 	search_query_free(&sq);
+	struct reader *rd = pthread_getspecific(s->key); /* api() made it */
 	cJSON *hits = cJSON_CreateArray();
 	long total = 0;
-	if (search_run(c, q, limit, offset, hit_json, hits, &total, &e) < 0) {
+	struct search_facets f;
+	if (search_session_run(rd->search, q, limit, offset, hit_json, hits, &total, &f, &e) < 0) {
 		cJSON_Delete(hits);
-		cJSON_Delete(types);
-		cJSON_Delete(years);
+		search_facets_free(&f);
 		return internal(r, "searching", &e);
 	}
 	cJSON *root = cJSON_CreateObject(), *facets = cJSON_CreateObject();
@@ -527,9 +461,10 @@ static int api_search(struct server *s, struct case_db *c, struct MHD_Connection
 	jnum(root, "offset", offset);
 	jnum(root, "limit", limit);
 	cJSON_AddItemToObject(root, "hits", hits);
-	cJSON_AddItemToObject(facets, "type", types);
-	cJSON_AddItemToObject(facets, "year", years);
+	cJSON_AddItemToObject(facets, "type", facet_json(f.type, f.ntype, by_count));
+	cJSON_AddItemToObject(facets, "year", facet_json(f.year, f.nyear, by_key));
 	cJSON_AddItemToObject(root, "facets", facets);
+	search_facets_free(&f);
 	r->json = root;
 	return 0;
 }
@@ -858,28 +793,6 @@ static void ids_json(const long long *ids, int n, struct buf *out)
 	buf_addc(out, ']');
 }
 
-/* A neighbour found for the network view. */
-struct cand {
-	long long id;
-	double score;
-};
-
-static int by_id_score(const void *pa, const void *pb)
-{
-	const struct cand *x = pa, *y = pb;
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return (x->score < y->score) - (x->score > y->score);
-}
-
-static int by_score_id(const void *pa, const void *pb)
-{
-	const struct cand *x = pa, *y = pb;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
 static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		     struct reply *r)
 {
@@ -892,92 +805,23 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 	long long center = find_entity(c, param(conn, "center"), r);
 	if (center < 0)
 		return -1;
-	long long *ids = xmalloc(sizeof *ids);
-	int n = 1, level_end[3] = {1, 1, 1};
-	ids[0] = center;
-	struct buf set = BUF_INIT;
+	/* level 1: the center's strongest neighbours; level 2: theirs */
+	struct graph_view v;
 	struct err e = {{0}};
+	if (graph_view(c, center, depth, limit, min_weight, &v, &e) < 0)
+		return internal(r, "building the network view", &e);
+	struct buf set = BUF_INIT;
 	int rc = -1;
 	sqlite3_stmt *ns = NULL, *es = NULL;
-	/* level 1: the center's neighbours; level 2: theirs */
-	/* each level: the strongest neighbours of the level before, read per
-	 * entity in score order from the (a|b, score) indexes; enough rows of
-	 * each ((chosen + wanted) * 2 * GRAPH_KINDS: every edge above a wanted
-	 * neighbour's best goes to one chosen or wanted, a pair having at most
-	 * 2 * GRAPH_KINDS edges) that the result is the same as ranking all of
-	 * them, without reading all of a hub's */
-	sqlite3_stmt *nb = NULL;
-	if (case_prepare(c,
-			 "SELECT * FROM (SELECT b, score FROM edges WHERE a = ?1 AND weight >= ?2 ORDER BY score DESC LIMIT ?3)"
-			 " UNION ALL SELECT * FROM (SELECT a, score FROM edges WHERE b = ?1 AND weight >= ?2"
-			 " ORDER BY score DESC LIMIT ?3)",
-			 &nb, "graph", &e) < 0) {
-		internal(r, "building the network view", &e);
-		goto out;
-	}
-	struct cand *cands = NULL;
-	size_t ncand = 0, capc = 0;
-	for (int lv = 1; lv <= depth && n < limit; lv++) {
-		/* at depth 2 the centre's own neighbours take at most two thirds
-		 * of the nodes, or a hub's would fill them all and level 2 would
-		 * never show */
-		int cap = depth == 2 && lv == 1 ? (2 * limit + 2) / 3 : limit;
-		int want = cap - n, from = lv == 1 ? 0 : level_end[lv - 2], to = level_end[lv - 1];
-		ncand = 0;
-		for (int i = from; i < to && want > 0; i++) {
-			sqlite3_reset(nb);
-			sqlite3_bind_int64(nb, 1, ids[i]);
-			sqlite3_bind_double(nb, 2, min_weight);
-			sqlite3_bind_int(nb, 3, (n + want) * 2 * GRAPH_KINDS);
-			int sr;
-			while ((sr = sqlite3_step(nb)) == SQLITE_ROW) {
-				if (ncand == capc)
-					cands = xrealloc(cands, (capc = capc ? 2 * capc : 256) * sizeof *cands);
-				cands[ncand].id = sqlite3_column_int64(nb, 0);
-				cands[ncand++].score = sqlite3_column_double(nb, 1);
-			}
-			if (sr != SQLITE_DONE) {
-				free(cands);
-				sqlite3_finalize(nb);
-				internal(r, "building the network view", NULL);
-				goto out;
-			}
-		}
-		/* each neighbour once, at its best score, if not chosen already */
-		qsort(cands, ncand, sizeof *cands, by_id_score);
-		size_t u = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			if (u && cands[u - 1].id == cands[i].id)
-				continue;
-			int chosen = 0;
-			for (int k = 0; k < n && !chosen; k++)
-				chosen = ids[k] == cands[i].id;
-			if (!chosen)
-				cands[u++] = cands[i];
-		}
-		qsort(cands, u, sizeof *cands, by_score_id);
-		for (size_t i = 0; i < u && (int)i < want; i++) {
-			ids = xrealloc(ids, (size_t)(n + 1) * sizeof *ids);
-			ids[n++] = cands[i].id;
-		}
-		level_end[lv] = n;
-	}
-	free(cands);
-	sqlite3_finalize(nb);
-	ids_json(ids, n, &set);
+	ids_json(v.ids, v.n, &set);
 	if (case_prepare(c, "SELECT id, name, type, pagerank, community, mentions, docs, betweenness FROM entities"
 			    " WHERE id IN (SELECT value FROM json_each(?1))", &ns, "graph", &e) < 0 ||
-	    case_prepare(c, "SELECT min(id), min(a, b), max(a, b), group_concat(kind, '|'), max(weight), max(score),"
-			    " max(docs), max(sentences) FROM edges"
-			    " WHERE a IN (SELECT value FROM json_each(?1)) AND b IN (SELECT value FROM json_each(?1))"
-			    " GROUP BY min(a, b), max(a, b) HAVING max(weight) >= ?2"
-			    " ORDER BY max(score) DESC, min(id) LIMIT 5000", &es, "graph", &e) < 0) {
+	    case_prepare(c, "SELECT min(id), group_concat(kind, '|'), max(weight), max(score), max(docs), max(sentences)"
+			    " FROM edges WHERE a = ?1 AND b = ?2 OR a = ?2 AND b = ?1", &es, "graph", &e) < 0) {
 		internal(r, "building the network view", &e);
 		goto out;
 	}
 	sqlite3_bind_text(ns, 1, set.p, -1, SQLITE_STATIC);
-	sqlite3_bind_text(es, 1, set.p, -1, SQLITE_STATIC);
-	sqlite3_bind_double(es, 2, min_weight);
 	cJSON *root = cJSON_CreateObject(), *nodes = cJSON_CreateArray(), *edges = cJSON_CreateArray();
 	jnum(root, "center", (double)center);
 	jnum(root, "depth", depth);
@@ -985,9 +829,9 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 	while (sqlite3_step(ns) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(ns, 0);
 		int lvl = 0;
-		for (int i = 0; i < n; i++)
-			if (ids[i] == id) {
-				lvl = i == 0 ? 0 : i < level_end[1] ? 1 : 2;
+		for (int i = 0; i < v.n; i++)
+			if (v.ids[i] == id) {
+				lvl = i == 0 ? 0 : i < v.level_end[1] ? 1 : 2;
 				break;
 			}
 		cJSON *o = cJSON_CreateObject();
@@ -1002,25 +846,30 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		jnum(o, "level", lvl);
 		cJSON_AddItemToArray(nodes, o);
 	}
-	while (sqlite3_step(es) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		jnum(o, "id", (double)sqlite3_column_int64(es, 0));
-		jnum(o, "source", (double)sqlite3_column_int64(es, 1));
-		jnum(o, "target", (double)sqlite3_column_int64(es, 2));
-		cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
-		const char *k = (const char *)sqlite3_column_text(es, 3);
-		while (k && *k) {
-			size_t len = strcspn(k, "|");
-			char one[64];
-			snprintf(one, sizeof one, "%.*s", (int)len, k);
-			cJSON_AddItemToArray(kinds, cJSON_CreateString(one));
-			k += len + (k[len] == '|');
+	for (int i = 0; i < v.npairs; i++) {
+		sqlite3_bind_int64(es, 1, v.pairs[2 * i]);
+		sqlite3_bind_int64(es, 2, v.pairs[2 * i + 1]);
+		if (sqlite3_step(es) == SQLITE_ROW && sqlite3_column_type(es, 0) != SQLITE_NULL) {
+			cJSON *o = cJSON_CreateObject();
+			jnum(o, "id", (double)sqlite3_column_int64(es, 0));
+			jnum(o, "source", (double)v.pairs[2 * i]);
+			jnum(o, "target", (double)v.pairs[2 * i + 1]);
+			cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
+			const char *k = (const char *)sqlite3_column_text(es, 1);
+			while (k && *k) {
+				size_t len = strcspn(k, "|");
+				char one[64];
+				snprintf(one, sizeof one, "%.*s", (int)len, k);
+				cJSON_AddItemToArray(kinds, cJSON_CreateString(one));
+				k += len + (k[len] == '|');
+			}
+			jnum(o, "weight", sqlite3_column_double(es, 2));
+			jnum(o, "score", sqlite3_column_double(es, 3));
+			jnum(o, "docs", sqlite3_column_int(es, 4));
+			jnum(o, "sentences", sqlite3_column_int(es, 5));
+			cJSON_AddItemToArray(edges, o);
 		}
-		jnum(o, "weight", sqlite3_column_double(es, 4));
-		jnum(o, "score", sqlite3_column_double(es, 5));
-		jnum(o, "docs", sqlite3_column_int(es, 6));
-		jnum(o, "sentences", sqlite3_column_int(es, 7));
-		cJSON_AddItemToArray(edges, o);
+		sqlite3_reset(es);
 	}
 	cJSON_AddItemToObject(root, "nodes", nodes);
 	cJSON_AddItemToObject(root, "edges", edges);
@@ -1030,7 +879,7 @@ out:
 	sqlite3_finalize(ns);
 	sqlite3_finalize(es);
 	buf_free(&set);
-	free(ids);
+	graph_view_free(&v);
 	return rc;
 }
 
