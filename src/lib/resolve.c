@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -861,7 +862,8 @@ static int recount(struct case_db *c, GArray *touched, struct err *e)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return rc < 0 ? -1 : case_exec(c, "DELETE FROM entities WHERE mentions=0", "applying decisions", e);
+	return rc < 0 ? -1 : case_exec(c, "DELETE FROM aliases WHERE entity IN (SELECT id FROM entities WHERE mentions=0);"
+					 "DELETE FROM entities WHERE mentions=0", "applying decisions", e);
 }
 
 /* Re-applies the user's decisions, oldest first.  A decision whose
@@ -1317,6 +1319,29 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	free(dc);
 }
 
+/* The value of PRAGMA name (an integer one), or INT_MIN if unreadable. */
+static int pragma_value(struct case_db *c, const char *name)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	int v = INT_MIN;
+	snprintf(sql, sizeof sql, "PRAGMA %s", name);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Puts back the foreign_keys and cache_size resolve_all changed. */
+static void pragma_restore(struct case_db *c, int fk, int cache)
+{
+	char sql[96];
+	if (fk != INT_MIN && cache != INT_MIN) {
+		snprintf(sql, sizeof sql, "PRAGMA foreign_keys=%d; PRAGMA cache_size=%d", fk, cache);
+		sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	}
+}
+
 int resolve_all(struct case_db *c, long *nentities, struct err *e)
 {
 	struct rmention *m = NULL;
@@ -1327,8 +1352,17 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	size_t nacro = 0, nstale = 0;
 	long long *stale = NULL;
 	int rc = -1;
-	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0)
+	/* Foreign keys off while the tables are rebuilt: with them on, SQLite
+	 * empties entities row by row, checking each (~1 s CPU on the
+	 * corpus), instead of truncating it.  Every alias written points at an
+	 * entity written just before, and an entity removed takes its aliases
+	 * with it.  (Restored at the end, as is the cache size set below.) */
+	int fk = pragma_value(c, "foreign_keys"), cache = pragma_value(c, "cache_size");
+	case_exec(c, "PRAGMA foreign_keys=OFF", "resolving entities", e);
+	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0) {
+		pragma_restore(c, fk, cache);
 		return -1;
+	}
 	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
 	phase_time(NULL);
 	if (find_script_names(c, e) < 0)
@@ -1352,6 +1386,9 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	phase_time("cluster forms");
 	surnames_by_context(m, n, f, nf, cl, nc);
 	phase_time("surnames by context");
+	/* 16 MB of page cache while the entity tables and indexes are
+	 * rewritten (the default 2 MB spills and re-reads pages: 1.3 -> 0.8 s) */
+	sqlite3_exec(c->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
 	if (write_entities(c, m, n, f, nf, cl, nc, stale, nstale, e) < 0)
 		goto out;
 	phase_time("write entities");
@@ -1371,6 +1408,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 out:
 	if (rc < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pragma_restore(c, fk, cache);
 	g_hash_table_destroy(pool);
 	free(m);
 	free(stale);
