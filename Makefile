@@ -11,7 +11,8 @@ CC ?= cc
 PKGS := sqlite3 icu-uc icu-i18n libxml-2.0 gmime-3.0 poppler-glib libarchive uchardet \
 	libcjson libxxhash glib-2.0 libutf8proc libmagic igraph libmicrohttpd libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# poppler-glib is not linked: extract/pdf.c loads it when a PDF is read
+PKG_LIBS := $(shell pkg-config --libs $(filter-out poppler-glib,$(PKGS)) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS ?= -O2 -g

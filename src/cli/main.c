@@ -114,7 +114,7 @@ void cli_put_safe(FILE *f, const char *s)
 
 void cli_print_json(cJSON *v)
 {
-	char *s = cJSON_PrintUnformatted(v);
+	char *s = json_print(v, NULL);
 	if (s) {
 		fputs(s, stdout);
 		fputc('\n', stdout);

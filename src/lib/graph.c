@@ -1261,22 +1261,24 @@ static int by_pair(const void *pa, const void *pb, void *ctx)
  *
  * graph_build() also stores the network one row per linked entity in the
  * table adjacency (id = the entity's id), so that a path search reads the
- * entities it reaches instead of every edge: arcs is a run of 8-byte arcs,
- * the neighbour's entity id (uint32) and the pair's score (the sum of its
- * edges' scores, float), both little-endian, strongest first.  A negative
- * score marks a neighbour that is a place or a MISC entity, which paths
- * avoid.  A row whose length is not a multiple of 8 is damaged. */
-#define ARC_SIZE 8
+ * entities it reaches instead of every edge, and the network view of
+ * weft serve a hub's strongest neighbours without ranking all its edges:
+ * arcs is a run of 12-byte arcs, the neighbour's entity id (uint32), the
+ * pair's score (the sum of its edges' scores) and weight (the largest of
+ * its edges' weights), both float, all little-endian, strongest first.  A
+ * negative score marks a neighbour that is a place or a MISC entity, which
+ * paths avoid.  A row whose length is not a multiple of 12 is damaged. */
+#define ARC_SIZE 12
 
 struct arc {
-	uint32_t to;
-	float score;
+	long long to;
+	float score, weight;
 };
 
 static int by_arc_score(const void *x, const void *y)
 {
 	float a = fabsf(((const struct arc *)x)->score), b = fabsf(((const struct arc *)y)->score);
-	uint32_t i = ((const struct arc *)x)->to, j = ((const struct arc *)y)->to;
+	long long i = ((const struct arc *)x)->to, j = ((const struct arc *)y)->to;
 	return a != b ? (a < b) - (a > b) : (i > j) - (i < j);
 }
 
@@ -1293,18 +1295,14 @@ static uint32_t get_le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Rewrites the table adjacency from np pairs (pa[i], pb[i]: vertexes of
- * nv, whose entity ids are vid and T_* types vtype) of scores pscore.  An
- * entity id above 32 bits leaves the table empty: paths then come from the
- * edges. */
-static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid, const uint8_t *vtype, uint32_t np,
-			   const uint32_t *pa, const uint32_t *pb, const double *pscore, struct err *e)
+/* The arcs of np pairs (pa[i], pb[i]: vertexes of nv, whose entity ids
+ * are vid and T_* types vtype) of scores pscore and weights pweight:
+ * vertex v's are [(*off)[v], (*off)[v + 1]), strongest first.  Both
+ * arrays are the caller's to free. */
+static struct arc *adjacency_make(uint32_t nv, const long long *vid, const uint8_t *vtype, uint32_t np,
+				  const uint32_t *pa, const uint32_t *pb, const double *pscore, const double *pweight,
+				  uint32_t **offp)
 {
-	if (case_exec(c, "DELETE FROM adjacency", "saving the network", e) < 0)
-		return -1;
-	for (uint32_t v = 0; v < nv; v++)
-		if (vid[v] < 0 || vid[v] > (long long)UINT32_MAX)
-			return 0;
 	uint32_t *off = xcalloc((size_t)nv + 1, sizeof *off);
 	for (uint32_t i = 0; i < np; i++) {
 		off[pa[i] + 1]++;
@@ -1319,10 +1317,30 @@ static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid,
 		float f = (float)(pscore[i] > 1e-9 ? pscore[i] : 1e-9);
 		for (int side = 0; side < 2; side++) {
 			uint32_t u = side ? pb[i] : pa[i], w = side ? pa[i] : pb[i];
-			arcs[fill[u]++] = (struct arc){(uint32_t)vid[w], vtype[w] & (T_LOC | T_MISC) ? -f : f};
+			arcs[fill[u]++] = (struct arc){vid[w], vtype[w] & (T_LOC | T_MISC) ? -f : f, (float)pweight[i]};
 		}
 	}
 	free(fill);
+	for (uint32_t v = 0; v < nv; v++)
+		qsort(arcs + off[v], off[v + 1] - off[v], sizeof *arcs, by_arc_score);
+	*offp = off;
+	return arcs;
+}
+
+/* Rewrites the table adjacency from the pairs (see adjacency_make).  An
+ * entity id above 32 bits leaves the table empty: paths and the network
+ * view then read the edges. */
+static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid, const uint8_t *vtype, uint32_t np,
+			   const uint32_t *pa, const uint32_t *pb, const double *pscore, const double *pweight,
+			   struct err *e)
+{
+	if (case_exec(c, "DELETE FROM adjacency", "saving the network", e) < 0)
+		return -1;
+	for (uint32_t v = 0; v < nv; v++)
+		if (vid[v] < 0 || vid[v] > (long long)UINT32_MAX)
+			return 0;
+	uint32_t *off;
+	struct arc *arcs = adjacency_make(nv, vid, vtype, np, pa, pb, pscore, pweight, &off);
 	sqlite3_stmt *st;
 	int rc = -1;
 	unsigned char *buf = NULL;
@@ -1333,16 +1351,18 @@ static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid,
 			uint32_t n = off[v + 1] - off[v];
 			if (!n)
 				continue;
-			qsort(arcs + off[v], n, sizeof *arcs, by_arc_score);
 			if ((size_t)n * ARC_SIZE > cap) {
 				cap = (size_t)n * ARC_SIZE;
 				buf = xrealloc(buf, cap);
 			}
 			for (uint32_t k = 0; k < n; k++) {
-				uint32_t bits;
-				memcpy(&bits, &arcs[off[v] + k].score, 4);
-				put_le32(buf + ARC_SIZE * k, arcs[off[v] + k].to);
-				put_le32(buf + ARC_SIZE * k + 4, bits);
+				const struct arc *r = &arcs[off[v] + k];
+				uint32_t sbits, wbits;
+				memcpy(&sbits, &r->score, 4);
+				memcpy(&wbits, &r->weight, 4);
+				put_le32(buf + ARC_SIZE * k, (uint32_t)r->to);
+				put_le32(buf + ARC_SIZE * k + 4, sbits);
+				put_le32(buf + ARC_SIZE * k + 8, wbits);
 			}
 			sqlite3_bind_int64(st, 1, vid[v]);
 			sqlite3_bind_blob(st, 2, buf, (int)(n * ARC_SIZE), SQLITE_STATIC);
@@ -1356,23 +1376,25 @@ static int adjacency_store(struct case_db *c, uint32_t nv, const long long *vid,
 	return rc;
 }
 
-/* The builder's pairs with evidence, stored (see adjacency_store). */
-static int save_adjacency(struct builder *g, const double *pscore, struct err *e)
+/* The builder's pairs with evidence, stored (see adjacency_store) with
+ * the scores and weights save() gave them. */
+static int save_adjacency(struct builder *g, const double *pscore, const double *pweight, struct err *e)
 {
-	uint32_t np = 0;
-	uint32_t *pa = xmalloc((g->npairs ? g->npairs : 1) * sizeof *pa);
-	uint32_t *pb = xmalloc((g->npairs ? g->npairs : 1) * sizeof *pb);
-	double *ps = xmalloc((g->npairs ? g->npairs : 1) * sizeof *ps);
+	uint32_t np = 0, n = g->npairs ? g->npairs : 1;
+	uint32_t *pa = xmalloc(n * sizeof *pa), *pb = xmalloc(n * sizeof *pb);
+	double *ps = xmalloc(n * sizeof *ps), *pw = xmalloc(n * sizeof *pw);
 	for (uint32_t i = 0; i < g->npairs; i++)
 		if (g->pairs[i].nev) {
 			pa[np] = g->pairs[i].a;
 			pb[np] = g->pairs[i].b;
+			pw[np] = pweight[i];
 			ps[np++] = pscore[i];
 		}
-	int rc = adjacency_store(g->c, g->nent, g->ent_id, g->ent_type, np, pa, pb, ps, e);
+	int rc = adjacency_store(g->c, g->nent, g->ent_id, g->ent_type, np, pa, pb, ps, pw, e);
 	free(pa);
 	free(pb);
 	free(ps);
+	free(pw);
 	return rc;
 }
 
@@ -1383,6 +1405,7 @@ static int save(struct builder *g, struct err *e)
 	struct writer w = {NULL, NULL, 1};
 	sqlite3_stmt *upd = NULL;
 	double *pscore = xcalloc(g->npairs ? g->npairs : 1, sizeof *pscore);
+	double *pweight = xcalloc(g->npairs ? g->npairs : 1, sizeof *pweight);
 	double *pr = xcalloc(g->nent ? g->nent : 1, sizeof *pr);
 	long *comm = xcalloc(g->nent ? g->nent : 1, sizeof *comm);
 	double *bt = xcalloc(g->nent ? g->nent : 1, sizeof *bt);
@@ -1410,6 +1433,7 @@ static int save(struct builder *g, struct err *e)
 			continue; /* no sentence to show for it */
 		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
 		pscore[i] = weight * specificity(g, p->a, p->b);
+		pweight[i] = weight;
 		if (write_edge(g, &w, p->a, p->b, p->sdocs ? K_COOCCURS : K_SAMEDOC, p->docs, p->sentences, weight,
 			       pscore[i], p->ev, e) < 0) {
 			free(order);
@@ -1422,13 +1446,16 @@ static int save(struct builder *g, struct err *e)
 		double score = r->docs * (1 + specificity(g, r->from, r->to));
 		uint32_t a = r->from < r->to ? r->from : r->to, b = r->from < r->to ? r->to : r->from;
 		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
-		if (pi != NONE)
+		if (pi != NONE) {
 			pscore[pi] += score;
+			if (r->docs > pweight[pi])
+				pweight[pi] = r->docs;
+		}
 		if (write_edge(g, &w, r->from, r->to, (enum kind)r->kind, r->docs, r->sentences, r->docs, score, r->ev,
 			       e) < 0)
 			goto out;
 	}
-	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0 || save_adjacency(g, pscore, e) < 0)
+	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0 || save_adjacency(g, pscore, pweight, e) < 0)
 		goto out;
 	for (uint32_t i = 0; i < g->nent; i++) {
 		sqlite3_bind_double(upd, 1, pr[i]);
@@ -1447,6 +1474,7 @@ out:
 	sqlite3_finalize(w.ev);
 	sqlite3_finalize(upd);
 	free(pscore);
+	free(pweight);
 	free(pr);
 	free(comm);
 	free(bt);
@@ -1859,6 +1887,7 @@ struct net {
 	uint32_t np, capp;
 	uint32_t *pa, *pb;
 	double *pscore;          /* the sum of the pair's edge scores */
+	double *pweight;         /* the largest of the pair's edge weights */
 	struct hmap pmap;
 };
 
@@ -1870,6 +1899,7 @@ static void net_free(struct net *t)
 	free(t->pa);
 	free(t->pb);
 	free(t->pscore);
+	free(t->pweight);
 	hmap_free(&t->pmap);
 }
 
@@ -1908,7 +1938,7 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 		*hmap_slot(&types, (uint64_t)sqlite3_column_int64(st, 0)) =
 			(uint32_t)type_bit((const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
-	if (case_prepare(c, "SELECT id, a, b, kind, score FROM edges", &st, "reading the network", e) < 0) {
+	if (case_prepare(c, "SELECT id, a, b, kind, score, weight FROM edges", &st, "reading the network", e) < 0) {
 		hmap_free(&types);
 		return -1;
 	}
@@ -1931,14 +1961,18 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 				t->pa = xrealloc(t->pa, t->capp * sizeof *t->pa);
 				t->pb = xrealloc(t->pb, t->capp * sizeof *t->pb);
 				t->pscore = xrealloc(t->pscore, t->capp * sizeof *t->pscore);
+				t->pweight = xrealloc(t->pweight, t->capp * sizeof *t->pweight);
 			}
 			uint32_t i = t->np++;
 			t->pa[i] = a;
 			t->pb[i] = b;
 			t->pscore[i] = 0;
+			t->pweight[i] = 0;
 			*slot = i;
 		}
 		t->pscore[*slot] += sqlite3_column_double(st, 4);
+		if (sqlite3_column_double(st, 5) > t->pweight[*slot])
+			t->pweight[*slot] = sqlite3_column_double(st, 5);
 	}
 	sqlite3_finalize(st);
 	hmap_free(&types);
@@ -1969,18 +2003,106 @@ static double link_cost(double cost, unsigned flags)
 	return flags & GRAPH_FEWEST ? 1 + 1e-6 * (cost < 1e3 ? cost : 1e3) : cost;
 }
 
-/* ---- the cheapest chain, from the stored adjacency ----
+/* ---- the adjacency, read ----
+ *
+ * From the table adjacency, a row per entity as it is needed; or, in a
+ * case whose network was built before the table existed (schema 6), made
+ * in memory from the edges, slower (a whole read of the edges) but the
+ * same arcs. */
+struct adjsrc {
+	sqlite3_stmt *row;        /* SELECT arcs FROM adjacency WHERE id = ?, or NULL */
+	struct arc *arcs;         /* the row read, decoded; or every arc */
+	size_t cap;
+	struct net t;             /* in memory: entity id -> vertex */
+	uint32_t *off;            /* in memory: vertex v's arcs are arcs[off[v] .. off[v + 1]) */
+	int txn;                  /* a read transaction of ours is open */
+};
+
+static void adjsrc_close(struct case_db *c, struct adjsrc *s)
+{
+	sqlite3_finalize(s->row);
+	if (s->txn)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	free(s->arcs);
+	free(s->off);
+	net_free(&s->t);
+	memset(s, 0, sizeof *s);
+}
+
+static int adjsrc_open(struct case_db *c, struct adjsrc *s, struct err *e)
+{
+	memset(s, 0, sizeof *s);
+	/* one read transaction for the whole search, not one per row read */
+	s->txn = sqlite3_get_autocommit(c->db) && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_stmt *st;
+	int stored = 0;
+	if (case_prepare(c, "SELECT EXISTS (SELECT 1 FROM adjacency)", &st, "reading the network", e) < 0)
+		goto fail;
+	stored = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (stored) {
+		if (case_prepare(c, "SELECT arcs FROM adjacency WHERE id = ?", &s->row, "reading the network", e) < 0)
+			goto fail;
+		return 0;
+	}
+	if (net_load(c, &s->t, e) < 0)
+		goto fail;
+	s->arcs = adjacency_make(s->t.nv, s->t.vid, s->t.vtype, s->t.np, s->t.pa, s->t.pb, s->t.pscore, s->t.pweight,
+				 &s->off);
+	return 0;
+fail:
+	adjsrc_close(c, s);
+	return -1;
+}
+
+/* Entity id's arcs, strongest first, in *out (valid until the next call):
+ * their number, or -1 on error. */
+static long adjsrc_arcs(struct case_db *c, struct adjsrc *s, long long id, const struct arc **out, struct err *e)
+{
+	if (!s->row) {
+		uint32_t v = hmap_get(&s->t.vmap, (uint64_t)id);
+		*out = v == NONE ? s->arcs : s->arcs + s->off[v];
+		return v == NONE ? 0 : (long)(s->off[v + 1] - s->off[v]);
+	}
+	sqlite3_bind_int64(s->row, 1, id);
+	int rc = sqlite3_step(s->row);
+	long n = 0;
+	if (rc == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(s->row, 0);
+		const unsigned char *p = sqlite3_column_blob(s->row, 0);
+		if (len % ARC_SIZE) {
+			sqlite3_reset(s->row);
+			return err_set(e, "the stored network is damaged: run weft graph --rebuild");
+		}
+		n = (long)(len / ARC_SIZE);
+		if ((size_t)n > s->cap) {
+			s->cap = (size_t)n;
+			s->arcs = xrealloc(s->arcs, s->cap * sizeof *s->arcs);
+		}
+		for (long k = 0; k < n; k++, p += ARC_SIZE) {
+			uint32_t sbits = get_le32(p + 4), wbits = get_le32(p + 8);
+			s->arcs[k].to = get_le32(p);
+			memcpy(&s->arcs[k].score, &sbits, 4);
+			memcpy(&s->arcs[k].weight, &wbits, 4);
+		}
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(s->row);
+	*out = s->arcs;
+	return rc == SQLITE_DONE ? n : case_fail(c, "reading the network", e);
+}
+
+/* ---- the cheapest chain ----
  *
  * Dijkstra from both ends at once, the end with the smaller frontier first
  * (a leaf's side before a hub's), reading an entity's arcs only when it is
  * settled: on bench/graph_synth.c's network of a million links a chain
  * settles 26 to 455 entities, so the search reads that many rows of
- * adjacency and never the whole network.  A link's cost is
- * 1 / score, times 4 for each end that is a place or a MISC entity in the
- * middle of the chain (the same both ways, so the two searches agree). */
+ * adjacency and never the whole network.  A link's cost is 1 / score,
+ * times 4 for each end that is a place or a MISC entity in the middle of
+ * the chain (the same both ways, so the two searches agree). */
 
 struct bidir {
-	sqlite3_stmt *arcs;       /* SELECT arcs FROM adjacency WHERE id = ? */
 	struct hmap map;          /* entity id -> slot */
 	uint32_t n, cap;
 	long long *id;
@@ -1989,8 +2111,6 @@ struct bidir {
 	uint8_t *done[2], *avoid; /* avoid: a place or MISC, not an end */
 	struct hitem *heap[2];
 	size_t nheap[2], capheap[2];
-	unsigned char *buf;       /* the arcs of the entity being settled */
-	size_t capbuf;
 };
 
 static uint32_t bidir_slot(struct bidir *b, long long id, int avoid)
@@ -2031,7 +2151,6 @@ static void bidir_push(struct bidir *b, int d, double dist, uint32_t v)
 
 static void bidir_free(struct bidir *b)
 {
-	sqlite3_finalize(b->arcs);
 	hmap_free(&b->map);
 	free(b->id);
 	free(b->avoid);
@@ -2041,40 +2160,13 @@ static void bidir_free(struct bidir *b)
 		free(b->done[d]);
 		free(b->heap[d]);
 	}
-	free(b->buf);
-}
-
-/* The arcs of entity id into b->buf: their number, or -1 on error. */
-static long bidir_arcs(struct case_db *c, struct bidir *b, long long id, struct err *e)
-{
-	sqlite3_bind_int64(b->arcs, 1, id);
-	int rc = sqlite3_step(b->arcs);
-	long n = 0;
-	if (rc == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(b->arcs, 0);
-		const void *p = sqlite3_column_blob(b->arcs, 0);
-		if (len % ARC_SIZE) {
-			sqlite3_reset(b->arcs);
-			return err_set(e, "the stored network is damaged: run weft graph --rebuild");
-		}
-		if (len > b->capbuf) {
-			b->capbuf = len;
-			b->buf = xrealloc(b->buf, len);
-		}
-		if (len)
-			memcpy(b->buf, p, len);
-		n = (long)(len / ARC_SIZE);
-		rc = SQLITE_DONE;
-	}
-	sqlite3_reset(b->arcs);
-	return rc == SQLITE_DONE ? n : case_fail(c, "reading the network", e);
 }
 
 /* The cheapest chain from entity from to entity to: its entity ids in
  * *chain (the caller's to free), their number in *len (0: no chain) and
  * its cost in *cost.  -1 on error. */
-static int bidir_search(struct case_db *c, struct bidir *b, long long from, long long to, unsigned flags,
-			long long **chain, int *len, double *cost, struct err *e)
+static int bidir_search(struct case_db *c, struct adjsrc *src, struct bidir *b, long long from, long long to,
+			unsigned flags, long long **chain, int *len, double *cost, struct err *e)
 {
 	*len = 0;
 	uint32_t end[2] = {bidir_slot(b, from, 0), bidir_slot(b, to, 0)};
@@ -2093,17 +2185,15 @@ static int bidir_search(struct case_db *c, struct bidir *b, long long from, long
 		if (b->done[d][u])
 			continue;
 		b->done[d][u] = 1;
-		long n = bidir_arcs(c, b, b->id[u], e);
+		const struct arc *arcs = NULL;
+		long n = adjsrc_arcs(c, src, b->id[u], &arcs, e);
 		if (n < 0)
 			return -1;
 		for (long k = 0; k < n; k++) {
-			const unsigned char *p = b->buf + ARC_SIZE * k;
-			uint32_t bits = get_le32(p + 4);
-			float sc;
-			memcpy(&sc, &bits, 4);
-			long long wid = get_le32(p);
+			long long wid = arcs[k].to;
+			float sc = arcs[k].score;
 			uint32_t w = bidir_slot(b, wid, sc < 0 && wid != from && wid != to);
-			double x = fabs(sc) > 1e-9 ? 1 / fabs(sc) : 1e9;
+			double x = fabsf(sc) > 1e-9f ? 1 / fabs(sc) : 1e9;
 			if (b->avoid[u])
 				x *= 4;
 			if (b->avoid[w])
@@ -2126,13 +2216,11 @@ static int bidir_search(struct case_db *c, struct bidir *b, long long from, long
 	int n = 0;
 	for (uint32_t v = meet[0]; v != NONE; v = b->prev[0][v])
 		n++;
+	int i = n;
 	for (uint32_t v = meet[1]; v != NONE; v = b->prev[1][v])
 		n++;
 	*chain = xmalloc((size_t)n * sizeof **chain);
 	*len = n;
-	int i = 0;
-	for (uint32_t v = meet[0]; v != NONE; v = b->prev[0][v])
-		i++;
 	for (uint32_t v = meet[0], j = (uint32_t)i; v != NONE; v = b->prev[0][v])
 		(*chain)[--j] = b->id[v];
 	for (uint32_t v = meet[1]; v != NONE; v = b->prev[1][v])
@@ -2141,43 +2229,31 @@ static int bidir_search(struct case_db *c, struct bidir *b, long long from, long
 	return 0;
 }
 
-/* The cheapest chain from the stored adjacency: 1 when it answered (*out,
- * *npaths set), 0 when there is no stored adjacency (a case not rebuilt
- * since schema 6, or with entity ids beyond 32 bits: the caller reads the
- * edges instead), -1 on error. */
-static int path_from_adjacency(struct case_db *c, long long from, long long to, int nev, unsigned flags,
-			       struct graph_path **out, int *npaths, struct err *e)
+/* The cheapest chain (k = 1 of graph_path). */
+static int path_cheapest(struct case_db *c, long long from, long long to, int nev, unsigned flags,
+			 struct graph_path **out, int *npaths, struct err *e)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT EXISTS (SELECT 1 FROM adjacency)", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	int stored = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (!stored)
-		return 0;
+	struct adjsrc src;
+	if (adjsrc_open(c, &src, e) < 0)
+		return -1;
 	struct bidir b = {0};
 	hmap_init(&b.map, 1024);
 	long long *ids = NULL;
-	int n = 0, rc = 1;
+	int n = 0, rc = 0;
 	double cost = 0;
-	/* one read transaction for the whole search, not one per row read */
-	int txn = sqlite3_get_autocommit(c->db) && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	if (case_prepare(c, "SELECT arcs FROM adjacency WHERE id = ?", &b.arcs, "reading the network", e) < 0 ||
-	    (from != to && bidir_search(c, &b, from, to, flags, &ids, &n, &cost, e) < 0))
+	if (from != to && bidir_search(c, &src, &b, from, to, flags, &ids, &n, &cost, e) < 0)
 		rc = -1;
 	bidir_free(&b);
-	if (txn)
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc > 0 && n > 0) {
+	adjsrc_close(c, &src);
+	if (rc == 0 && n > 0) {
 		struct graph_path *p = xcalloc(1, sizeof *p);
 		p->hops = xcalloc((size_t)n, sizeof *p->hops);
 		p->cost = cost;
-		for (int h = 0; h < n && rc > 0; h++) {
-			if (fill_hop(c, h ? ids[h - 1] : 0, ids[h], nev, &p->hops[h], e) < 0)
-				rc = -1;
+		for (int h = 0; h < n && rc == 0; h++) {
+			rc = fill_hop(c, h ? ids[h - 1] : 0, ids[h], nev, &p->hops[h], e);
 			p->nhops++;
 		}
-		if (rc > 0) {
+		if (rc == 0) {
 			*out = p;
 			*npaths = 1;
 		} else {
@@ -2185,7 +2261,146 @@ static int path_from_adjacency(struct case_db *c, long long from, long long to, 
 		}
 	}
 	free(ids);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the network around an entity (weft serve's network view) ---- */
+
+struct vcand {
+	long long id;
+	float score;
+};
+
+static int by_vcand_id(const void *x, const void *y)
+{
+	const struct vcand *a = x, *b = y;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return (a->score < b->score) - (a->score > b->score);
+}
+
+static int by_vcand_score(const void *x, const void *y)
+{
+	const struct vcand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+struct vpair {
+	long long a, b;
+	float score;
+};
+
+static int by_vpair_score(const void *x, const void *y)
+{
+	const struct vpair *p = x, *q = y;
+	if (p->score != q->score)
+		return p->score > q->score ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Adds entity id to v (and to the set of chosen ones). */
+static void view_add(struct graph_view *v, struct hmap *chosen, long long id)
+{
+	if ((v->n & (v->n - 1)) == 0)
+		v->ids = xrealloc(v->ids, (size_t)(v->n ? 2 * v->n : 1) * sizeof *v->ids);
+	*hmap_slot(chosen, (uint64_t)id) = (uint32_t)v->n;
+	v->ids[v->n++] = id;
+}
+
+int graph_view(struct case_db *c, long long center, int depth, int limit, double min_weight, struct graph_view *v,
+	       struct err *e)
+{
+	memset(v, 0, sizeof *v);
+	struct adjsrc src;
+	if (adjsrc_open(c, &src, e) < 0)
+		return -1;
+	struct hmap chosen;
+	hmap_init(&chosen, 2 * (size_t)limit);
+	view_add(v, &chosen, center);
+	v->level_end[0] = v->level_end[1] = v->level_end[2] = 1;
+	struct vcand *cand = NULL;
+	size_t ncand = 0, capc = 0;
+	int rc = 0;
+	for (int lv = 1; lv <= depth && v->n < limit && rc == 0; lv++) {
+		/* at depth 2 the centre's own neighbours take at most two thirds
+		 * of the nodes, or a hub's would fill them all and level 2 would
+		 * never show */
+		int cap = depth == 2 && lv == 1 ? (2 * limit + 2) / 3 : limit, want = cap - v->n;
+		ncand = 0;
+		for (int i = lv == 1 ? 0 : v->level_end[lv - 2]; i < v->level_end[lv - 1] && rc == 0; i++) {
+			const struct arc *arcs = NULL;
+			long n = adjsrc_arcs(c, &src, v->ids[i], &arcs, e);
+			if (n < 0) {
+				rc = -1;
+				break;
+			}
+			/* strongest first: an entity's first want new ones are all
+			 * it can give to the want strongest of the level */
+			for (long k = 0, took = 0; k < n && took < want; k++) {
+				if (arcs[k].weight < min_weight || hmap_get(&chosen, (uint64_t)arcs[k].to) != NONE)
+					continue;
+				if (ncand == capc)
+					cand = xrealloc(cand, (capc = capc ? 2 * capc : 256) * sizeof *cand);
+				cand[ncand++] = (struct vcand){arcs[k].to, fabsf(arcs[k].score)};
+				took++;
+			}
+		}
+		/* each once, at its best score; then the strongest */
+		qsort(cand, ncand, sizeof *cand, by_vcand_id);
+		size_t u = 0;
+		for (size_t i = 0; i < ncand; i++)
+			if (!u || cand[u - 1].id != cand[i].id)
+				cand[u++] = cand[i];
+		qsort(cand, u, sizeof *cand, by_vcand_score);
+		for (size_t i = 0; i < u && (int)i < want; i++)
+			view_add(v, &chosen, cand[i].id);
+		v->level_end[lv] = v->n;
+		if (lv == 1)
+			v->level_end[2] = v->n;
+	}
+	free(cand);
+	/* the links among them, strongest first */
+	struct vpair *pairs = NULL;
+	size_t np = 0, capp = 0;
+	for (int i = 0; i < v->n && rc == 0; i++) {
+		const struct arc *arcs = NULL;
+		long n = adjsrc_arcs(c, &src, v->ids[i], &arcs, e);
+		if (n < 0)
+			rc = -1;
+		for (long k = 0; k < n; k++)
+			if (arcs[k].to > v->ids[i] && arcs[k].weight >= min_weight &&
+			    hmap_get(&chosen, (uint64_t)arcs[k].to) != NONE) {
+				if (np == capp)
+					pairs = xrealloc(pairs, (capp = capp ? 2 * capp : 256) * sizeof *pairs);
+				pairs[np++] = (struct vpair){v->ids[i], arcs[k].to, fabsf(arcs[k].score)};
+			}
+	}
+	qsort(pairs, np, sizeof *pairs, by_vpair_score);
+	if (np > GRAPH_VIEW_MAX_LINKS)
+		np = GRAPH_VIEW_MAX_LINKS;
+	v->pairs = xmalloc((2 * np + 1) * sizeof *v->pairs);
+	for (size_t i = 0; i < np; i++) {
+		v->pairs[2 * i] = pairs[i].a;
+		v->pairs[2 * i + 1] = pairs[i].b;
+	}
+	v->npairs = (int)np;
+	free(pairs);
+	hmap_free(&chosen);
+	adjsrc_close(c, &src);
+	if (rc < 0)
+		graph_view_free(v);
 	return rc;
+}
+
+void graph_view_free(struct graph_view *v)
+{
+	free(v->ids);
+	free(v->pairs);
+	memset(v, 0, sizeof *v);
 }
 
 /* The table adjacency rewritten from the edges (graph_store_adjacency). */
@@ -2194,7 +2409,7 @@ int graph_store_adjacency(struct case_db *c, struct err *e)
 	struct net t;
 	int rc = net_load(c, &t, e);
 	if (rc == 0)
-		rc = adjacency_store(c, t.nv, t.vid, t.vtype, t.np, t.pa, t.pb, t.pscore, e);
+		rc = adjacency_store(c, t.nv, t.vid, t.vtype, t.np, t.pa, t.pb, t.pscore, t.pweight, e);
 	net_free(&t);
 	return rc;
 }
@@ -2206,11 +2421,8 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 	*npaths = 0;
 	if (k < 1)
 		k = 1;
-	if (k == 1) {
-		int rc = path_from_adjacency(c, from, to, nev, flags, out, npaths, e);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0;
-	}
+	if (k == 1)
+		return path_cheapest(c, from, to, nev, flags, out, npaths, e);
 	struct net t;
 	if (net_load(c, &t, e) < 0) {
 		net_free(&t);

@@ -123,6 +123,27 @@ struct graph_path {
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
 	       struct graph_path **out, int *npaths, struct err *e);
 
+/* The network around an entity, as weft serve's network view shows it:
+ * ids[0] is center; ids[1 .. level_end[1]) its strongest neighbours (by
+ * the summed score of the pair's links, each link of weight >= min_weight);
+ * at depth 2, ids[level_end[1] .. level_end[2]) the strongest neighbours of
+ * those; limit entities in all, of which the centre's neighbours take at
+ * most two thirds at depth 2.  pairs holds the npairs linked pairs among
+ * them (pairs[2i] < pairs[2i+1], entity ids), strongest first, at most
+ * GRAPH_VIEW_MAX_LINKS.  Reads the stored adjacency: a hub's strongest
+ * neighbours without ranking all its links.  Returns 0 or -1; v is the
+ * caller's, to graph_view_free(). */
+#define GRAPH_VIEW_MAX_LINKS 5000
+struct graph_view {
+	long long *ids;
+	int n, level_end[3];
+	long long *pairs;
+	int npairs;
+};
+int graph_view(struct case_db *c, long long center, int depth, int limit, double min_weight, struct graph_view *v,
+	       struct err *e);
+void graph_view_free(struct graph_view *v);
+
 /* Rewrites the stored adjacency that weft path reads from the edges table
  * (graph_build writes it itself; this is for a network made otherwise,
  * such as bench/graph_synth.c's). */

@@ -793,28 +793,6 @@ static void ids_json(const long long *ids, int n, struct buf *out)
 	buf_addc(out, ']');
 }
 
-/* A neighbour found for the network view. */
-struct cand {
-	long long id;
-	double score;
-};
-
-static int by_id_score(const void *pa, const void *pb)
-{
-	const struct cand *x = pa, *y = pb;
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return (x->score < y->score) - (x->score > y->score);
-}
-
-static int by_score_id(const void *pa, const void *pb)
-{
-	const struct cand *x = pa, *y = pb;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
 static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection *conn, const char *arg,
 		     struct reply *r)
 {
@@ -827,92 +805,29 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 	long long center = find_entity(c, param(conn, "center"), r);
 	if (center < 0)
 		return -1;
-	long long *ids = xmalloc(sizeof *ids);
-	int n = 1, level_end[3] = {1, 1, 1};
-	ids[0] = center;
-	struct buf set = BUF_INIT;
+	/* level 1: the center's strongest neighbours; level 2: theirs; all
+	 * read in one transaction (a statement alone takes and drops a read
+	 * lock each time: a thousand links, a thousand locks) */
+	int txn = sqlite3_get_autocommit(c->db) && sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	struct graph_view v;
 	struct err e = {{0}};
+	if (graph_view(c, center, depth, limit, min_weight, &v, &e) < 0) {
+		if (txn)
+			sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+		return internal(r, "building the network view", &e);
+	}
+	struct buf set = BUF_INIT;
 	int rc = -1;
 	sqlite3_stmt *ns = NULL, *es = NULL;
-	/* level 1: the center's neighbours; level 2: theirs */
-	/* each level: the strongest neighbours of the level before, read per
-	 * entity in score order from the (a|b, score) indexes; enough rows of
-	 * each ((chosen + wanted) * 2 * GRAPH_KINDS: every edge above a wanted
-	 * neighbour's best goes to one chosen or wanted, a pair having at most
-	 * 2 * GRAPH_KINDS edges) that the result is the same as ranking all of
-	 * them, without reading all of a hub's */
-	sqlite3_stmt *nb = NULL;
-	if (case_prepare(c,
-			 "SELECT * FROM (SELECT b, score FROM edges WHERE a = ?1 AND weight >= ?2 ORDER BY score DESC LIMIT ?3)"
-			 " UNION ALL SELECT * FROM (SELECT a, score FROM edges WHERE b = ?1 AND weight >= ?2"
-			 " ORDER BY score DESC LIMIT ?3)",
-			 &nb, "graph", &e) < 0) {
-		internal(r, "building the network view", &e);
-		goto out;
-	}
-	struct cand *cands = NULL;
-	size_t ncand = 0, capc = 0;
-	for (int lv = 1; lv <= depth && n < limit; lv++) {
-		/* at depth 2 the centre's own neighbours take at most two thirds
-		 * of the nodes, or a hub's would fill them all and level 2 would
-		 * never show */
-		int cap = depth == 2 && lv == 1 ? (2 * limit + 2) / 3 : limit;
-		int want = cap - n, from = lv == 1 ? 0 : level_end[lv - 2], to = level_end[lv - 1];
-		ncand = 0;
-		for (int i = from; i < to && want > 0; i++) {
-			sqlite3_reset(nb);
-			sqlite3_bind_int64(nb, 1, ids[i]);
-			sqlite3_bind_double(nb, 2, min_weight);
-			sqlite3_bind_int(nb, 3, (n + want) * 2 * GRAPH_KINDS);
-			int sr;
-			while ((sr = sqlite3_step(nb)) == SQLITE_ROW) {
-				if (ncand == capc)
-					cands = xrealloc(cands, (capc = capc ? 2 * capc : 256) * sizeof *cands);
-				cands[ncand].id = sqlite3_column_int64(nb, 0);
-				cands[ncand++].score = sqlite3_column_double(nb, 1);
-			}
-			if (sr != SQLITE_DONE) {
-				free(cands);
-				sqlite3_finalize(nb);
-				internal(r, "building the network view", NULL);
-				goto out;
-			}
-		}
-		/* each neighbour once, at its best score, if not chosen already */
-		qsort(cands, ncand, sizeof *cands, by_id_score);
-		size_t u = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			if (u && cands[u - 1].id == cands[i].id)
-				continue;
-			int chosen = 0;
-			for (int k = 0; k < n && !chosen; k++)
-				chosen = ids[k] == cands[i].id;
-			if (!chosen)
-				cands[u++] = cands[i];
-		}
-		qsort(cands, u, sizeof *cands, by_score_id);
-		for (size_t i = 0; i < u && (int)i < want; i++) {
-			ids = xrealloc(ids, (size_t)(n + 1) * sizeof *ids);
-			ids[n++] = cands[i].id;
-		}
-		level_end[lv] = n;
-	}
-	free(cands);
-	sqlite3_finalize(nb);
-	ids_json(ids, n, &set);
+	ids_json(v.ids, v.n, &set);
 	if (case_prepare(c, "SELECT id, name, type, pagerank, community, mentions, docs, betweenness FROM entities"
 			    " WHERE id IN (SELECT value FROM json_each(?1))", &ns, "graph", &e) < 0 ||
-	    case_prepare(c, "SELECT min(id), min(a, b), max(a, b), group_concat(kind, '|'), max(weight), max(score),"
-			    " max(docs), max(sentences) FROM edges"
-			    " WHERE a IN (SELECT value FROM json_each(?1)) AND b IN (SELECT value FROM json_each(?1))"
-			    " GROUP BY min(a, b), max(a, b) HAVING max(weight) >= ?2"
-			    " ORDER BY max(score) DESC, min(id) LIMIT 5000", &es, "graph", &e) < 0) {
+	    case_prepare(c, "SELECT min(id), group_concat(kind, '|'), max(weight), max(score), max(docs), max(sentences)"
+			    " FROM edges WHERE a = ?1 AND b = ?2 OR a = ?2 AND b = ?1", &es, "graph", &e) < 0) {
 		internal(r, "building the network view", &e);
 		goto out;
 	}
 	sqlite3_bind_text(ns, 1, set.p, -1, SQLITE_STATIC);
-	sqlite3_bind_text(es, 1, set.p, -1, SQLITE_STATIC);
-	sqlite3_bind_double(es, 2, min_weight);
 	cJSON *root = cJSON_CreateObject(), *nodes = cJSON_CreateArray(), *edges = cJSON_CreateArray();
 	jnum(root, "center", (double)center);
 	jnum(root, "depth", depth);
@@ -920,9 +835,9 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 	while (sqlite3_step(ns) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(ns, 0);
 		int lvl = 0;
-		for (int i = 0; i < n; i++)
-			if (ids[i] == id) {
-				lvl = i == 0 ? 0 : i < level_end[1] ? 1 : 2;
+		for (int i = 0; i < v.n; i++)
+			if (v.ids[i] == id) {
+				lvl = i == 0 ? 0 : i < v.level_end[1] ? 1 : 2;
 				break;
 			}
 		cJSON *o = cJSON_CreateObject();
@@ -937,25 +852,30 @@ static int api_graph(struct server *s, struct case_db *c, struct MHD_Connection 
 		jnum(o, "level", lvl);
 		cJSON_AddItemToArray(nodes, o);
 	}
-	while (sqlite3_step(es) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		jnum(o, "id", (double)sqlite3_column_int64(es, 0));
-		jnum(o, "source", (double)sqlite3_column_int64(es, 1));
-		jnum(o, "target", (double)sqlite3_column_int64(es, 2));
-		cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
-		const char *k = (const char *)sqlite3_column_text(es, 3);
-		while (k && *k) {
-			size_t len = strcspn(k, "|");
-			char one[64];
-			snprintf(one, sizeof one, "%.*s", (int)len, k);
-			cJSON_AddItemToArray(kinds, cJSON_CreateString(one));
-			k += len + (k[len] == '|');
+	for (int i = 0; i < v.npairs; i++) {
+		sqlite3_bind_int64(es, 1, v.pairs[2 * i]);
+		sqlite3_bind_int64(es, 2, v.pairs[2 * i + 1]);
+		if (sqlite3_step(es) == SQLITE_ROW && sqlite3_column_type(es, 0) != SQLITE_NULL) {
+			cJSON *o = cJSON_CreateObject();
+			jnum(o, "id", (double)sqlite3_column_int64(es, 0));
+			jnum(o, "source", (double)v.pairs[2 * i]);
+			jnum(o, "target", (double)v.pairs[2 * i + 1]);
+			cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
+			const char *k = (const char *)sqlite3_column_text(es, 1);
+			while (k && *k) {
+				size_t len = strcspn(k, "|");
+				char one[64];
+				snprintf(one, sizeof one, "%.*s", (int)len, k);
+				cJSON_AddItemToArray(kinds, cJSON_CreateString(one));
+				k += len + (k[len] == '|');
+			}
+			jnum(o, "weight", sqlite3_column_double(es, 2));
+			jnum(o, "score", sqlite3_column_double(es, 3));
+			jnum(o, "docs", sqlite3_column_int(es, 4));
+			jnum(o, "sentences", sqlite3_column_int(es, 5));
+			cJSON_AddItemToArray(edges, o);
 		}
-		jnum(o, "weight", sqlite3_column_double(es, 4));
-		jnum(o, "score", sqlite3_column_double(es, 5));
-		jnum(o, "docs", sqlite3_column_int(es, 6));
-		jnum(o, "sentences", sqlite3_column_int(es, 7));
-		cJSON_AddItemToArray(edges, o);
+		sqlite3_reset(es);
 	}
 	cJSON_AddItemToObject(root, "nodes", nodes);
 	cJSON_AddItemToObject(root, "edges", edges);
@@ -965,7 +885,9 @@ out:
 	sqlite3_finalize(ns);
 	sqlite3_finalize(es);
 	buf_free(&set);
-	free(ids);
+	graph_view_free(&v);
+	if (txn)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -1186,7 +1108,7 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, cJSON *v, const char *allow)
 {
-	char *s = cJSON_PrintUnformatted(v);
+	char *s = json_print(v, NULL);
 	cJSON_Delete(v);
 	if (!s)
 		return MHD_NO;
@@ -1246,7 +1168,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *conn, struct
 	rt->fn(s, rd->c, conn, arg, &r);
 	if (!r.json || !slot)
 		return send_reply(conn, &r);
-	char *json = cJSON_PrintUnformatted(r.json);
+	char *json = json_print(r.json, NULL);
 	cJSON_Delete(r.json);
 	if (!json)
 		return MHD_NO;

@@ -26,15 +26,67 @@
  * threads here.  tests/unit/test_pdf.c runs extractions from four threads
  * at once under AddressSanitizer.  Should a poppler version prove unsafe,
  * wrap the body of extract_pdf() in a static GMutex: correctness first.
+ *
+ * poppler-glib is loaded with dlopen() the first time a PDF is read, not
+ * linked: it brings 34 more shared libraries (cairo, fontconfig, lcms,
+ * openjpeg, nss …) whose loading cost every weft command ~13 ms of its
+ * ~36 ms start, though only ingest ever reads a PDF.  Without the library
+ * a PDF is recorded as failed with the package to install.
  */
 #include <cjson/cJSON.h>
+#include <dlfcn.h>
 #include <glib.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "extract.h"
+
+#ifndef POPPLER_SONAME
+#define POPPLER_SONAME "libpoppler-glib.so.8"
+#endif
+
+/* The poppler-glib functions used here, called through pp. */
+#define POPPLER_FUNCS(X)                                                                                     \
+	X(poppler_error_quark)                                                                               \
+	X(poppler_document_new_from_bytes)                                                                   \
+	X(poppler_document_get_n_pages)                                                                      \
+	X(poppler_document_get_page)                                                                         \
+	X(poppler_page_get_text)                                                                             \
+	X(poppler_document_get_title)                                                                        \
+	X(poppler_document_get_author)                                                                       \
+	X(poppler_document_get_subject)                                                                      \
+	X(poppler_document_get_keywords)                                                                     \
+	X(poppler_document_get_creator)                                                                      \
+	X(poppler_document_get_producer)                                                                     \
+	X(poppler_document_get_pdf_version_string)                                                           \
+	X(poppler_document_get_creation_date_time)                                                           \
+	X(poppler_document_get_modification_date_time)
+
+#define POPPLER_FIELD(f) __typeof__(&f) f;
+static struct {
+	POPPLER_FUNCS(POPPLER_FIELD)
+} pp;
+static char pp_error[256]; /* why the library could not be loaded; "" when it was */
+static pthread_once_t pp_once = PTHREAD_ONCE_INIT;
+
+static void pp_load(void)
+{
+	void *lib = dlopen(POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(pp_error, sizeof pp_error, "%s", dlerror());
+		return;
+	}
+#define POPPLER_LOAD(f)                                                                                      \
+	if (!(*(void **)&pp.f = dlsym(lib, #f))) {                                                           \
+		snprintf(pp_error, sizeof pp_error, "%s has no %s", POPPLER_SONAME, #f);                     \
+		return;                                                                                      \
+	}
+	POPPLER_FUNCS(POPPLER_LOAD)
+	/* never dlclose()d: GObject types it registers cannot be unloaded */
+}
 
 /* Pages read at most: past this the rest is left out and meta says so. */
 #define PDF_MAX_PAGES 10000
@@ -115,24 +167,24 @@ static char *date_take(GDateTime *dt, int *suspect)
  * into d->meta. */
 static void read_metadata(PopplerDocument *doc, struct xdoc *d)
 {
-	d->title = take_string(poppler_document_get_title(doc));
-	d->author = take_string(poppler_document_get_author(doc));
-	d->date = date_take(poppler_document_get_creation_date_time(doc), &d->date_suspect);
-	char *mod = date_take(poppler_document_get_modification_date_time(doc), NULL);
+	d->title = take_string(pp.poppler_document_get_title(doc));
+	d->author = take_string(pp.poppler_document_get_author(doc));
+	d->date = date_take(pp.poppler_document_get_creation_date_time(doc), &d->date_suspect);
+	char *mod = date_take(pp.poppler_document_get_modification_date_time(doc), NULL);
 	xdoc_meta_set(d, "modified", mod);
 	free(mod);
-	meta_take(d, "subject", poppler_document_get_subject(doc));
-	meta_take(d, "keywords", poppler_document_get_keywords(doc));
-	meta_take(d, "creator", poppler_document_get_creator(doc));
-	meta_take(d, "producer", poppler_document_get_producer(doc));
-	meta_take(d, "pdf_version", poppler_document_get_pdf_version_string(doc));
+	meta_take(d, "subject", pp.poppler_document_get_subject(doc));
+	meta_take(d, "keywords", pp.poppler_document_get_keywords(doc));
+	meta_take(d, "creator", pp.poppler_document_get_creator(doc));
+	meta_take(d, "producer", pp.poppler_document_get_producer(doc));
+	meta_take(d, "pdf_version", pp.poppler_document_get_pdf_version_string(doc));
 }
 
 /* Says in plain words why poppler could not open the document. */
 static int open_error(const GError *ge, struct err *e)
 {
 	const char *why = ge ? ge->message : "unknown reason";
-	if (ge && ge->domain == POPPLER_ERROR) {
+	if (ge && ge->domain == pp.poppler_error_quark()) {
 		switch (ge->code) {
 		case POPPLER_ERROR_ENCRYPTED:
 			return err_set(e, "encrypted PDF (password required)");
@@ -182,9 +234,13 @@ int extract_pdf(struct xctx *x, const char *data, size_t len, struct xdoc *d, st
 	/* data outlives the document: it is unref'd before we return.  No
 	 * password is ever passed: weft has none to give, and poppler 22's
 	 * retry-with-password path for bytes crashes on a wrong one. */
+	pthread_once(&pp_once, pp_load);
+	if (pp_error[0])
+		return err_set(e, "cannot read PDFs: poppler-glib could not be loaded (%s; on Debian: apt-get install "
+				  "libpoppler-glib8)", pp_error);
 	GBytes *bytes = g_bytes_new_static(data, len);
 	GError *ge = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &ge);
+	PopplerDocument *doc = pp.poppler_document_new_from_bytes(bytes, NULL, &ge);
 	g_bytes_unref(bytes);
 	if (!doc) {
 		int r = open_error(ge, e);
@@ -194,7 +250,7 @@ int extract_pdf(struct xctx *x, const char *data, size_t len, struct xdoc *d, st
 	}
 	read_metadata(doc, d);
 
-	int n = poppler_document_get_n_pages(doc);
+	int n = pp.poppler_document_get_n_pages(doc);
 	if (n <= 0) {
 		g_object_unref(doc);
 		return err_set(e, "corrupt PDF: it has no pages");
@@ -214,8 +270,8 @@ int extract_pdf(struct xctx *x, const char *data, size_t len, struct xdoc *d, st
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
 			buf_add(&d->text, page_sep, sizeof page_sep - 1);
-		PopplerPage *page = full ? NULL : poppler_document_get_page(doc, i);
-		char *t = page ? poppler_page_get_text(page) : NULL;
+		PopplerPage *page = full ? NULL : pp.poppler_document_get_page(doc, i);
+		char *t = page ? pp.poppler_page_get_text(page) : NULL;
 		if (t && *t) {
 			/* Trailing blank lines only pad the separator. */
 			size_t tl = strlen(t);
