@@ -140,6 +140,7 @@ struct rmention {
 	long long id, doc;
 	long long was;          /* its entity before this run (0: none), to write only changes */
 	int type;               /* index into entity_types */
+	int ntok;               /* words in norm */
 	char *text;             /* surface, as in the document */
 	char *norm;             /* names_normalize(text) */
 	char *resolved;         /* the fuller form it stands for (norm), or norm */
@@ -257,50 +258,73 @@ static int cmp_form_key(const void *a, const void *b)
 	return strcmp(x->norm, y->norm);
 }
 
+/* The indexes of the mentions of m[0, n) with two words or more, in order,
+ * into *out (grown as needed); returns how many. */
+static size_t long_mentions(const struct rmention *m, size_t n, size_t **out, size_t *cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].ntok < 2)
+			continue;
+		if (k == *cap)
+			*out = xrealloc(*out, (*cap = *cap ? 2 * *cap : 64) * sizeof **out);
+		(*out)[k++] = i;
+	}
+	return k;
+}
+
+/* The normalised long form that acronym acro (a mention's text, of type)
+ * stands for in the document m[0, n) whose mentions of two words or more
+ * are lng[0, nlng): the first such mention of that type it abbreviates;
+ * failing that, acros' (acronym -> long form); else NULL. */
+static char *acronym_long_form(const struct rmention *m, const size_t *lng, size_t nlng, int type, const char *acro,
+			       GHashTable *acros)
+{
+	for (size_t x = 0; x < nlng; x++) {
+		const struct rmention *l = &m[lng[x]];
+		if (l->type == type && abbreviates(acro, l->text))
+			return l->norm;
+	}
+	return g_hash_table_lookup(acros, acro);
+}
+
 /* Within one document: a one-word person mention takes the fuller name of
  * the same document that ends (or starts) with it, when exactly one does;
- * an acronym takes the long form it abbreviates. */
-static void resolve_in_doc(struct rmention *m, size_t n, char *(*acro_map)[2], size_t nacro)
+ * an acronym takes the long form it abbreviates.  A text seen again in the
+ * document resolves as it did the first time. */
+static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size_t **lng, size_t *lcap)
 {
+	size_t nlng = long_mentions(m, n, lng, lcap);
 	for (size_t i = 0; i < n; i++) {
 		struct rmention *a = &m[i];
 		char acro[16];
-		if (a->type == 1 || a->type == 3 || a->type == 2) {
-			if (is_acronym(a->text, acro, sizeof acro)) {
-				/* a long form in this document with these initials */
-				for (size_t k = 0; k < n; k++) {
-					if (k == i || m[k].type != a->type || ntokens(m[k].norm) < 2)
-						continue;
-					if (abbreviates(acro, m[k].text)) {
-						a->resolved = m[k].norm;
-						break;
-					}
-				}
-				if (a->resolved == a->norm) {
-					for (size_t k = 0; k < nacro; k++)
-						if (!strcmp(acro_map[k][0], acro)) {
-							a->resolved = acro_map[k][1];
-							break;
-						}
-				}
+		if ((a->type == 1 || a->type == 3 || a->type == 2) && is_acronym(a->text, acro, sizeof acro)) {
+			size_t k = 0;
+			while (k < i && !(m[k].text == a->text && m[k].type == a->type))
+				k++;
+			if (k < i) {
+				a->resolved = m[k].resolved;
 				continue;
 			}
+			char *full = acronym_long_form(m, *lng, nlng, a->type, acro, acros);
+			if (full)
+				a->resolved = full;
+			continue;
 		}
 		/* a one-word mention (whatever the tagger called it: "al-Abadi"
 		 * is often MISC) stands for the one person of this document
 		 * with that surname */
-		if (a->type == 2 || ntokens(a->norm) != 1)
+		if (a->type == 2 || a->ntok != 1)
 			continue;
 		const char *full = NULL;
 		int ambiguous = 0;
-		for (size_t k = 0; k < n; k++) {
-			if (m[k].type != 0 || ntokens(m[k].norm) < 2)
+		for (size_t x = 0; x < nlng; x++) {
+			const struct rmention *l = &m[(*lng)[x]];
+			if (l->type != 0 || (l->key != a->key && strcmp(l->key, a->key)))
 				continue;
-			if (strcmp(m[k].key, a->key))
-				continue;
-			if (full && strcmp(full, m[k].norm))
+			if (full && strcmp(full, l->norm))
 				ambiguous = 1;
-			full = m[k].norm;
+			full = l->norm;
 		}
 		if (full && !ambiguous) {
 			a->resolved = (char *)full;
@@ -373,6 +397,7 @@ struct surf {
 	char *text;             /* whitespace collapsed */
 	char *norm;             /* NULL: nothing left of the name */
 	char *key;
+	int ntok;               /* words in norm */
 };
 
 static void surf_free(gpointer p)
@@ -418,6 +443,7 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 				buf_reset(&b);
 				names_key(text, strlen(text), &b, NULL);
 				sf->key = xstrdup(b.len ? b.p : sf->norm);
+				sf->ntok = ntokens(sf->norm);
 			}
 			g_hash_table_insert(pool, xstrdup(text), sf);
 		}
@@ -440,6 +466,7 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
 		r->text = sf->text;
 		r->norm = sf->norm;
+		r->ntok = sf->ntok;
 		r->key = sf->key;
 		r->resolved = r->norm;
 	}
@@ -452,45 +479,50 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 
 /* Adds acronym definitions seen anywhere ("Islamic Revolutionary Guard
  * Corps (IRGC)", or an acronym next to its long form in one document) to
- * the built-in list: acronym -> long normalised form, the most frequent. */
+ * the built-in list: acronym -> long normalised form, the first one seen. */
 static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 {
 	size_t cap = 64, k = 0;
 	char *(*map)[2] = xmalloc(cap * sizeof *map);
-	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < sizeof known_acronyms / sizeof *known_acronyms; i++) {
 		map[k][0] = xstrdup(known_acronyms[i][0]);
 		map[k][1] = xstrdup(known_acronyms[i][1]);
 		k++;
 	}
+	GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> 1 */
+	for (size_t i = 0; i < k; i++)
+		g_hash_table_add(known, map[i][0]);
+	size_t *lng = NULL, lcap = 0;
 	for (size_t i = 0, d0 = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
+		size_t nlng = long_mentions(m + d0, i - d0, &lng, &lcap);
 		for (size_t a = d0; a < i; a++) {
 			char acro[16];
-			if (!is_acronym(m[a].text, acro, sizeof acro))
+			if (!is_acronym(m[a].text, acro, sizeof acro) || g_hash_table_contains(known, acro))
 				continue;
-			for (size_t l = d0; l < i; l++) {
-				if (m[l].type != m[a].type || ntokens(m[l].norm) < 2)
+			size_t seen = d0; /* the same text and type again: nothing new */
+			while (seen < a && !(m[seen].text == m[a].text && m[seen].type == m[a].type))
+				seen++;
+			if (seen < a)
+				continue;
+			for (size_t x = 0; x < nlng; x++) {
+				const struct rmention *l = &m[d0 + lng[x]];
+				if (l->type != m[a].type || !abbreviates(acro, l->text))
 					continue;
-				if (!abbreviates(acro, m[l].text))
-					continue;
-				size_t j = 0;
-				while (j < k && strcmp(map[j][0], acro))
-					j++;
-				if (j == k) {
-					if (k == cap)
-						map = xrealloc(map, (cap *= 2) * sizeof *map);
-					map[k][0] = xstrdup(acro);
-					map[k][1] = xstrdup(m[l].norm);
-					k++;
-				}
+				if (k == cap)
+					map = xrealloc(map, (cap *= 2) * sizeof *map);
+				map[k][0] = xstrdup(acro);
+				map[k][1] = xstrdup(l->norm);
+				g_hash_table_add(known, map[k][0]);
+				k++;
 				break;
 			}
 		}
 		d0 = i;
 	}
-	buf_free(&b);
+	free(lng);
+	g_hash_table_destroy(known);
 	*out = map;
 	return k;
 }
@@ -1373,12 +1405,18 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	phase_time("load mentions");
 	nacro = collect_acronyms(m, n, &acro);
 	phase_time("acronyms");
+	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> long form */
+	for (size_t i = 0; i < nacro; i++)
+		g_hash_table_insert(acros, acro[i][0], acro[i][1]);
+	size_t *lng = NULL, lcap = 0;
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
-		resolve_in_doc(m + d0, i - d0, acro, nacro);
+		resolve_in_doc(m + d0, i - d0, acros, &lng, &lcap);
 		d0 = i;
 	}
+	free(lng);
+	g_hash_table_destroy(acros);
 	phase_time("within documents");
 	cluster_forms(m, n, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
