@@ -712,15 +712,41 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 	return 0;
 }
 
-/* Picks each cluster's canonical name: the most frequent surface text of
- * its naming form (a one-off long span such as "Murtaza Hussain of The
- * Intercept" must not name "The Intercept"). */
-static char **canonical_names(struct rmention *m, size_t n, struct form *f, size_t nf, struct cluster *cl, size_t nc)
+/* One use of a text by a cluster's mention (at m[pos]); naming: the mention
+ * is of the form the cluster is named by, as written (not resolved). */
+struct text_use {
+	int cluster;
+	int naming;
+	size_t pos;
+	const char *text;
+};
+
+/* By cluster, then text, then position. */
+static int cmp_text_use(const void *a, const void *b)
 {
-	/* a person is named by the most frequent form with a given name and
-	 * a surname; anything else by its most frequent form, the longer on a
-	 * tie ("Bayan Jabr", not the once-seen "Bayan Baqir Solagh Jabr
-	 * al-Zubaidi"; "Islamic Revolutionary Guard Corps" for its IRGCs) */
+	const struct text_use *x = a, *y = b;
+	if (x->cluster != y->cluster)
+		return x->cluster - y->cluster;
+	int c = x->text == y->text ? 0 : strcmp(x->text, y->text);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The end of the run of uses[i] (its cluster and text) in uses[0, n). */
+static size_t text_run(const struct text_use *u, size_t i, size_t n)
+{
+	size_t j = i + 1;
+	while (j < n && u[j].cluster == u[i].cluster && (u[j].text == u[i].text || !strcmp(u[j].text, u[i].text)))
+		j++;
+	return j;
+}
+
+/* Sets each cluster's name_form: a person is named by the most frequent
+ * form with a given name and a surname; anything else by its most frequent
+ * form, the longer on a tie ("Bayan Jabr", not the once-seen "Bayan Baqir
+ * Solagh Jabr al-Zubaidi"; "Islamic Revolutionary Guard Corps" for its
+ * IRGCs). */
+static void naming_forms(const struct form *f, size_t nf, struct cluster *cl, size_t nc)
+{
 	for (size_t c = 0; c < nc; c++)
 		cl[c].name_form = -1;
 	for (size_t i = 0; i < nf; i++) {
@@ -732,48 +758,49 @@ static char **canonical_names(struct rmention *m, size_t n, struct form *f, size
 					  (f[i].count == f[cur].count && f[i].tokens > f[cur].tokens))))
 			cl[c].name_form = (int)i;
 	}
+}
+
+/* Picks each cluster's canonical name (malloc'd array of borrowed texts):
+ * the most frequent surface text of its naming form (a one-off long span
+ * such as "Murtaza Hussain of The Intercept" must not name "The
+ * Intercept"), the longer on a tie, then the one that got there first in
+ * document order; a cluster never named so (only seen abbreviated) takes
+ * its longest text.  uses[0, n) are sorted by cmp_text_use. */
+static char **canonical_names(const struct rmention *m, size_t n, const struct text_use *uses, size_t nc)
+{
 	char **name = xcalloc(nc, sizeof *name);
-	long *best = xcalloc(nc, sizeof *best);
-	GHashTable *cnt = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	struct buf k = BUF_INIT;
+	size_t *best = xcalloc(nc, sizeof *best), *when = xcalloc(nc, sizeof *when);
+	for (size_t i = 0, j; i < n; i = j) {
+		j = text_run(uses, i, n);
+		size_t count = 0, last = 0; /* last: where the count was reached */
+		for (size_t k = i; k < j; k++)
+			if (uses[k].naming) {
+				count++;
+				last = uses[k].pos;
+			}
+		int c = uses[i].cluster;
+		if (!count || count < best[c])
+			continue;
+		size_t len = strlen(uses[i].text), cur = name[c] ? strlen(name[c]) : 0;
+		if (count > best[c] || len > cur || (len == cur && last < when[c])) {
+			best[c] = count;
+			when[c] = last;
+			name[c] = (char *)uses[i].text;
+		}
+	}
 	char **seen = xcalloc(nc, sizeof *seen); /* any text of the cluster, for one only ever seen abbreviated */
 	for (size_t i = 0; i < n; i++) {
 		int c = m[i].cluster;
-		if (!seen[c] || strlen(m[i].text) > strlen(seen[c]))
+		if (!name[c] && (!seen[c] || strlen(m[i].text) > strlen(seen[c])))
 			seen[c] = m[i].text;
-		if (m[i].form != cl[c].name_form || m[i].resolved != m[i].norm)
-			continue;
-		buf_reset(&k);
-		buf_printf(&k, "%d\t%s", c, m[i].text);
-		long v = GPOINTER_TO_INT(g_hash_table_lookup(cnt, k.p)) + 1;
-		g_hash_table_replace(cnt, xstrdup(k.p), GINT_TO_POINTER((int)v));
-		if (v > best[c] || (v == best[c] && strlen(m[i].text) > strlen(name[c]))) {
-			best[c] = v;
-			name[c] = m[i].text;
-		}
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!name[c])
 			name[c] = seen[c] ? seen[c] : (char *)"";
 	free(seen);
-	buf_free(&k);
 	free(best);
-	g_hash_table_destroy(cnt);
+	free(when);
 	return name;
-}
-
-/* One alias of an entity to write: its cluster and its text. */
-struct alias_use {
-	int cluster;
-	const char *text;
-};
-
-static int cmp_alias_use(const void *a, const void *b)
-{
-	const struct alias_use *x = a, *y = b;
-	if (x->cluster != y->cluster)
-		return x->cluster - y->cluster;
-	return x->text == y->text ? 0 : strcmp(x->text, y->text);
 }
 
 /* Sets mentions.entity to ent for mention id with st (bound and stepped). */
@@ -798,7 +825,17 @@ static int set_entity(struct case_db *c, sqlite3_stmt *st, long long id, long lo
 static int write_entities(struct case_db *c, struct rmention *m, size_t n, struct form *f, size_t nf,
 			  struct cluster *cl, size_t nc, const long long *stale, size_t nstale, struct err *e)
 {
-	char **name = canonical_names(m, n, f, nf, cl, nc);
+	naming_forms(f, nf, cl, nc);
+	struct text_use *uses = xmalloc((n ? n : 1) * sizeof *uses);
+	for (size_t i = 0; i < n; i++) {
+		int k = m[i].cluster;
+		uses[i].cluster = k;
+		uses[i].naming = m[i].form == cl[k].name_form && m[i].resolved == m[i].norm;
+		uses[i].pos = i;
+		uses[i].text = m[i].text;
+	}
+	qsort(uses, n, sizeof *uses, cmp_text_use);
+	char **name = canonical_names(m, n, uses, nc);
 	/* each cluster's mentions and documents (m is in document order) */
 	long *nment = xcalloc(nc, sizeof *nment), *ndocs = xcalloc(nc, sizeof *ndocs);
 	long long *lastdoc = xmalloc(nc * sizeof *lastdoc);
@@ -812,7 +849,6 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 			lastdoc[k] = m[i].doc;
 		}
 	}
-	struct alias_use *uses = NULL;
 	sqlite3_stmt *ins = NULL, *men = NULL, *al = NULL;
 	int rc = -1;
 	if (case_exec(c, "DELETE FROM aliases; DELETE FROM entities;", "resolving entities", e) < 0 ||
@@ -842,18 +878,13 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 	for (size_t i = 0; i < nstale; i++)
 		if (set_entity(c, men, stale[i], 0, e) < 0)
 			goto out;
-	uses = xmalloc((n ? n : 1) * sizeof *uses);
 	for (size_t i = 0; i < n; i++) {
 		long long ent = cl[m[i].cluster].entity;
 		if (ent != m[i].was && set_entity(c, men, m[i].id, ent, e) < 0)
 			goto out;
-		uses[i].cluster = m[i].cluster;
-		uses[i].text = m[i].text;
 	}
-	qsort(uses, n, sizeof *uses, cmp_alias_use);
 	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && !cmp_alias_use(&uses[i], &uses[j]); j++)
-			;
+		j = text_run(uses, i, n);
 		sqlite3_bind_int64(al, 1, cl[uses[i].cluster].entity);
 		sqlite3_bind_text(al, 2, uses[i].text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(al, 3, (long long)(j - i));
