@@ -491,6 +491,15 @@ static size_t arabic_fold(const UChar *s, size_t n, UChar *out)
 	return k;
 }
 
+/* 1 if the Arabic-script word s[0, n) ends in taa marbuta (ة), harakat
+ * aside. */
+static int ends_in_taa(const UChar *s, size_t n)
+{
+	while (n > 0 && !arabic_fold_char(s[n - 1]))
+		n--;
+	return n > 0 && s[n - 1] == 0x0629;
+}
+
 static const UChar AR_AL[] = {0x0627, 0x0644};
 static const UChar AR_ABD[] = {0x0639, 0x0628, 0x062f};
 
@@ -699,7 +708,8 @@ static int lex_unicode(struct work *w, const char *s, size_t n, struct err *e)
 			p[0] = 0x0627;
 		}
 		memmove(tok, p, len * sizeof(UChar));
-		translit_lex(w, t, tok, (int32_t)len, scap, NAMES_TOK_ABJAD);
+		translit_lex(w, t, tok, (int32_t)len, scap,
+			     NAMES_TOK_ABJAD | (ends_in_taa(nf + at, (size_t)(end - at)) ? NAMES_TOK_TAA : 0));
 		continue;
 abdul:
 		{
@@ -865,7 +875,7 @@ static void structure(struct work *w)
 			if (off >= 0) {
 				u->off = (unsigned short)off;
 				u->len = (unsigned short)strlen(m);
-				u->flags = (unsigned char)((u->flags | r->flags) & ~NAMES_TOK_INITIAL);
+				u->flags = (unsigned char)(((u->flags & ~NAMES_TOK_TAA) | r->flags) & ~NAMES_TOK_INITIAL);
 			}
 			continue;
 		}
@@ -1340,6 +1350,16 @@ static void literal_token(struct joined *j, const struct names_token *x, unsigne
 	j->t.vowels = j->vow;
 }
 
+/* x again, its final h (from taa marbuta) read as t: عزة "azh" as Izzat. */
+static void taa_token(struct joined *j, const struct names_token *x)
+{
+	literal_token(j, x, 0);
+	if (j->t.len >= 2 && j->text[j->t.len - 1] == 'h') {
+		j->text[j->t.len - 1] = 't';
+		j->t.skel_len = (unsigned short)skeleton(j->text, j->t.len, x->flags, j->skel, j->vow);
+	}
+}
+
 /* How well two tokens agree, in [0,1]; TOK_MATCH or more means they can be
  * the same word. */
 static double token_sim(const struct names_token *a, const struct names_token *b)
@@ -1387,13 +1407,18 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 	double js = jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
 	if (js < 0.6)
 		return (mixed ? 0.9 * js : 0.5 * js + 0.2) * pf;   /* far apart: no need to look closer */
-	/* Latin "sh" may be s + h (Is-haq), "th" t + h (Tehran), "ch" sh (Bachar) */
+	/* Latin "sh" may be s + h (Is-haq), "th" t + h (Tehran), "ch" sh
+	 * (Bachar); an Arabic taa marbuta t (Izzat) */
 	struct joined alt[2][2];
 	const struct names_token *va[3] = {a, NULL, NULL}, *vb[3] = {b, NULL, NULL};
 	const struct names_token *src[2] = {a, b};
 	const struct names_token **dst[2] = {va, vb};
 	for (int x = 0; x < 2; x++) {
 		const struct names_token *t = src[x];
+		if (t->flags & NAMES_TOK_TAA) {
+			taa_token(&alt[x][0], t);
+			dst[x][1] = &alt[x][0].t;
+		}
 		if (t->flags & NAMES_TOK_ABJAD)
 			continue;
 		if (has_h_digraph(t->text, t->len)) {

@@ -69,6 +69,9 @@ enum names_particle { NAMES_PART_NONE = 0, NAMES_PART_BIN, NAMES_PART_BINT, NAME
 /* Token flags. */
 #define NAMES_TOK_INITIAL 1u  /* a single letter: "J." */
 #define NAMES_TOK_ABJAD 2u    /* romanised from Arabic/Hebrew script: no short vowels */
+#define NAMES_TOK_TAA 4u      /* an abjad word ending in taa marbuta (ة): its final h
+                               * may be read t, as in a name before another
+                               * (عزة إبراهيم Izzat Ibrahim) */
 
 /* One token of a parsed name.  All pointers point into the owning
  * names_name's memory. */

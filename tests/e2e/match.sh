@@ -15,6 +15,11 @@ expect_in "hard negative" "${TAB}different" "$("$WEFT" match "Saddam Hussein" "F
 expect_in "George W. vs George H. W." "${TAB}different" "$("$WEFT" match "George W. Bush" "George H. W. Bush")"
 expect_in "surname alone" "${TAB}same" "$("$WEFT" match "Gen. Soleimani" "Qassem Suleimani")"
 expect_in "Persian ZWNJ" "${TAB}same" "$("$WEFT" match "Danaee Far" "حسن دانایی‌فر")"
+expect_in "initial alef: I" "${TAB}same" "$("$WEFT" match "إبراهيم الجعفري" "Ibrahim al-Jaafari")"
+expect_in "initial alef: U" "${TAB}same" "$("$WEFT" match "أسامة بن لادن" "Usama bin Laden")"
+expect_in "taa marbuta read t" "${TAB}same" "$("$WEFT" match "عزة إبراهيم الدوري" "Izzat Ibrahim al-Douri")"
+expect_in "Osama is not Osman" "${TAB}different" "$("$WEFT" match "أسامة" "Osman")"
+expect_in "Izzat al-Douri is not Azhar al-Douri" "${TAB}different" "$("$WEFT" match "عزة الدوري" "Azhar al-Douri")"
 
 cat >"$T/pairs.tsv" <<EOT
 # a comment line: skipped
