@@ -555,10 +555,12 @@ static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, i
 	return SQLITE_OK;
 }
 
-/* The snippet of p in text (len bytes, the planned column's), tokenized
- * by tok; into out.  Returns an SQLite code. */
+/* The snippet of p in text (len bytes of the planned column's text, all
+ * of it when whole), tokenized by tok; appended to out.  Returns 0, 1 when
+ * the window goes past the end of a text that is not whole (read more and
+ * call again with out emptied), -1 on error. */
 static int snip_text(fts5_tokenizer *tok, Fts5Tokenizer *inst, const struct snip_plan *p, const char *text,
-		     int len, struct buf *out)
+		     int len, int whole, struct buf *out)
 {
 	struct snip_tok t = {p->from, p->from + SNIP_TOKENS, 0, -1, 0, p->mark, 0, out, text, 0};
 	if (t.from > 0)
@@ -566,7 +568,9 @@ static int snip_text(fts5_tokenizer *tok, Fts5Tokenizer *inst, const struct snip
 	size_t lead = out->len;
 	int rc = tok->xTokenize(inst, &t, FTS5_TOKENIZE_DOCUMENT, text, len, snip_cb);
 	if (rc != SQLITE_OK && rc != SQLITE_DONE)
-		return rc;
+		return -1;
+	if (rc != SQLITE_DONE && !whole)
+		return 1;
 	if (t.start < 0) {
 		out->len = lead;
 		if (out->p)
@@ -578,7 +582,7 @@ static int snip_text(fts5_tokenizer *tok, Fts5Tokenizer *inst, const struct snip
 	}
 	if (rc == SQLITE_DONE)
 		buf_adds(out, SNIP_ELLIPSIS);
-	return SQLITE_OK;
+	return 0;
 }
 
 /* ---- the per-document table: what ranking and facets read of every hit ----
@@ -604,6 +608,8 @@ struct search_session {
 	int loaded;
 	fts5_tokenizer tok;         /* the index's tokenizer, for snippets */
 	Fts5Tokenizer *tokinst;
+	sqlite3_blob *blob;         /* documents.body, while hits are shown */
+	struct buf text;            /* the part of a body read */
 	long long maxid;            /* the arrays below hold ids 0..maxid */
 	int *len;                   /* tokens in all columns; -1: not in the index; NULL: not loaded */
 	unsigned short *type, *year; /* 1 + index in types / years; 0: no row / no year */
@@ -990,6 +996,7 @@ void search_session_free(struct search_session *s)
 	sqlite3_finalize(s->doc);
 	if (s->tokinst)
 		s->tok.xDelete(s->tokinst);
+	buf_free(&s->text);
 	table_free(s);
 	free(s);
 }
@@ -1042,12 +1049,14 @@ static int collect_hits(struct search_session *s, const struct search_query *sq,
 		}
 		st = s->collect;
 	} else {
-		/* The unary + keeps FTS5 from taking the filter as a rowid
-		 * lookup, which would run the MATCH once per candidate. */
+		/* Each hit's row is checked (a lookup per hit) rather than
+		 * the filter's documents gathered first (a scan of them all,
+		 * 5 ms on the corpus); the filter is no rowid constraint
+		 * either, which FTS5 would run the MATCH once for each. */
 		struct buf sql = BUF_INIT;
 		buf_printf(&sql,
 			   "SELECT weft_collect(fts, ?) FROM fts WHERE fts MATCH ?"
-			   " AND +fts.rowid IN (SELECT d.id FROM documents d WHERE 1%s)", sq->where.p);
+			   " AND EXISTS (SELECT 1 FROM documents d WHERE d.id = fts.rowid%s)", sq->where.p);
 		r = sqlite3_prepare_v2(c->db, sql.p, -1, &st, NULL);
 		buf_free(&sql);
 		if (r != SQLITE_OK) {
@@ -1129,7 +1138,34 @@ static int by_rank(const void *pa, const void *pb)
 	return ranks_below(a, b) ? 1 : ranks_below(b, a) ? -1 : 0;
 }
 
-/* Calls cb for hits[from..n), each with its document and snippet. */
+/* Cuts the snippet of r's plan from its document's body into snip: the
+ * body is read through a blob handle (opened on the first call, closed by
+ * show_hits()) a piece at a time, so the overflow pages of a long body
+ * past the window are never read.  Returns 0, or -1 (no snippet then). */
+static int body_snippet(struct search_session *s, const struct ranked *r, struct buf *snip)
+{
+	int rc = s->blob ? sqlite3_blob_reopen(s->blob, r->id)
+			 : sqlite3_blob_open(s->c->db, "main", "documents", "body", r->id, 0, &s->blob);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(s->blob); /* a handle that failed is of no more use */
+		s->blob = NULL;
+		return -1;
+	}
+	int len = sqlite3_blob_bytes(s->blob);
+	for (int n = 4096;; n *= 4) {
+		if (n > len)
+			n = len;
+		buf_reset(&s->text);
+		buf_grow(&s->text, (size_t)n + 1);
+		if (sqlite3_blob_read(s->blob, s->text.p, n, 0) != SQLITE_OK)
+			return -1;
+		buf_reset(snip);
+		int more = snip_text(&s->tok, s->tokinst, &r->plan, s->text.p, n, n == len, snip);
+		if (more <= 0)
+			return more;
+	}
+}
+
 /* Fills h with the document of r and its snippet (cut into snip).
  * Strings live in the session's statement and snip until the next hit. */
 static int load_hit(struct search_session *s, const struct ranked *r, struct buf *snip, struct search_hit *h)
@@ -1148,12 +1184,15 @@ static int load_hit(struct search_session *s, const struct ranked *r, struct buf
 	h->type = (const char *)sqlite3_column_text(doc, 3);
 	h->snippet = (const char *)sqlite3_column_text(doc, 5);
 	const char *text = (const char *)sqlite3_column_text(doc, 6);
-	if (r->plan.col >= 0 && text) {
+	int cut = -1;
+	if (r->plan.col == 5) {
+		cut = body_snippet(s, r, snip);
+	} else if (r->plan.col >= 0 && text) {
 		buf_reset(snip);
-		/* only the tokenizer running out of memory can fail: no snippet then */
-		if (snip_text(&s->tok, s->tokinst, &r->plan, text, sqlite3_column_bytes(doc, 6), snip) == SQLITE_OK)
-			h->snippet = snip->p ? snip->p : "";
+		cut = snip_text(&s->tok, s->tokinst, &r->plan, text, sqlite3_column_bytes(doc, 6), 1, snip);
 	}
+	if (cut == 0) /* else no snippet: only running out of memory fails */
+		h->snippet = snip->p ? snip->p : "";
 	h->page = page_of(h->snippet, (const char *)sqlite3_column_text(doc, 7),
 			  (const char *)sqlite3_column_text(doc, 4));
 	return 0;
@@ -1169,7 +1208,7 @@ static int show_hits(struct search_session *s, const struct ranked *hits, size_t
 		 "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
 		 " d.title, d.date, d.type, d.pages, CASE WHEN ?2 < 0 THEN substr(d.body, 1, 160) END,"
 		 " CASE ?2 WHEN 0 THEN d.title WHEN 1 THEN d.sender WHEN 2 THEN d.recipients WHEN 3 THEN d.cc"
-		 " WHEN 4 THEN d.subject WHEN 5 THEN d.body END,"
+		 " WHEN 4 THEN d.subject END,"
 		 " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?1") < 0) {
 		query_fail(s->c, e);
 		return -1;
@@ -1183,6 +1222,8 @@ static int show_hits(struct search_session *s, const struct ranked *hits, size_t
 			break;
 	}
 	sqlite3_reset(s->doc);
+	sqlite3_blob_close(s->blob); /* an open handle would hold the read transaction */
+	s->blob = NULL;
 	buf_free(&snip);
 	return 0;
 }
