@@ -515,6 +515,112 @@ static int snip_plan(const Fts5ExtensionApi *api, Fts5Context *fc, struct snip_p
 	return SQLITE_OK;
 }
 
+/* The index's tokenizer, as snippets use it. */
+struct snip_tokenizer {
+	fts5_tokenizer api;
+	Fts5Tokenizer *inst;
+	int ascii;                /* it is unicode61 with no tokenchars, separators or categories */
+};
+
+/* Counts the tokens of a piece of text until the want-th (0-based). */
+struct snip_count {
+	int want, n, start;       /* start: the want-th token's first byte, -1 until seen */
+};
+
+static int token_count_cb(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	(void)tok;
+	(void)ntok;
+	(void)end;
+	struct snip_count *c = ctx;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (c->n++ == c->want) {
+		c->start = start;
+		return SQLITE_DONE;
+	}
+	return SQLITE_OK;
+}
+
+static int ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of w (all below 0x80) that is in [lo, hi]. */
+static unsigned long long bytes_in(unsigned long long w, unsigned lo, unsigned hi)
+{
+	return (w + (0x80 - lo) * ONES) & ~(w + (0x7f - hi) * ONES) & HIGHS;
+}
+
+/* The first byte of token from of text (len bytes), found without running
+ * the tokenizer over most of the text, or 0 when it is not in it (start
+ * there).  unicode61 splits at every ASCII byte that is not a letter or
+ * digit, so no token spans one: a run of ASCII letters and digits between
+ * them is one token, and only a run holding other bytes is handed to the
+ * tokenizer to count its tokens (the same ones it finds in the whole
+ * text: the run starts and ends where the tokenizer is between tokens).
+ * Eight ASCII bytes at a time, the runs that start in them are counted
+ * with bit operations. */
+static int snip_skip(const struct snip_tokenizer *tk, const char *text, int len, int from)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	int i = 0, pos = 0;
+	int in = 0, run = 0; /* in: pos is inside an ASCII run, counted, that started at run */
+	while (pos < len && i <= from) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		unsigned long long w;
+		if (pos + 8 <= len && (memcpy(&w, u + pos, 8), !(w & HIGHS))) {
+			unsigned long long m = bytes_in(w, '0', '9') | bytes_in(w, 'A', 'Z') | bytes_in(w, 'a', 'z');
+			unsigned long long starts = m & ~((m << 8) | (in ? 0x80ULL : 0));
+			int n = __builtin_popcountll(starts);
+			if (i + n <= from) { /* token from does not start in these 8 */
+				if (starts)
+					run = pos + (63 - __builtin_clzll(starts)) / 8;
+				i += n;
+				in = (int)(m >> 63);
+				pos += 8;
+				continue;
+			}
+		}
+#endif
+		if (u[pos] < 0x80 && !ascii_alnum(u[pos])) {
+			in = 0;
+			pos++;
+			continue;
+		}
+		if (in) {
+			if (u[pos] < 0x80) {
+				pos++;
+				continue;
+			}
+			/* the run goes on past ASCII: count it again, whole */
+			i--;
+			pos = run;
+			in = 0;
+		}
+		int start = pos, ascii = 1;
+		for (; pos < len && (u[pos] >= 0x80 || ascii_alnum(u[pos])); pos++)
+			ascii &= u[pos] < 0x80;
+		if (ascii) {
+			if (i++ == from)
+				return start;
+			continue;
+		}
+		struct snip_count c = {from - i, 0, -1};
+		if (tk->api.xTokenize(tk->inst, &c, FTS5_TOKENIZE_DOCUMENT, text + start, pos - start, token_count_cb) !=
+		    SQLITE_OK && c.start < 0)
+			return 0;
+		if (c.start >= 0)
+			return start + c.start;
+		i += c.n;
+	}
+	return 0;
+}
+
 struct snip_tok {
 	int from, to;             /* the token window [from, to) */
 	int i;                    /* tokens seen */
@@ -556,17 +662,25 @@ static int snip_cb(void *ctx, int flags, const char *tok, int ntok, int start, i
 }
 
 /* The snippet of p in text (len bytes of the planned column's text, all
- * of it when whole), tokenized by tok; appended to out.  Returns 0, 1 when
+ * of it when whole), tokenized by tk; appended to out.  Returns 0, 1 when
  * the window goes past the end of a text that is not whole (read more and
  * call again with out emptied), -1 on error. */
-static int snip_text(fts5_tokenizer *tok, Fts5Tokenizer *inst, const struct snip_plan *p, const char *text,
-		     int len, int whole, struct buf *out)
+static int snip_text(const struct snip_tokenizer *tk, const struct snip_plan *p, const char *text, int len,
+		     int whole, struct buf *out)
 {
 	struct snip_tok t = {p->from, p->from + SNIP_TOKENS, 0, -1, 0, p->mark, 0, out, text, 0};
 	if (t.from > 0)
 		buf_adds(out, SNIP_ELLIPSIS);
 	size_t lead = out->len;
-	int rc = tok->xTokenize(inst, &t, FTS5_TOKENIZE_DOCUMENT, text, len, snip_cb);
+	if (tk->ascii && p->from > 0) { /* start at the window's first token */
+		int at = snip_skip(tk, text, len, p->from);
+		if (at > 0) {
+			t.i = p->from;
+			t.text = text += at;
+			len -= at;
+		}
+	}
+	int rc = tk->api.xTokenize(tk->inst, &t, FTS5_TOKENIZE_DOCUMENT, text, len, snip_cb);
 	if (rc != SQLITE_OK && rc != SQLITE_DONE)
 		return -1;
 	if (rc != SQLITE_DONE && !whole)
@@ -606,8 +720,7 @@ struct search_session {
 	sqlite3_stmt *version, *collect, *doc;
 	long long seen;             /* data_version the table was loaded at */
 	int loaded;
-	fts5_tokenizer tok;         /* the index's tokenizer, for snippets */
-	Fts5Tokenizer *tokinst;
+	struct snip_tokenizer tok;  /* the index's tokenizer, for snippets */
 	sqlite3_blob *blob;         /* documents.body, while hits are shown */
 	struct buf text;            /* the part of a body read */
 	long long maxid;            /* the arrays below hold ids 0..maxid */
@@ -925,7 +1038,7 @@ static void weft_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
  * made with the arguments of the fts table's tokenize= option. */
 static int fts5_ready(struct search_session *s, struct err *e)
 {
-	if (s->tokinst)
+	if (s->tok.inst)
 		return 0;
 	struct case_db *c = s->c;
 	sqlite3_stmt *st;
@@ -955,14 +1068,21 @@ static int fts5_ready(struct search_session *s, struct err *e)
 	sqlite3_finalize(st);
 	const char *argv[16];
 	int argc = 0;
-	for (char *w = strtok(spec, " "); w && argc < 16; w = strtok(NULL, " "))
+	char *save = NULL;
+	for (char *w = strtok_r(spec, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
 		argv[argc++] = w;
 	void *user = NULL;
-	if (!argc || api->xFindTokenizer(api, argv[0], &user, &s->tok) != SQLITE_OK ||
-	    s->tok.xCreate(user, argv + 1, argc - 1, &s->tokinst) != SQLITE_OK) {
-		s->tokinst = NULL;
+	if (!argc || api->xFindTokenizer(api, argv[0], &user, &s->tok.api) != SQLITE_OK ||
+	    s->tok.api.xCreate(user, argv + 1, argc - 1, &s->tok.inst) != SQLITE_OK) {
+		s->tok.inst = NULL;
 		return err_set(e, "searching: the index's tokenizer (%s) is missing", argc ? argv[0] : "none");
 	}
+	/* snip_skip() knows where unicode61 splits ASCII text, unless
+	 * options other than remove_diacritics change it */
+	s->tok.ascii = !strcmp(argv[0], "unicode61");
+	for (int i = 1; i + 1 < argc; i += 2)
+		if (strcmp(argv[i], "remove_diacritics"))
+			s->tok.ascii = 0;
 	return 0;
 }
 
@@ -994,8 +1114,8 @@ void search_session_free(struct search_session *s)
 	sqlite3_finalize(s->version);
 	sqlite3_finalize(s->collect);
 	sqlite3_finalize(s->doc);
-	if (s->tokinst)
-		s->tok.xDelete(s->tokinst);
+	if (s->tok.inst)
+		s->tok.api.xDelete(s->tok.inst);
 	buf_free(&s->text);
 	table_free(s);
 	free(s);
@@ -1160,7 +1280,7 @@ static int body_snippet(struct search_session *s, const struct ranked *r, struct
 		if (sqlite3_blob_read(s->blob, s->text.p, n, 0) != SQLITE_OK)
 			return -1;
 		buf_reset(snip);
-		int more = snip_text(&s->tok, s->tokinst, &r->plan, s->text.p, n, n == len, snip);
+		int more = snip_text(&s->tok, &r->plan, s->text.p, n, n == len, snip);
 		if (more <= 0)
 			return more;
 	}
@@ -1189,7 +1309,7 @@ static int load_hit(struct search_session *s, const struct ranked *r, struct buf
 		cut = body_snippet(s, r, snip);
 	} else if (r->plan.col >= 0 && text) {
 		buf_reset(snip);
-		cut = snip_text(&s->tok, s->tokinst, &r->plan, text, sqlite3_column_bytes(doc, 6), 1, snip);
+		cut = snip_text(&s->tok, &r->plan, text, sqlite3_column_bytes(doc, 6), 1, snip);
 	}
 	if (cut == 0) /* else no snippet: only running out of memory fails */
 		h->snippet = snip->p ? snip->p : "";
