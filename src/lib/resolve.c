@@ -805,7 +805,15 @@ static char **canonical_names(const struct rmention *m, size_t n, const struct t
 	return name;
 }
 
-/* Sets mentions.entity to ent for mention id with st (bound and stepped). */
+/* Steps st (bound) to its end and resets it; 0, or -1 with e set. */
+static int step_done(struct case_db *c, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : case_fail(c, "resolving entities", e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Sets mentions.entity to ent (0: NULL) for mention id with st. */
 static int set_entity(struct case_db *c, sqlite3_stmt *st, long long id, long long ent, struct err *e)
 {
 	if (ent)
@@ -813,17 +821,142 @@ static int set_entity(struct case_db *c, sqlite3_stmt *st, long long id, long lo
 	else
 		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : case_fail(c, "resolving entities", e);
-	sqlite3_reset(st);
+	return step_done(c, st, e);
+}
+
+/* An entity as written: by write_entity_rows, or found in the table. */
+struct entity_row {
+	const char *type, *name, *key;
+	long long mentions, docs;
+};
+
+static int same_row(const struct entity_row *a, const struct entity_row *b)
+{
+	return a->mentions == b->mentions && a->docs == b->docs && !strcmp(a->type, b->type) &&
+	       !strcmp(a->name, b->name) && !strcmp(a->key, b->key);
+}
+
+/* Makes the entities table hold rows[0, n) as ids 1..n: rows that already
+ * say the same are left alone (their network columns are rebuilt by the
+ * next stage anyway), others updated or inserted, ids beyond n deleted.
+ * A run that finds what the last one found writes nothing. */
+static int write_entity_rows(struct case_db *c, const struct entity_row *rows, size_t n, struct err *e)
+{
+	sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL, *del = NULL;
+	int rc = -1;
+	char *have = xcalloc(n ? n : 1, 1); /* have[i]: id i+1 exists; 2: as rows[i] */
+	if (case_prepare(c, "SELECT id, type, name, key, mentions, docs FROM entities WHERE id BETWEEN 1 AND ?", &old,
+			 "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO entities(type, name, key, mentions, docs, id) VALUES(?,?,?,?,?,?)", &ins,
+			 "resolving entities", e) < 0 ||
+	    case_prepare(c, "UPDATE entities SET type=?, name=?, key=?, mentions=?, docs=? WHERE id=?", &upd,
+			 "resolving entities", e) < 0 ||
+	    case_prepare(c, "DELETE FROM entities WHERE id < 1 OR id > ?", &del, "resolving entities", e) < 0)
+		goto out;
+	sqlite3_bind_int64(old, 1, (long long)n);
+	while (sqlite3_step(old) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(old, 0);
+		struct entity_row r = {(const char *)sqlite3_column_text(old, 1), (const char *)sqlite3_column_text(old, 2),
+				       (const char *)sqlite3_column_text(old, 3), sqlite3_column_int64(old, 4),
+				       sqlite3_column_int64(old, 5)};
+		if (r.type && r.name && r.key)
+			have[id - 1] = same_row(&r, &rows[id - 1]) ? 2 : 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (have[i] == 2)
+			continue;
+		sqlite3_stmt *st = have[i] ? upd : ins;
+		sqlite3_bind_text(st, 1, rows[i].type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rows[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, rows[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, rows[i].mentions);
+		sqlite3_bind_int64(st, 5, rows[i].docs);
+		sqlite3_bind_int64(st, 6, (long long)i + 1);
+		if (step_done(c, st, e) < 0)
+			goto out;
+	}
+	sqlite3_bind_int64(del, 1, (long long)n);
+	rc = step_done(c, del, e);
+out:
+	sqlite3_finalize(old);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	sqlite3_finalize(del);
+	free(have);
+	return rc;
+}
+
+/* One alias row: (entity, alias) and its count. */
+struct alias_row {
+	long long entity;
+	char *alias;
+	long long count;
+};
+
+static int cmp_alias_key(long long ea, const char *aa, long long eb, const char *ab)
+{
+	return ea != eb ? (ea > eb) - (ea < eb) : strcmp(aa, ab);
+}
+
+/* Makes the aliases table hold rows[0, n) (sorted by entity, then alias
+ * bytes: the table's own order), changing only the rows that differ. */
+static int write_alias_rows(struct case_db *c, const struct alias_row *rows, size_t n, struct err *e)
+{
+	sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL, *del = NULL;
+	struct alias_row *have = NULL;
+	size_t nhave = 0, cap = 0;
+	int rc = -1;
+	if (case_prepare(c, "SELECT entity, alias, count FROM aliases ORDER BY entity, alias", &old, "resolving entities", e) < 0 ||
+	    case_prepare(c, "INSERT INTO aliases(count, entity, alias) VALUES(?,?,?)", &ins, "resolving entities", e) < 0 ||
+	    case_prepare(c, "UPDATE aliases SET count=? WHERE entity=? AND alias=?", &upd, "resolving entities", e) < 0 ||
+	    case_prepare(c, "DELETE FROM aliases WHERE entity=? AND alias=?", &del, "resolving entities", e) < 0)
+		goto out;
+	/* read whole first: the table changes below */
+	while (sqlite3_step(old) == SQLITE_ROW) {
+		if (nhave == cap)
+			have = xrealloc(have, (cap = cap ? 2 * cap : 1024) * sizeof *have);
+		have[nhave].entity = sqlite3_column_int64(old, 0);
+		have[nhave].alias = xstrdup((const char *)sqlite3_column_text(old, 1));
+		have[nhave].count = sqlite3_column_int64(old, 2);
+		nhave++;
+	}
+	size_t i = 0, j = 0;
+	while (i < n || j < nhave) {
+		int d = i == n ? 1 : j == nhave ? -1 : cmp_alias_key(rows[i].entity, rows[i].alias, have[j].entity, have[j].alias);
+		sqlite3_stmt *st = d < 0 ? ins : d > 0 ? del : rows[i].count != have[j].count ? upd : NULL;
+		const struct alias_row *r = d > 0 ? &have[j] : &rows[i];
+		if (st == del) {
+			sqlite3_bind_int64(del, 1, r->entity);
+			sqlite3_bind_text(del, 2, r->alias, -1, SQLITE_STATIC);
+		} else if (st) {
+			sqlite3_bind_int64(st, 1, r->count);
+			sqlite3_bind_int64(st, 2, r->entity);
+			sqlite3_bind_text(st, 3, r->alias, -1, SQLITE_STATIC);
+		}
+		if (st && step_done(c, st, e) < 0)
+			goto out;
+		i += d <= 0;
+		j += d >= 0;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(old);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	sqlite3_finalize(del);
+	for (size_t k = 0; k < nhave; k++)
+		free(have[k].alias);
+	free(have);
 	return rc;
 }
 
 /* Writes the clusters as entities, with their mention and document counts
  * and their aliases (each distinct text once, with its count), and points
  * each mention at its entity.  Entities are numbered afresh from 1 in
- * cluster order, so a run that finds what the last one found writes the
- * same ids: only the mentions whose entity changed (and the stale ones,
- * which lost theirs) are updated. */
+ * cluster order, so a run that finds what the last one found gives the
+ * same ids, and only what differs from the tables is written: entities and
+ * aliases that changed, mentions whose entity changed (and the stale ones,
+ * which lost theirs). */
 static int write_entities(struct case_db *c, struct rmention *m, size_t n, struct form *f, size_t nf,
 			  struct cluster *cl, size_t nc, const long long *stale, size_t nstale, struct err *e)
 {
@@ -851,32 +984,28 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 			lastdoc[k] = m[i].doc;
 		}
 	}
-	sqlite3_stmt *ins = NULL, *men = NULL, *al = NULL;
-	int rc = -1;
-	if (case_exec(c, "DELETE FROM aliases; DELETE FROM entities;", "resolving entities", e) < 0 ||
-	    case_prepare(c, "INSERT INTO entities(id, type, name, key, mentions, docs) VALUES(?,?,?,?,?,?)", &ins,
-			 "resolving entities", e) < 0 ||
-	    case_prepare(c, "UPDATE mentions SET entity=? WHERE id=?", &men, "resolving entities", e) < 0 ||
-	    case_prepare(c, "INSERT INTO aliases(entity, alias, count) VALUES(?,?,?)", &al, "resolving entities", e) < 0)
-		goto out;
-	long long next = 1;
+	/* the entities, numbered from 1 in cluster order */
+	struct entity_row *rows = xmalloc((nc ? nc : 1) * sizeof *rows);
+	size_t nrows = 0;
 	for (size_t i = 0; i < nc; i++) {
 		assert(nment[i] == cl[i].count);
 		if (!nment[i])
 			continue; /* joined into another */
-		cl[i].entity = next++;
-		sqlite3_bind_int64(ins, 1, cl[i].entity);
-		sqlite3_bind_text(ins, 2, entity_types[cl[i].type], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, name[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, f[cl[i].best_form].key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 5, nment[i]);
-		sqlite3_bind_int64(ins, 6, ndocs[i]);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			case_fail(c, "resolving entities", e);
-			goto out;
-		}
-		sqlite3_reset(ins);
+		rows[nrows] = (struct entity_row){entity_types[cl[i].type], name[i], f[cl[i].best_form].key, nment[i], ndocs[i]};
+		cl[i].entity = (long long)++nrows;
 	}
+	/* each distinct text of an entity's mentions once, with its count */
+	struct alias_row *al = xmalloc((n ? n : 1) * sizeof *al);
+	size_t nal = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		j = text_run(uses, i, n);
+		al[nal++] = (struct alias_row){cl[uses[i].cluster].entity, (char *)uses[i].text, (long long)(j - i)};
+	}
+	sqlite3_stmt *men = NULL;
+	int rc = -1;
+	if (write_entity_rows(c, rows, nrows, e) < 0 || write_alias_rows(c, al, nal, e) < 0 ||
+	    case_prepare(c, "UPDATE mentions SET entity=? WHERE id=?", &men, "resolving entities", e) < 0)
+		goto out;
 	for (size_t i = 0; i < nstale; i++)
 		if (set_entity(c, men, stale[i], 0, e) < 0)
 			goto out;
@@ -885,22 +1014,11 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, struc
 		if (ent != m[i].was && set_entity(c, men, m[i].id, ent, e) < 0)
 			goto out;
 	}
-	for (size_t i = 0, j; i < n; i = j) {
-		j = text_run(uses, i, n);
-		sqlite3_bind_int64(al, 1, cl[uses[i].cluster].entity);
-		sqlite3_bind_text(al, 2, uses[i].text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(al, 3, (long long)(j - i));
-		if (sqlite3_step(al) != SQLITE_DONE) {
-			case_fail(c, "resolving entities", e);
-			goto out;
-		}
-		sqlite3_reset(al);
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(ins);
 	sqlite3_finalize(men);
-	sqlite3_finalize(al);
+	free(rows);
+	free(al);
 	free(uses);
 	free(nment);
 	free(ndocs);
@@ -1417,11 +1535,11 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	size_t nacro = 0, nstale = 0;
 	long long *stale = NULL;
 	int rc = -1;
-	/* Foreign keys off while the tables are rebuilt: with them on, SQLite
-	 * empties entities row by row, checking each (~1 s CPU on the
-	 * corpus), instead of truncating it.  Every alias written points at an
-	 * entity written just before, and an entity removed takes its aliases
-	 * with it.  (Restored at the end, as is the cache size set below.) */
+	/* Foreign keys off while the tables are rewritten, so entities and
+	 * aliases can each be brought up to date in one pass: an entity goes
+	 * before its aliases do.  Every alias written points at an entity
+	 * written in the same run, and an entity removed loses its aliases in
+	 * it.  (Restored at the end, as is the cache size set below.) */
 	int fk = pragma_value(c, "foreign_keys"), cache = pragma_value(c, "cache_size");
 	case_exec(c, "PRAGMA foreign_keys=OFF", "resolving entities", e);
 	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0) {

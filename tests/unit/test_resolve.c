@@ -1,0 +1,242 @@
+/*
+ * test_resolve.c — resolve_all() on a case the test writes itself
+ * (documents and mentions inserted directly): a surname alone joins the
+ * full name of its document, an acronym its long form, spellings across
+ * documents one entity with counted aliases, cable furniture is nobody;
+ * a second run finds the same and writes nothing; a run over tables that
+ * were tampered with (renamed, deleted, extra rows, mentions pointing
+ * elsewhere) puts them back as the first run left them; a merge is kept
+ * across runs with its counts, and undoing it gives the first state back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "resolve.h"
+
+struct fx {
+	char dir[64];
+	char path[96];
+	struct case_db *c;
+};
+
+static void sql(struct case_db *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *q = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, q, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", q, msg);
+	sqlite3_free(q);
+}
+
+static long long sql_int(struct case_db *c, const char *q)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, q, -1, &st, NULL), SQLITE_OK);
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Document id whose text is body (one sentence), with its mentions: each
+ * "TYPE:text" in ms, found in body by its first occurrence. */
+static void document(struct case_db *c, long long id, const char *body, const char *const *ms)
+{
+	sql(c, "INSERT INTO documents(id, sha256, status, type, title, body) VALUES(%lld, 'sha%lld', 'ok', 'text', 'd', %Q)",
+	    id, id, body);
+	sql(c, "INSERT INTO sentences(doc, n, start, end) VALUES(%lld, 0, 0, %d)", id, (int)strlen(body));
+	sql(c, "INSERT INTO paths(path, doc) VALUES('/leak/d%lld.txt', %lld)", id, id);
+	for (int i = 0; ms[i]; i++) {
+		const char *text = strchr(ms[i], ':') + 1;
+		char type[8];
+		snprintf(type, sizeof type, "%.*s", (int)(text - 1 - ms[i]), ms[i]);
+		const char *at = strstr(body, text);
+		assert_non_null(at);
+		long long start = at - body;
+		sql(c, "INSERT INTO mentions(doc, sentence, start, end, type, text) VALUES(%lld, 0, %lld, %lld, %Q, %Q)", id,
+		    start, start + (long long)strlen(text), type, text);
+	}
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/weft-resolve-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/case.weft", f->dir);
+	struct err e = {{0}};
+	if (case_open(f->path, CASE_WRITE, &f->c, &e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		free(f);
+		return -1;
+	}
+	struct case_db *c = f->c;
+	document(c, 1, "Qassem Soleimani met Hadi al-Amiri. Soleimani runs the Islamic Revolutionary Guard Corps (IRGC). SECRET",
+		 (const char *const[]){"PER:Qassem Soleimani", "PER:Hadi al-Amiri", "PER:Soleimani",
+				       "ORG:Islamic Revolutionary Guard Corps", "ORG:IRGC", "MISC:SECRET", NULL});
+	document(c, 2, "Qasem Suleimani of the IRGC called Hadi al-Amiri twice; al-Amiri agreed.",
+		 (const char *const[]){"PER:Qasem Suleimani", "ORG:IRGC", "PER:Hadi al-Amiri", "MISC:al-Amiri", NULL});
+	document(c, 3, "Nouri al-Maliki and Haider al-Abadi met in Baghdad; Maliki left.",
+		 (const char *const[]){"PER:Nouri al-Maliki", "PER:Haider al-Abadi", "LOC:Baghdad", "PER:Maliki", NULL});
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	case_close(f->c);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Everything resolve_all writes, as text: entities, aliases, and which
+ * entity each mention names.  Caller frees. */
+static char *snapshot(struct case_db *c)
+{
+	static const char *const q[] = {
+		"SELECT id, type, name, key, mentions, docs FROM entities ORDER BY id",
+		"SELECT entity, alias, count FROM aliases ORDER BY entity, alias",
+		"SELECT id, entity FROM mentions ORDER BY id",
+	};
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(c->db, q[i], -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int k = 0; k < sqlite3_column_count(st); k++)
+				buf_printf(&b, "%s%s", k ? "|" : "", (const char *)sqlite3_column_text(st, k) ?: "NULL");
+			buf_addc(&b, '\n');
+		}
+		sqlite3_finalize(st);
+		buf_adds(&b, "--\n");
+	}
+	return buf_detach(&b);
+}
+
+static long long entity_of(struct case_db *c, const char *text)
+{
+	char *q = sqlite3_mprintf("SELECT entity FROM mentions WHERE text=%Q ORDER BY id LIMIT 1", text);
+	long long v = sql_int(c, q);
+	sqlite3_free(q);
+	return v;
+}
+
+static void resolve(struct case_db *c)
+{
+	struct err e = {{0}};
+	long n = 0;
+	if (resolve_all(c, &n, &e) < 0)
+		fail_msg("resolve_all: %s", e.msg);
+	assert_true(n > 0);
+}
+
+static void test_entities(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	resolve(c);
+	long long sol = entity_of(c, "Qassem Soleimani");
+	assert_true(sol > 0);
+	assert_int_equal(entity_of(c, "Soleimani"), sol);        /* within its document */
+	assert_int_equal(entity_of(c, "Qasem Suleimani"), sol);  /* across documents */
+	assert_int_equal(entity_of(c, "IRGC"), entity_of(c, "Islamic Revolutionary Guard Corps"));
+	assert_int_equal(entity_of(c, "al-Amiri"), entity_of(c, "Hadi al-Amiri"));
+	assert_int_equal(entity_of(c, "Maliki"), entity_of(c, "Nouri al-Maliki"));
+	assert_true(entity_of(c, "Maliki") != entity_of(c, "Haider al-Abadi"));
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM mentions WHERE text='SECRET' AND entity IS NOT NULL"), 0);
+	char *q = sqlite3_mprintf("SELECT mentions*100+docs FROM entities WHERE id=%lld", sol);
+	assert_int_equal(sql_int(c, q), 302);
+	sqlite3_free(q);
+	q = sqlite3_mprintf("SELECT count FROM aliases WHERE entity=%lld AND alias='Qasem Suleimani'", sol);
+	assert_int_equal(sql_int(c, q), 1);
+	sqlite3_free(q);
+	assert_int_equal(sql_int(c, "SELECT count FROM aliases WHERE alias='Hadi al-Amiri'"), 2);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM entities WHERE name='Qassem Soleimani' AND type='PER'"), 1);
+}
+
+static void test_second_run_writes_nothing(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	resolve(c);
+	char *first = snapshot(c);
+	int before = sqlite3_total_changes(c->db);
+	resolve(c);
+	assert_int_equal(sqlite3_total_changes(c->db) - before, 0);
+	char *second = snapshot(c);
+	assert_string_equal(first, second);
+	free(first);
+	free(second);
+}
+
+static void test_repairs_tampered_tables(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	resolve(c);
+	char *first = snapshot(c);
+	sql(c, "PRAGMA foreign_keys=OFF;"
+	       "UPDATE entities SET name='Someone Else', mentions=mentions+5 WHERE id=1;"
+	       "DELETE FROM entities WHERE id=2; INSERT INTO entities(id, type, name, key) VALUES(999, 'PER', 'Ghost', 'KST');"
+	       "UPDATE aliases SET count=count+3 WHERE entity=1; DELETE FROM aliases WHERE entity=3;"
+	       "INSERT INTO aliases(entity, alias, count) VALUES(999, 'Ghost', 1), (1, 'Zz', 2);"
+	       "UPDATE mentions SET entity=999 WHERE id%%2=0; UPDATE mentions SET entity=1 WHERE text='SECRET';"
+	       "PRAGMA foreign_keys=ON;");
+	resolve(c);
+	char *again = snapshot(c);
+	assert_string_equal(first, again);
+	free(first);
+	free(again);
+}
+
+static void test_merge_kept_and_undone(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	resolve(c);
+	char *first = snapshot(c);
+	long long amiri = entity_of(c, "Hadi al-Amiri"), abadi = entity_of(c, "Haider al-Abadi");
+	struct err e = {{0}};
+	long long d = resolve_decide(c, "merge", "Hadi al-Amiri", "Haider al-Abadi", &e);
+	if (d < 0)
+		fail_msg("merge: %s", e.msg);
+	assert_int_equal(entity_of(c, "Haider al-Abadi"), entity_of(c, "Hadi al-Amiri"));
+	char *q = sqlite3_mprintf("SELECT mentions*100+docs FROM entities WHERE id=%lld", entity_of(c, "Hadi al-Amiri"));
+	assert_int_equal(sql_int(c, q), 403);   /* 3 + 1 mentions, in documents 1, 2 and 3 */
+	sqlite3_free(q);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM aliases WHERE entity NOT IN (SELECT id FROM entities)"), 0);
+	resolve(c);
+	assert_int_equal(entity_of(c, "Haider al-Abadi"), entity_of(c, "Hadi al-Amiri"));
+	assert_int_equal(resolve_undo(c, d, &e), 0);
+	assert_true(amiri != abadi);
+	char *undone = snapshot(c);
+	assert_string_equal(first, undone);
+	free(first);
+	free(undone);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_entities, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_run_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repairs_tampered_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_kept_and_undone, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
