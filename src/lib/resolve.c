@@ -1330,6 +1330,8 @@ static int cmp_int(const void *a, const void *b)
 /* Sorts v[0..n) and drops repeats; returns how many are left. */
 static size_t sort_unique_int(int *v, size_t n)
 {
+	if (n < 2)
+		return n; /* v may be NULL */
 	qsort(v, n, sizeof *v, cmp_int);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
