@@ -462,7 +462,6 @@ static int page_of(const char *snippet, const char *body, const char *pages)
  * page; the text is cut afterwards (snip_text()) with the index's own
  * tokenizer, so showing a hit runs no second full-text query. */
 
-#define SNIP_MAX_INST 1024
 #define SNIP_TOKENS 24
 #define SNIP_OPEN "\x02"
 #define SNIP_CLOSE "\x03"
@@ -476,41 +475,40 @@ struct snip_plan {
 	unsigned long long mark;
 };
 
-static int snip_plan(const Fts5ExtensionApi *api, Fts5Context *fc, struct snip_plan *p)
+/* The column that says most of where a hit matches: the body, then
+ * subject, title, sender, recipients, cc (the table's columns are title,
+ * sender, recipients, cc, subject, body).  Lower is better. */
+static const int snip_pref[6] = {2, 3, 4, 5, 1, 0};
+
+/* Is the match at (col, off) a better start for a snippet than the one
+ * at (best_col, best_off), best_col -1 for none?  The first match of the
+ * most telling column. */
+static int snip_better(int col, int off, int best_col, int best_off)
 {
-	p->col = -1;
-	p->from = 0;
-	p->mark = 0;
-	int ninst = 0, rc = api->xInstCount(fc, &ninst);
-	if (rc != SQLITE_OK)
-		return rc;
-	if (ninst > SNIP_MAX_INST)
-		ninst = SNIP_MAX_INST;
-	/* the first match in the column that says most: the body, then
-	 * subject, title, sender, recipients, cc (the table's columns are
-	 * title, sender, recipients, cc, subject, body) */
-	static const int pref[] = {2, 3, 4, 5, 1, 0};
-	int off = 0;
-	for (int i = 0; i < ninst; i++) {
-		int ph, c, o;
-		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK || c < 0 || c > 5)
-			break;
-		if (p->col < 0 || pref[c] < pref[p->col] || (c == p->col && o < off)) {
-			p->col = c;
-			off = o;
-		}
-	}
-	if (p->col < 0)
-		return SQLITE_OK;
+	return best_col < 0 || snip_pref[col] < snip_pref[best_col] || (col == best_col && off < best_off);
+}
+
+/* Plans the snippet of a hit whose first match (by snip_better()) is at
+ * (col, off): its window, and the tokens in it that are part of a match
+ * (a phrase is several). */
+static int snip_plan(const Fts5ExtensionApi *api, Fts5Context *fc, int col, int off, struct snip_plan *p)
+{
+	p->col = col;
 	p->from = off > SNIP_TOKENS / 3 ? off - SNIP_TOKENS / 3 : 0;
-	for (int i = 0; i < ninst; i++) {
-		int ph, c, o;
-		if (api->xInst(fc, i, &ph, &c, &o) != SQLITE_OK)
-			break;
-		int n = api->xPhraseSize(fc, ph);
-		for (int k = o; c == p->col && k < o + n && k < p->from + SNIP_TOKENS; k++)
-			if (k >= p->from)
-				p->mark |= 1ULL << (k - p->from);
+	p->mark = 0;
+	if (col < 0)
+		return SQLITE_OK;
+	int nphrase = api->xPhraseCount(fc);
+	for (int ph = 0; ph < nphrase; ph++) {
+		Fts5PhraseIter it;
+		int c, o, n = api->xPhraseSize(fc, ph);
+		int rc = api->xPhraseFirst(fc, ph, &it, &c, &o);
+		if (rc != SQLITE_OK)
+			return rc;
+		for (; c >= 0; api->xPhraseNext(fc, &it, &c, &o))
+			for (int t = o; c == col && t < o + n && t < p->from + SNIP_TOKENS; t++)
+				if (t >= p->from)
+					p->mark |= 1ULL << (t - p->from);
 	}
 	return SQLITE_OK;
 }
@@ -576,7 +574,7 @@ static int snip_skip(const struct snip_tokenizer *tk, const char *text, int len,
 		if (pos + 8 <= len && (memcpy(&w, u + pos, 8), !(w & HIGHS))) {
 			unsigned long long m = bytes_in(w, '0', '9') | bytes_in(w, 'A', 'Z') | bytes_in(w, 'a', 'z');
 			unsigned long long starts = m & ~((m << 8) | (in ? 0x80ULL : 0));
-			int n = __builtin_popcountll(starts);
+			int n = (int)(((starts >> 7) * ONES) >> 56); /* bits set, one per byte at most */
 			if (i + n <= from) { /* token from does not start in these 8 */
 				if (starts)
 					run = pos + (63 - __builtin_clzll(starts)) / 8;
@@ -1000,13 +998,25 @@ static void weft_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
 		return;
 	}
 	long long id = api->xRowid(fc);
-	int ninst = 0;
-	rc = api->xInstCount(fc, &ninst);
-	memset(k->freq, 0, (size_t)k->nphrase * sizeof *k->freq);
-	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		int ph, col, off;
-		if ((rc = api->xInst(fc, i, &ph, &col, &off)) == SQLITE_OK && ph >= 0 && ph < k->nphrase)
-			k->freq[ph] += col >= 0 && col < 6 ? col_weight[col] : 1.0;
+	/* each phrase's matches, weighted by column (sums of small whole
+	 * numbers: the same doubles in any order), and the first match for
+	 * the snippet; read from the phrases' position lists (xInst would
+	 * build a sorted array of all of them first) */
+	int first_col = -1, first_off = 0;
+	for (int ph = 0; rc == SQLITE_OK && ph < k->nphrase; ph++) {
+		Fts5PhraseIter it;
+		int col, off;
+		double f = 0.0;
+		if ((rc = api->xPhraseFirst(fc, ph, &it, &col, &off)) != SQLITE_OK)
+			break;
+		for (; col >= 0; api->xPhraseNext(fc, &it, &col, &off)) {
+			if (col > 5)
+				continue;
+			f += col_weight[col];
+			if (snip_better(col, off, first_col, first_off))
+				first_col = col, first_off = off;
+		}
+		k->freq[ph] = f;
 	}
 	const struct search_session *s = k->s;
 	int ntok = -1;
@@ -1024,7 +1034,7 @@ static void weft_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_c
 		score += k->deferred ? f : k->idf[i] * f;
 	}
 	struct ranked *slot = heap_push(k, id, score);
-	if (slot && (rc = snip_plan(api, fc, &slot->plan)) != SQLITE_OK) {
+	if (slot && (rc = snip_plan(api, fc, first_col, first_off, &slot->plan)) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
@@ -1305,7 +1315,7 @@ static int load_hit(struct search_session *s, const struct ranked *r, struct buf
 	h->snippet = (const char *)sqlite3_column_text(doc, 5);
 	const char *text = (const char *)sqlite3_column_text(doc, 6);
 	int cut = -1;
-	if (r->plan.col == 5) {
+	if (r->plan.col == 5 && !text) {
 		cut = body_snippet(s, r, snip);
 	} else if (r->plan.col >= 0 && text) {
 		buf_reset(snip);
@@ -1323,12 +1333,14 @@ static int show_hits(struct search_session *s, const struct ranked *hits, size_t
 		     int (*cb)(const struct search_hit *h, void *user), void *user, struct err *e)
 {
 	/* ?2 is the column of the snippet, -1 for none: then the first
-	 * characters of the body stand in for it */
+	 * characters of the body stand in for it.  The body of a small file
+	 * comes whole (a blob handle costs more than its few pages); a larger
+	 * one is read by body_snippet() as far as the snippet needs. */
 	if (kept(s, &s->doc,
 		 "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
 		 " d.title, d.date, d.type, d.pages, CASE WHEN ?2 < 0 THEN substr(d.body, 1, 160) END,"
 		 " CASE ?2 WHEN 0 THEN d.title WHEN 1 THEN d.sender WHEN 2 THEN d.recipients WHEN 3 THEN d.cc"
-		 " WHEN 4 THEN d.subject END,"
+		 " WHEN 4 THEN d.subject WHEN 5 THEN CASE WHEN d.size < 16384 THEN d.body END END,"
 		 " CASE WHEN d.pages IS NULL THEN NULL ELSE d.body END FROM documents d WHERE d.id = ?1") < 0) {
 		query_fail(s->c, e);
 		return -1;
