@@ -1552,26 +1552,39 @@ static double align(const struct names_token *s, size_t n, const struct names_to
 }
 
 /* jsim for align(): where s[i] (its particle written in) has the skeleton
- * and vowels of l[j] and l[j+1] written together (Danaee Far, Abu Bakr). */
+ * and vowels of l[j] and l[j+1] written together (Danaee Far, Abu Bakr).
+ * Joining costs a skeleton, so a pair is joined only if some s[i] could
+ * equal it: a token of two consonants or more and no particle starts its
+ * joined skeleton with its own first consonant (every letter that decides
+ * that one is inside the token), so no s[i] starting otherwise can match. */
 static void joined_table(const struct names_token *s, size_t n, const struct names_token *l, size_t m, simtab jsim)
 {
-	struct joined jl[MAXT], js;
-	for (size_t j = 0; j + 1 < m; j++)
-		if (!((l[j].flags | l[j + 1].flags) & NAMES_TOK_INITIAL))
-			join_tokens(&jl[j], &l[j], &l[j + 1]);
+	struct joined jl, js[MAXT];
+	const struct names_token *sp[MAXT];
 	for (size_t i = 0; i < n; i++) {
-		const struct names_token *si = &s[i];
-		if (si->particle) {
-			join_tokens(&js, si, NULL);
-			si = &js.t;
+		sp[i] = &s[i];
+		if (s[i].particle) {
+			join_tokens(&js[i], &s[i], NULL);
+			sp[i] = &js[i].t;
 		}
-		for (size_t j = 0; j < m; j++) {
+		for (size_t j = 0; j < m; j++)
 			jsim[i][j] = -1.0;
-			if (j + 1 >= m || ((l[j].flags | l[j + 1].flags | si->flags) & NAMES_TOK_INITIAL))
+	}
+	for (size_t j = 0; j + 1 < m; j++) {
+		if ((l[j].flags | l[j + 1].flags) & NAMES_TOK_INITIAL)
+			continue;
+		int need = l[j].particle || l[j].skel_len < 2 || l[j].len > 60;
+		for (size_t i = 0; i < n && !need; i++)
+			need = sp[i]->skel_len > 0 && sp[i]->skel[0] == l[j].skel[0];
+		if (!need)
+			continue;
+		join_tokens(&jl, &l[j], &l[j + 1]);
+		const struct names_token *t = &jl.t;
+		for (size_t i = 0; i < n; i++) {
+			const struct names_token *si = sp[i];
+			if (si->flags & NAMES_TOK_INITIAL)
 				continue;
-			const struct names_token *t = &jl[j].t;
-			if (si->skel_len == t->skel_len && !memcmp(si->skel, t->skel, si->skel_len) &&
-			    !vowel_conflicts(si, t))
+			if (si->skel_len == t->skel_len && !memcmp(si->skel, t->skel, si->skel_len) && !vowel_conflicts(si, t))
 				jsim[i][j] = 0.9;
 		}
 	}
