@@ -1332,12 +1332,15 @@ static int load_hit(struct search_session *s, const struct ranked *r, struct buf
 static int show_hits(struct search_session *s, const struct ranked *hits, size_t from, size_t n,
 		     int (*cb)(const struct search_hit *h, void *user), void *user, struct err *e)
 {
-	/* ?2 is the column of the snippet, -1 for none: then the first
+	/* The path shown: the first of those not inside a container, else
+	 * the first (min() needs no sorter, as ORDER BY did).  ?2 is the
+	 * column of the snippet, -1 for none: then the first
 	 * characters of the body stand in for it.  The body of a small file
 	 * comes whole (a blob handle costs more than its few pages); a larger
 	 * one is read by body_snippet() as far as the snippet needs. */
 	if (kept(s, &s->doc,
-		 "SELECT (SELECT path FROM paths WHERE doc = d.id ORDER BY container IS NOT NULL, path LIMIT 1),"
+		 "SELECT coalesce((SELECT min(path) FROM paths WHERE doc = d.id AND container IS NULL),"
+		 " (SELECT min(path) FROM paths WHERE doc = d.id)),"
 		 " d.title, d.date, d.type, d.pages, CASE WHEN ?2 < 0 THEN substr(d.body, 1, 160) END,"
 		 " CASE ?2 WHEN 0 THEN d.title WHEN 1 THEN d.sender WHEN 2 THEN d.recipients WHEN 3 THEN d.cc"
 		 " WHEN 4 THEN d.subject WHEN 5 THEN CASE WHEN d.size < 16384 THEN d.body END END,"
