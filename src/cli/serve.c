@@ -4,6 +4,7 @@
  * installed) is compiled into the binary by scripts/build-web.sh.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,12 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Each request's answer is built and freed in its thread's arena;
+	 * glibc gave that memory back to the kernel after every request and
+	 * faulted it in again for the next (a sixth of a network view's CPU).
+	 * Keep up to 64 MB in each arena instead. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 
 	struct server *s;
 	struct err e = {{0}};

@@ -125,20 +125,27 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 
 /* The network around an entity, as weft serve's network view shows it:
  * ids[0] is center; ids[1 .. level_end[1]) its strongest neighbours (by
- * the summed score of the pair's links, each link of weight >= min_weight);
- * at depth 2, ids[level_end[1] .. level_end[2]) the strongest neighbours of
- * those; limit entities in all, of which the centre's neighbours take at
- * most two thirds at depth 2.  pairs holds the npairs linked pairs among
- * them (pairs[2i] < pairs[2i+1], entity ids), strongest first, at most
- * GRAPH_VIEW_MAX_LINKS.  Reads the stored adjacency: a hub's strongest
- * neighbours without ranking all its links.  Returns 0 or -1; v is the
+ * the summed score of the pair's links, each pair with a link of weight >=
+ * min_weight); at depth 2, ids[level_end[1] .. level_end[2]) the strongest
+ * neighbours of those; limit entities in all, of which the centre's
+ * neighbours take at most two thirds at depth 2.  links holds the nlinks
+ * linked pairs among them, strongest first, at most GRAPH_VIEW_MAX_LINKS:
+ * a < b (entity ids), edge the smallest of the pair's edge ids, kinds typed
+ * first, weight, score, docs and sentences the largest of its edges'.
+ * Reads the stored adjacency, not the edges.  Returns 0 or -1; v is the
  * caller's, to graph_view_free(). */
 #define GRAPH_VIEW_MAX_LINKS 5000
+struct graph_view_link {
+	long long a, b, edge;
+	double weight, score;
+	int docs, sentences, nkinds;
+	const char *kinds[GRAPH_KINDS];
+};
 struct graph_view {
 	long long *ids;
 	int n, level_end[3];
-	long long *pairs;
-	int npairs;
+	struct graph_view_link *links;
+	int nlinks;
 };
 int graph_view(struct case_db *c, long long center, int depth, int limit, double min_weight, struct graph_view *v,
 	       struct err *e);

@@ -443,7 +443,7 @@ cJSON *json_stats(struct case_db *c, struct err *e)
  * prints the same bytes, integers without the round trip and strings in
  * runs. */
 
-static void print_str(struct buf *b, const char *s)
+void json_buf_str(struct buf *b, const char *s)
 {
 	buf_addc(b, '"');
 	for (const char *run = s ? s : ""; *run;) {
@@ -469,9 +469,8 @@ static void print_str(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
-static void print_num(struct buf *b, const cJSON *v)
+void json_buf_num(struct buf *b, double d)
 {
-	double d = v->valuedouble;
 	char out[32];
 	if (isnan(d) || isinf(d)) {
 		buf_adds(b, "null");
@@ -501,8 +500,8 @@ static void print_value(struct buf *b, const cJSON *v)
 	switch (v->type & 0xFF) {
 	case cJSON_False: buf_adds(b, "false"); break;
 	case cJSON_True: buf_adds(b, "true"); break;
-	case cJSON_Number: print_num(b, v); break;
-	case cJSON_String: print_str(b, v->valuestring); break;
+	case cJSON_Number: json_buf_num(b, v->valuedouble); break;
+	case cJSON_String: json_buf_str(b, v->valuestring); break;
 	case cJSON_Raw: buf_adds(b, v->valuestring ? v->valuestring : ""); break;
 	case cJSON_Array:
 	case cJSON_Object: {
@@ -512,7 +511,7 @@ static void print_value(struct buf *b, const cJSON *v)
 			if (x != v->child)
 				buf_addc(b, ',');
 			if (obj) {
-				print_str(b, x->string);
+				json_buf_str(b, x->string);
 				buf_addc(b, ':');
 			}
 			print_value(b, x);

@@ -38,6 +38,13 @@ void json_add_str(struct cJSON *obj, const char *key, const char *s);
  * its length. */
 char *json_print(const struct cJSON *v, size_t *len);
 
+/* A string (NULL as "") and a number, appended to b as json_print() writes
+ * them: for an answer too big to build as cJSON items first (add it with
+ * cJSON_AddRawToObject). */
+struct buf;
+void json_buf_str(struct buf *b, const char *s);
+void json_buf_num(struct buf *b, double d);
+
 /* The ORDER BY of a --sort / sort= key (mentions, documents, name, pagerank,
  * betweenness), or NULL when it is none of them. */
 const char *json_entity_order(const char *sort);

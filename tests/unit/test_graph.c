@@ -626,10 +626,11 @@ static void test_paths(void **state)
 	assert_true(s.top[0].pagerank >= s.top[1].pagerank);
 }
 
-/* The two-ended search over the stored adjacency finds chains as cheap as
- * igraph's over the edges, on a random network with hubs, places and
- * components; and graph_store_adjacency() writes what graph_build() does. */
-static void test_path_search_agrees_with_igraph(void **state)
+/* On a random network with hubs, places and two components, from the
+ * stored adjacency and from the edges alone: the two-ended search finds
+ * chains as cheap as igraph's, and the network view picks the neighbours
+ * and reports the links the edges give. */
+static void test_stored_adjacency(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
 	enum { NV = 300, NE = 900 };
@@ -650,14 +651,25 @@ static void test_path_search_agrees_with_igraph(void **state)
 		if (a == b)
 			continue;
 		double score = 0.05 + (rand_r(&seed) % 1000) / 100.0;
-		sql(c, "INSERT OR IGNORE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(%d, %d, %Q, 1, 1, 1, %.17g)",
-		    a < b ? a : b, a < b ? b : a, k % 5 ? "co-occurs" : "met", score);
+		sql(c,
+		    "INSERT OR IGNORE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(%d, %d, %Q, %d, %d, %d, %.17g)",
+		    a < b ? a : b, a < b ? b : a, k % 5 ? "co-occurs" : "met", 1 + k % 4, 1 + k % 7, 1 + k % 3, score);
 	}
+	/* two big hubs (more links than the network view reads rows of),
+	 * strongly linked both ways: "head of" runs from the larger id */
+	for (int i = 1001; i <= 1700; i++) {
+		entity(c, i, "PER", "Leaf");
+		sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, %d, 'co-occurs', 1, 1, 1, 0.01)", i);
+		sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(2, %d, 'co-occurs', 1, 1, 1, 0.01)", i);
+	}
+	sql(c, "INSERT OR REPLACE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, 2, 'co-occurs', 9, 20, 9, 50)");
+	sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(2, 1, 'head of', 3, 3, 3, 60)");
 	sql(c, "COMMIT");
 	struct err e = {{0}};
 	assert_int_equal(graph_store_adjacency(c, &e), 0);
 	assert_true(sql_int(c, "SELECT count(*) FROM adjacency") > 250);
-	assert_int_equal(sql_int(c, "SELECT count(*) FROM adjacency WHERE length(arcs) %% 12 != 0"), 0);
+	assert_true(sql_int(c, "SELECT length(arcs) / 34 FROM adjacency WHERE id = 2") > 700);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM adjacency WHERE length(arcs) %% 34 != 0"), 0);
 	/* from the stored rows, then (pass 1) from the edges, as in a case
 	 * whose network was built before the table adjacency existed */
 	int found = 0, none = 0;
@@ -693,21 +705,78 @@ static void test_path_search_agrees_with_igraph(void **state)
 	}
 	assert_true(found > 120 && none > 0); /* both kinds of answer were asked */
 
-	/* a built network's rows are the ones the edges give */
-	entity(c, NV + 1, "PER", "Ali Alpha");
-	entity(c, NV + 2, "PER", "Bashir Beta");
-	entity(c, NV + 3, "LOC", "Baghdad");
-	static const char *d1[] = {"Ali Alpha met Bashir Beta in Baghdad.", "Bashir Beta stayed in Baghdad."};
-	document(c, 1, d1, 2);
-	mentions(c, 1, "Ali Alpha", NV + 1);
-	mentions(c, 1, "Bashir Beta", NV + 2);
-	mentions(c, 1, "Baghdad", NV + 3);
-	build(c);
-	sql(c, "CREATE TEMP TABLE built AS SELECT * FROM adjacency");
-	assert_true(sql_int(c, "SELECT count(*) FROM built") >= 3);
-	assert_int_equal(graph_store_adjacency(c, &e), 0);
-	assert_int_equal(sql_int(c, "SELECT count(*) FROM (SELECT * FROM built EXCEPT SELECT * FROM adjacency)"), 0);
-	assert_int_equal(sql_int(c, "SELECT count(*) FROM (SELECT * FROM adjacency EXCEPT SELECT * FROM built)"), 0);
+	/* the network view: the centre's strongest neighbours as the edges
+	 * rank them, then theirs, and every link among them as the edges say */
+	sql(c, "INSERT INTO adjacency SELECT 0, x'00'"); /* a damaged row is refused, not read */
+	struct graph_view v;
+	assert_int_equal(graph_view(c, 0, 1, 10, 0, &v, &e), -1);
+	sql(c, "DELETE FROM adjacency WHERE id = 0");
+	for (int pass = 0; pass < 2; pass++) { /* from the rows; from the edges (no rows) */
+		if (pass == 0)
+			assert_int_equal(graph_store_adjacency(c, &e), 0);
+		else
+			sql(c, "DELETE FROM adjacency");
+		for (long long center = 1; center <= 40; center += center == 1 ? 1 : 3) {
+			double minw = center % 2 ? 0 : 2;
+			assert_int_equal(graph_view(c, center, 2, 30, minw, &v, &e), 0);
+			assert_int_equal(v.ids[0], center);
+			/* level 1: with the centre, at most two thirds of 30 */
+			sqlite3_stmt *st;
+			assert_int_equal(sqlite3_prepare_v2(c->db,
+				"SELECT o FROM (SELECT CASE WHEN a = ?1 THEN b ELSE a END o, sum(score) s, max(weight) w"
+				" FROM edges WHERE a = ?1 OR b = ?1 GROUP BY o) WHERE w >= ?2 ORDER BY s DESC, o LIMIT 19",
+				-1, &st, NULL), SQLITE_OK);
+			sqlite3_bind_int64(st, 1, center);
+			sqlite3_bind_double(st, 2, minw);
+			int i = 1;
+			while (sqlite3_step(st) == SQLITE_ROW)
+				assert_int_equal(v.ids[i++], sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+			assert_int_equal(v.level_end[1], i);
+			/* level 2: neighbours of level 1, new */
+			for (int j = v.level_end[1]; j < v.level_end[2]; j++) {
+				assert_true(j < 30);
+				for (int k = 0; k < j; k++)
+					assert_true(v.ids[k] != v.ids[j]);
+			}
+			/* the links among them */
+			char set[1024] = "(";
+			for (int j = 0; j < v.n; j++)
+				snprintf(set + strlen(set), sizeof set - strlen(set), "%s%lld", j ? "," : "", v.ids[j]);
+			strcat(set, ")");
+			assert_int_equal(v.nlinks, sql_int(c, "SELECT count(*) FROM (SELECT 1 FROM edges WHERE a IN %s AND b IN %s"
+							    " GROUP BY min(a, b), max(a, b) HAVING max(weight) >= %g)", set, set, minw));
+			int hubs = 0;
+#define PAIR "FROM edges WHERE a = %lld AND b = %lld OR a = %lld AND b = %lld", l->a, l->b, l->b, l->a
+			for (int j = 0; j < v.nlinks; j++) {
+				const struct graph_view_link *l = &v.links[j];
+				assert_true(l->a < l->b);
+				assert_int_equal(l->edge, sql_int(c, "SELECT min(id) " PAIR));
+				assert_true(l->score == sql_real(c, "SELECT max(score) " PAIR));
+				assert_true(l->weight == sql_real(c, "SELECT max(weight) " PAIR));
+				assert_int_equal(l->docs, sql_int(c, "SELECT max(docs) " PAIR));
+				assert_int_equal(l->sentences, sql_int(c, "SELECT max(sentences) " PAIR));
+				assert_int_equal(l->nkinds, sql_int(c, "SELECT count(*) " PAIR));
+				if (l->nkinds == 2)
+					assert_string_equal(l->kinds[1], "co-occurs"); /* typed first */
+				if (l->a == 1 && l->b == 2) {
+					hubs++;
+					assert_int_equal(l->nkinds, 2);
+					assert_string_equal(l->kinds[0], "head of");
+					assert_true(l->score == 60 && l->weight == 9 && l->docs == 9 && l->sentences == 20);
+				}
+				if (j) {
+					const struct graph_view_link *k = &v.links[j - 1];
+					assert_true(sql_real(c, "SELECT sum(score) FROM edges WHERE a = %lld AND b = %lld OR a = %lld AND b = %lld",
+							     k->a, k->b, k->b, k->a) >= sql_real(c, "SELECT sum(score) " PAIR) - 1e-4);
+				}
+			}
+#undef PAIR
+			if (center <= 2)
+				assert_int_equal(hubs, 1); /* the big rows' link, from the edges */
+			graph_view_free(&v);
+		}
+	}
 }
 
 static void test_big_document_is_capped(void **state)
@@ -884,7 +953,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_surname_by_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ubiquitous_entity_scores_lower, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_path_search_agrees_with_igraph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stored_adjacency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
