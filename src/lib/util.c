@@ -137,21 +137,23 @@ int err_set(struct err *e, const char *fmt, ...)
 void buf_add_json_str(struct buf *b, const char *s, size_t len)
 {
 	buf_addc(b, '"');
+	size_t run = 0; /* bytes from run on need no escape: added in one go */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"': buf_adds(b, "\\\""); break;
 		case '\\': buf_adds(b, "\\\\"); break;
 		case '\n': buf_adds(b, "\\n"); break;
 		case '\r': buf_adds(b, "\\r"); break;
 		case '\t': buf_adds(b, "\\t"); break;
-		default:
-			if (c < 0x20)
-				buf_printf(b, "\\u%04x", c);
-			else
-				buf_addc(b, (char)c);
+		default: buf_printf(b, "\\u%04x", c);
 		}
 	}
+	buf_add(b, s + run, len - run);
 	buf_addc(b, '"');
 }
 
