@@ -1626,7 +1626,7 @@ static int save(struct builder *g, struct err *e)
 			       e) < 0)
 			goto out;
 	}
-	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0 || graph_store_adjacency(c, e) < 0)
+	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
 		goto out;
 	for (uint32_t i = 0; i < g->nent; i++) {
 		sqlite3_bind_double(upd, 1, pr[i]);
@@ -1675,6 +1675,9 @@ static void builder_free(struct builder *g)
 	buf_free(&g->post);
 	sqlite3_finalize(g->body_st);
 	free(g->scratch);
+	struct case_db *c = g->c;
+	memset(g, 0, sizeof *g); /* so that a second call frees nothing */
+	g->c = c;
 }
 
 /* The value of a one-number PRAGMA such as "PRAGMA cache_size" (0 if unknown). */
@@ -1726,6 +1729,11 @@ int graph_build(struct case_db *c, struct err *e)
 	sqlite3_finalize(g.body_st); /* releases the last document's text */
 	g.body_st = NULL;
 	if (save(&g, e) < 0)
+		goto out;
+	/* the adjacency from the edges just written, once the builder's
+	 * memory is given back (the peak stays that of the build) */
+	builder_free(&g);
+	if (graph_store_adjacency(c, e) < 0)
 		goto out;
 	rc = case_exec(c, nested ? "RELEASE graph_build" : "COMMIT", "saving the network", e);
 out:
