@@ -135,24 +135,6 @@ static void csv_put(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-/* Appends s (NULL: null) to b as a JSON string, invalid UTF-8 replaced. */
-static void json_add(struct buf *b, const char *s)
-{
-	if (!s) {
-		buf_adds(b, "null");
-		return;
-	}
-	size_t n = strlen(s);
-	if (utf8_valid(s, n)) {
-		buf_add_json_str(b, s, n);
-		return;
-	}
-	struct buf fixed = BUF_INIT;
-	utf8_repair(&fixed, s, n);
-	buf_add_json_str(b, fixed.p ? fixed.p : "", fixed.len);
-	buf_free(&fixed);
-}
-
 /* Appends ,"key":"value" (or "key":"value" when first) unless value is NULL or empty. */
 static void json_field(struct buf *b, const char *key, const char *value)
 {
@@ -161,7 +143,7 @@ static void json_field(struct buf *b, const char *key, const char *value)
 	if (b->len && b->p[b->len - 1] != '{')
 		buf_addc(b, ',');
 	buf_printf(b, "\"%s\":", key);
-	json_add(b, value);
+	buf_add_json_text(b, value);
 }
 
 static const char *text(sqlite3_stmt *st, int i)
@@ -725,14 +707,14 @@ static int write_opensearch(struct case_db *c, const char *folder, struct export
 		while (sqlite3_step(ents) == SQLITE_ROW) {
 			const char *type = text(ents, 2);
 			buf_printf(&line, "%s{\"id\":%lld,\"name\":", k++ ? "," : "", (long long)sqlite3_column_int64(ents, 0));
-			json_add(&line, text(ents, 1));
+			buf_add_json_text(&line, text(ents, 1));
 			buf_adds(&line, ",\"type\":");
-			json_add(&line, type);
+			buf_add_json_text(&line, type);
 			buf_addc(&line, '}');
 			int li = !strcmp(type, "PER") ? 0 : !strcmp(type, "ORG") ? 1 : !strcmp(type, "LOC") ? 2 : 3;
 			if (lists[li].len)
 				buf_addc(&lists[li], ',');
-			json_add(&lists[li], text(ents, 1));
+			buf_add_json_text(&lists[li], text(ents, 1));
 		}
 		buf_addc(&line, ']');
 		for (int i = 0; i < 4; i++)
@@ -782,7 +764,7 @@ static void ftm_prop(struct buf *b, const char *prop, const char *value)
 	if (b->p[b->len - 1] != '{')
 		buf_addc(b, ',');
 	buf_printf(b, "\"%s\":[", prop);
-	json_add(b, value);
+	buf_add_json_text(b, value);
 	buf_addc(b, ']');
 }
 
@@ -875,7 +857,7 @@ static int write_aleph(struct case_db *c, FILE *f, struct export_counts *n, stru
 		while (sqlite3_step(ents) == SQLITE_ROW)
 			if (ftm_schema(text(ents, 2)) && strcmp(text(ents, 2), "LOC")) {
 				buf_adds(&names, names.len ? "," : "");
-				json_add(&names, text(ents, 1));
+				buf_add_json_text(&names, text(ents, 1));
 			}
 		if (names.len)
 			buf_printf(&b, ",\"namesMentioned\":[%s]", names.p);

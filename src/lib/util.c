@@ -157,6 +157,23 @@ void buf_add_json_str(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+void buf_add_json_text(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_adds(b, "null");
+		return;
+	}
+	size_t n = strlen(s);
+	if (utf8_valid(s, n)) {
+		buf_add_json_str(b, s, n);
+		return;
+	}
+	struct buf fixed = BUF_INIT;
+	utf8_repair(&fixed, s, n);
+	buf_add_json_str(b, fixed.p ? fixed.p : "", fixed.len);
+	buf_free(&fixed);
+}
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);

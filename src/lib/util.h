@@ -52,6 +52,8 @@ char *xstrndup(const char *s, size_t n);
 
 /* Appends s to b as a JSON string literal (quotes and escapes included). */
 void buf_add_json_str(struct buf *b, const char *s, size_t len);
+/* Appends s (NULL: null) to b as a JSON string, invalid UTF-8 replaced. */
+void buf_add_json_text(struct buf *b, const char *s);
 
 /* Lower-case hex of a SHA-256 digest of data: out must hold 65 bytes. */
 void sha256_hex(const void *data, size_t len, char out[65]);
