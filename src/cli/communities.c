@@ -1,6 +1,6 @@
 /*
  * communities.c — `weft communities`: the groups of the network, entities
- * more linked to each other than to the rest (Louvain, computed when the
+ * more linked to each other than to the rest (Leiden, computed when the
  * network is built).
  */
 #include <cjson/cJSON.h>
@@ -16,7 +16,7 @@ const char help_communities[] =
 	"\n"
 	"Lists the communities of the network, largest first: groups of entities\n"
 	"that are more linked to each other (by shared sentences) than to the rest,\n"
-	"found by the Louvain method when the network is built.  Each with its size\n"
+	"found by the Leiden method when the network is built.  Each with its size\n"
 	"by type, the links inside it and its most central members (people and\n"
 	"organisations first, by PageRank).\n"
 	"'weft entities --json' gives every entity's community.\n"

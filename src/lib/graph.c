@@ -8,7 +8,7 @@
  * entities of each sentence (strong), the most mentioned entities of the
  * document (weak), and looks for typed patterns between neighbouring
  * mentions.  Then it writes edges and evidence and runs igraph's PageRank
- * and Louvain communities over the undirected network, all in one
+ * and Leiden communities over the undirected network, all in one
  * transaction.  (Measured on 510k mentions of Enron mail and cables:
  * about 16 s of CPU, a third of it SQLite writing 570k edges and 1.1M
  * evidence rows.)  graph_path() loads the edges into igraph and asks for the
@@ -1136,9 +1136,9 @@ static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *sc
 }
 
 /* PageRank over the undirected network of pairs (weights: pair scores,
- * typed links added), and Louvain communities over the pairs that share a
+ * typed links added), and Leiden communities over the pairs that share a
  * sentence: document-only links are the most numerous and the weakest, and
- * would triple the time Louvain takes for little; an entity with only such
+ * would triple the time the clustering takes for little; an entity with only such
  * links joins the community of its strongest neighbour.  Fills pr[nent],
  * comm[nent] (-1 for an entity without links) and bt[nent] (betweenness, see
  * above).  Returns 0 or -1. */
@@ -1200,10 +1200,24 @@ static int rank_and_cluster(struct builder *g, const double *pscore, double *pr,
 		goto out;
 	}
 	stage = 5;
-	/* Louvain visits nodes in random order: a fixed seed keeps
-	 * communities the same from one build to the next */
+	/* Leiden, for modularity (node weights: strengths; resolution
+	 * 1 / 2m): on the corpus 0.45 s and modularity 0.711, where igraph's
+	 * Louvain took 2.3 s for 0.707.  It visits nodes in random order: a
+	 * fixed seed keeps communities the same from one build to the next. */
 	igraph_rng_seed(igraph_rng_default(), 20191118);
-	if (igraph_community_multilevel(&gr, &w, 1.0, &memb, NULL, NULL))
+	igraph_vector_t strength;
+	if (igraph_vector_init(&strength, 0))
+		goto out;
+	double total = 0;
+	for (igraph_integer_t i = 0; i < ns; i++)
+		total += VECTOR(w)[i];
+	igraph_integer_t ncomm_found;
+	igraph_real_t quality;
+	int failed = igraph_strength(&gr, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &w) ||
+		     igraph_community_leiden(&gr, &w, &strength, total > 0 ? 1 / (2 * total) : 1, 0.01, 0, 2, &memb,
+					     &ncomm_found, &quality);
+	igraph_vector_destroy(&strength);
+	if (failed)
 		goto out;
 	/* entities with document-only links: their strongest neighbour's community */
 	double *best = xcalloc(g->nent ? g->nent : 1, sizeof *best);

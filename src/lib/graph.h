@@ -30,7 +30,7 @@
  * PageRank (weighted by the scores of all links between two entities),
  * betweenness (over links with a shared sentence, length 1/score; estimated
  * from a fixed sample of sources on large networks) and
- * Louvain communities (over links with a shared sentence; an entity with
+ * Leiden communities (over links with a shared sentence; an entity with
  * only document-level links joins its strongest neighbour's community) are
  * stored in entities; communities are numbered by size, 0 the largest, and
  * an entity without links has none.  Both are deterministic.
