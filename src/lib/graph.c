@@ -2258,6 +2258,9 @@ static long adjsrc_range(struct case_db *c, struct adjsrc *s, long long id, long
 
 struct bidir {
 	struct hmap map;          /* entity id -> slot */
+	const struct hmap *ban_v; /* entities the chain may not pass (NULL: none) */
+	const struct hmap *ban_a; /* links it may not take, key arc_key() */
+	long long end_a, end_b;   /* the whole chain's ends: never avoided */
 	uint32_t n, cap;
 	long long *id;
 	double *dist[2];          /* < 0: not reached from that end */
@@ -2316,14 +2319,20 @@ static void bidir_free(struct bidir *b)
 	}
 }
 
-/* The cheapest chain from entity from to entity to: its entity ids in
- * *chain (the caller's to free), their number in *len (0: no chain) and
- * its cost in *cost.  -1 on error. */
-static int bidir_search(struct case_db *c, struct adjsrc *src, struct bidir *b, long long from, long long to,
-			unsigned flags, long long **chain, int *len, double *cost, struct err *e)
+static uint64_t arc_key(long long a, long long b)
+{
+	return a < b ? (uint64_t)a << 32 ^ (uint64_t)b : (uint64_t)b << 32 ^ (uint64_t)a;
+}
+
+/* The cheapest chain from entity from to entity to (from_avoid: from is a
+ * place or MISC entity in the middle of the whole chain): its entity ids
+ * in *chain (the caller's to free), their number in *len (0: no chain)
+ * and its cost in *cost.  -1 on error. */
+static int bidir_search(struct case_db *c, struct adjsrc *src, struct bidir *b, long long from, int from_avoid,
+			long long to, unsigned flags, long long **chain, int *len, double *cost, struct err *e)
 {
 	*len = 0;
-	uint32_t end[2] = {bidir_slot(b, from, 0), bidir_slot(b, to, 0)};
+	uint32_t end[2] = {bidir_slot(b, from, from_avoid), bidir_slot(b, to, 0)};
 	double best = -1;
 	uint32_t meet[2] = {NONE, NONE}; /* the link where the two searches met */
 	for (int d = 0; d < 2; d++) {
@@ -2346,7 +2355,10 @@ static int bidir_search(struct case_db *c, struct adjsrc *src, struct bidir *b, 
 		for (long k = 0; k < n; k++) {
 			long long wid = arcs[k].to;
 			float sc = arcs[k].score;
-			uint32_t w = bidir_slot(b, wid, sc < 0 && wid != from && wid != to);
+			if ((b->ban_v && hmap_get(b->ban_v, (uint64_t)wid) != NONE) ||
+			    (b->ban_a && hmap_get(b->ban_a, arc_key(b->id[u], wid)) != NONE))
+				continue;
+			uint32_t w = bidir_slot(b, wid, sc < 0 && wid != b->end_a && wid != b->end_b);
 			double x = fabsf(sc) > 1e-9f ? 1 / fabs(sc) : 1e9;
 			if (b->avoid[u])
 				x *= 4;
@@ -2383,38 +2395,173 @@ static int bidir_search(struct case_db *c, struct adjsrc *src, struct bidir *b, 
 	return 0;
 }
 
-/* The cheapest chain (k = 1 of graph_path). */
-static int path_cheapest(struct case_db *c, long long from, long long to, int nev, unsigned flags,
-			 struct graph_path **out, int *npaths, struct err *e)
+/* ---- the k cheapest chains (Yen, "Finding the k shortest loopless paths
+ * in a network", 1971), each search two-ended as above ---- */
+
+struct chain {
+	long long *ids;
+	int n;
+	double cost;
+};
+
+/* The cost of the first n entities of chain ids (ends vf, vt) and whether
+ * ids[n - 1] is avoided in its middle (*last_avoid).  -1 on error. */
+static int chain_cost(struct case_db *c, struct adjsrc *src, const long long *ids, int n, long long vf, long long vt,
+		      unsigned flags, double *cost, int *last_avoid, struct err *e)
+{
+	*cost = 0;
+	int avoid = 0; /* ids[h - 1]'s */
+	for (int h = 1; h < n; h++) {
+		const struct arc *arcs;
+		long na = adjsrc_arcs(c, src, ids[h - 1], &arcs, e), k = 0;
+		if (na < 0)
+			return -1;
+		while (k < na && arcs[k].to != ids[h])
+			k++;
+		if (k == na)
+			return err_set(e, "the stored network is damaged: run weft graph --rebuild");
+		int w_avoid = arcs[k].score < 0 && ids[h] != vf && ids[h] != vt;
+		double x = fabsf(arcs[k].score) > 1e-9f ? 1 / fabs(arcs[k].score) : 1e9;
+		*cost += link_cost(x * (avoid ? 4 : 1) * (w_avoid ? 4 : 1), flags);
+		avoid = w_avoid;
+	}
+	*last_avoid = avoid;
+	return 0;
+}
+
+static int chain_same(const struct chain *x, const long long *ids, int n)
+{
+	return x->n == n && !memcmp(x->ids, ids, (size_t)n * sizeof *ids);
+}
+
+/* Up to k cheapest loopless chains from vf to vt into *out (cheapest
+ * first; *nout of them).  -1 on error. */
+static int yen(struct case_db *c, struct adjsrc *src, long long vf, long long vt, int k, unsigned flags,
+	       struct chain **out, int *nout, struct err *e)
+{
+	struct chain *a = xcalloc((size_t)k, sizeof *a), *cand = NULL;
+	int na = 0, ncand = 0, capcand = 0, rc = 0;
+	struct hmap ban_v, ban_a;
+	hmap_init(&ban_v, 64);
+	hmap_init(&ban_a, 64);
+	for (int round = 0; round < k && rc == 0; round++) {
+		if (round == 0) {
+			struct bidir b = {0};
+			hmap_init(&b.map, 1024);
+			b.end_a = vf;
+			b.end_b = vt;
+			rc = bidir_search(c, src, &b, vf, 0, vt, flags, &a[0].ids, &a[0].n, &a[0].cost, e);
+			bidir_free(&b);
+			if (rc < 0 || a[0].n == 0)
+				break;
+			na = 1;
+			continue;
+		}
+		const struct chain *prev = &a[round - 1];
+		for (int i = 0; i + 1 < prev->n && rc == 0; i++) {
+			/* from prev's i-th entity, not by a link another found chain
+			 * with the same first i + 1 entities takes there, nor through
+			 * those entities */
+			hmap_free(&ban_v);
+			hmap_free(&ban_a);
+			hmap_init(&ban_v, 64);
+			hmap_init(&ban_a, 64);
+			for (int j = 0; j < na; j++)
+				if (a[j].n > i + 1 && !memcmp(a[j].ids, prev->ids, (size_t)(i + 1) * sizeof *prev->ids))
+					*hmap_slot(&ban_a, arc_key(a[j].ids[i], a[j].ids[i + 1])) = 1;
+			for (int j = 0; j < i; j++)
+				*hmap_slot(&ban_v, (uint64_t)prev->ids[j]) = 1;
+			double root = 0;
+			int spur_avoid = 0;
+			if (chain_cost(c, src, prev->ids, i + 1, vf, vt, flags, &root, &spur_avoid, e) < 0) {
+				rc = -1;
+				break;
+			}
+			struct bidir b = {0};
+			hmap_init(&b.map, 1024);
+			b.end_a = vf;
+			b.end_b = vt;
+			b.ban_v = &ban_v;
+			b.ban_a = &ban_a;
+			long long *spur = NULL;
+			int ns = 0;
+			double cost = 0;
+			rc = bidir_search(c, src, &b, prev->ids[i], spur_avoid, vt, flags, &spur, &ns, &cost, e);
+			bidir_free(&b);
+			if (rc == 0 && ns > 0) {
+				long long *ids = xmalloc((size_t)(i + ns) * sizeof *ids);
+				memcpy(ids, prev->ids, (size_t)i * sizeof *ids);
+				memcpy(ids + i, spur, (size_t)ns * sizeof *ids);
+				int n = i + ns, known = 0;
+				for (int j = 0; j < na && !known; j++)
+					known = chain_same(&a[j], ids, n);
+				for (int j = 0; j < ncand && !known; j++)
+					known = chain_same(&cand[j], ids, n);
+				if (known) {
+					free(ids);
+				} else {
+					if (ncand == capcand)
+						cand = xrealloc(cand, (size_t)(capcand = capcand ? 2 * capcand : 16) * sizeof *cand);
+					cand[ncand++] = (struct chain){ids, n, root + cost};
+				}
+			}
+			free(spur);
+		}
+		if (rc < 0 || ncand == 0)
+			break;
+		int best = 0; /* the cheapest candidate, the fewest links on a tie */
+		for (int j = 1; j < ncand; j++)
+			if (cand[j].cost < cand[best].cost || (cand[j].cost == cand[best].cost && cand[j].n < cand[best].n))
+				best = j;
+		a[na++] = cand[best];
+		cand[best] = cand[--ncand];
+	}
+	for (int j = 0; j < ncand; j++)
+		free(cand[j].ids);
+	free(cand);
+	hmap_free(&ban_v);
+	hmap_free(&ban_a);
+	if (rc < 0) {
+		for (int j = 0; j < na; j++)
+			free(a[j].ids);
+		free(a);
+		return -1;
+	}
+	*out = a;
+	*nout = na;
+	return 0;
+}
+
+/* Up to k cheapest chains with their evidence (graph_path). */
+static int path_k(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
+		  struct graph_path **out, int *npaths, struct err *e)
 {
 	struct adjsrc src;
 	if (adjsrc_open(c, &src, e) < 0)
 		return -1;
-	struct bidir b = {0};
-	hmap_init(&b.map, 1024);
-	long long *ids = NULL;
-	int n = 0, rc = 0;
-	double cost = 0;
-	if (from != to && bidir_search(c, &src, &b, from, to, flags, &ids, &n, &cost, e) < 0)
-		rc = -1;
-	bidir_free(&b);
+	struct chain *ch = NULL;
+	int n = 0, rc = from == to ? 0 : yen(c, &src, from, to, k, flags, &ch, &n, e);
 	adjsrc_close(c, &src);
 	if (rc == 0 && n > 0) {
-		struct graph_path *p = xcalloc(1, sizeof *p);
-		p->hops = xcalloc((size_t)n, sizeof *p->hops);
-		p->cost = cost;
-		for (int h = 0; h < n && rc == 0; h++) {
-			rc = fill_hop(c, h ? ids[h - 1] : 0, ids[h], nev, &p->hops[h], e);
-			p->nhops++;
+		struct graph_path *p = xcalloc((size_t)n, sizeof *p);
+		for (int i = 0; i < n && rc == 0; i++) {
+			p[i].hops = xcalloc((size_t)ch[i].n, sizeof *p[i].hops);
+			p[i].cost = ch[i].cost;
+			for (int h = 0; h < ch[i].n && rc == 0; h++) {
+				rc = fill_hop(c, h ? ch[i].ids[h - 1] : 0, ch[i].ids[h], nev, &p[i].hops[h], e);
+				p[i].nhops++;
+			}
 		}
 		if (rc == 0) {
 			*out = p;
-			*npaths = 1;
+			*npaths = n;
 		} else {
-			graph_paths_free(p, 1);
+			graph_paths_free(p, n);
 		}
 	}
-	free(ids);
+	for (int i = 0; i < n; i++)
+		free(ch[i].ids);
+	free(ch);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -2694,97 +2841,7 @@ int graph_path(struct case_db *c, long long from, long long to, int k, int nev, 
 {
 	*out = NULL;
 	*npaths = 0;
-	if (k < 1)
-		k = 1;
-	if (k == 1)
-		return path_cheapest(c, from, to, nev, flags, out, npaths, e);
-	struct net t;
-	if (net_load(c, &t, e) < 0) {
-		net_free(&t);
-		return -1;
-	}
-	uint32_t vf = hmap_get(&t.vmap, (uint64_t)from), vt = hmap_get(&t.vmap, (uint64_t)to);
-	if (vf == NONE || vt == NONE || from == to) {
-		net_free(&t);
-		return 0;
-	}
-	igraph_quiet();
-	igraph_vector_int_t edges;
-	igraph_vector_t w;
-	igraph_vector_int_list_t vpaths, epaths;
-	igraph_t gr;
-	int rc = -1, stage = 0, lib_failed = 1;
-	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)t.np))
-		goto out;
-	stage = 1;
-	if (igraph_vector_init(&w, t.np))
-		goto out;
-	stage = 2;
-	for (uint32_t i = 0; i < t.np; i++) {
-		VECTOR(edges)[2 * i] = t.pa[i];
-		VECTOR(edges)[2 * i + 1] = t.pb[i];
-		double cost = 1 / (t.pscore[i] > 1e-9 ? t.pscore[i] : 1e-9);
-		/* through a place or a MISC entity: four times the cost */
-		if ((t.vtype[t.pa[i]] & (T_LOC | T_MISC)) && t.pa[i] != vf && t.pa[i] != vt)
-			cost *= 4;
-		if ((t.vtype[t.pb[i]] & (T_LOC | T_MISC)) && t.pb[i] != vf && t.pb[i] != vt)
-			cost *= 4;
-		VECTOR(w)[i] = link_cost(cost, flags);
-	}
-	if (igraph_create(&gr, &edges, t.nv, IGRAPH_UNDIRECTED))
-		goto out;
-	stage = 3;
-	if (igraph_vector_int_list_init(&vpaths, 0))
-		goto out;
-	stage = 4;
-	if (igraph_vector_int_list_init(&epaths, 0))
-		goto out;
-	stage = 5;
-	if (igraph_get_k_shortest_paths(&gr, &w, &vpaths, &epaths, k, vf, vt, IGRAPH_ALL))
-		goto out;
-	lib_failed = 0;
-	igraph_integer_t np = igraph_vector_int_list_size(&vpaths);
-	struct graph_path *paths = xcalloc((size_t)np + 1, sizeof *paths);
-	int failed = 0;
-	for (igraph_integer_t p = 0; p < np && !failed; p++) {
-		igraph_vector_int_t *vp = igraph_vector_int_list_get_ptr(&vpaths, p);
-		igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, p);
-		igraph_integer_t nh = igraph_vector_int_size(vp);
-		if (nh == 0)
-			continue;
-		struct graph_path *gp = &paths[(*npaths)++];
-		gp->hops = xcalloc((size_t)nh, sizeof *gp->hops);
-		for (igraph_integer_t h = 0; h < nh && !failed; h++) {
-			long long id = t.vid[VECTOR(*vp)[h]];
-			long long prev = h ? t.vid[VECTOR(*vp)[h - 1]] : 0;
-			if (h)
-				gp->cost += VECTOR(w)[VECTOR(*ep)[h - 1]];
-			failed = fill_hop(c, prev, id, nev, &gp->hops[h], e) < 0;
-			gp->nhops++;
-		}
-	}
-	if (failed) {
-		graph_paths_free(paths, *npaths);
-		*npaths = 0;
-	} else {
-		*out = paths;
-		rc = 0;
-	}
-out:
-	if (lib_failed)
-		err_set(e, "finding a path: igraph failed (out of memory?)");
-	if (stage >= 5)
-		igraph_vector_int_list_destroy(&epaths);
-	if (stage >= 4)
-		igraph_vector_int_list_destroy(&vpaths);
-	if (stage >= 3)
-		igraph_destroy(&gr);
-	if (stage >= 2)
-		igraph_vector_destroy(&w);
-	if (stage >= 1)
-		igraph_vector_int_destroy(&edges);
-	net_free(&t);
-	return rc;
+	return path_k(c, from, to, k < 1 ? 1 : k, nev, flags, out, npaths, e);
 }
 
 /* ---- summary ---- */

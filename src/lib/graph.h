@@ -118,7 +118,9 @@ struct graph_path {
  * "Iraq"): the strongest-evidence chain.  With GRAPH_FEWEST, the chain of
  * fewest links, the strongest of those.  Each hop gets up to nev pieces of
  * evidence.  *npaths is 0 when no chain exists.  *out is the caller's, to
- * graph_paths_free().  Returns 0 or -1. */
+ * graph_paths_free().  Searches the stored adjacency from both ends (Yen's
+ * algorithm for k > 1, loopless chains), reading only the entities it
+ * reaches.  Returns 0 or -1. */
 #define GRAPH_FEWEST 1
 int graph_path(struct case_db *c, long long from, long long to, int k, int nev, unsigned flags,
 	       struct graph_path **out, int *npaths, struct err *e);

@@ -626,10 +626,149 @@ static void test_paths(void **state)
 	assert_true(s.top[0].pagerank >= s.top[1].pagerank);
 }
 
-/* On a random network with hubs, places and two components, from the
+/* ---- an oracle for chains: the same costs, computed the plain way ---- */
+
+struct oracle {
+	int n;                 /* entities 1 .. n - 1 */
+	double *score;         /* n * n: the pair's summed score, 0 if none */
+	unsigned char *avoid;  /* a place or MISC */
+};
+
+static struct oracle *oracle_load(struct case_db *c)
+{
+	struct oracle *o = calloc(1, sizeof *o);
+	o->n = (int)sql_int(c, "SELECT max(id) FROM entities") + 1;
+	o->score = calloc((size_t)o->n * (size_t)o->n, sizeof *o->score);
+	o->avoid = calloc((size_t)o->n, 1);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT id, type IN ('LOC', 'MISC') FROM entities", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		o->avoid[sqlite3_column_int(st, 0)] = (unsigned char)sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT a, b, score FROM edges", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int a = sqlite3_column_int(st, 0), b = sqlite3_column_int(st, 1);
+		o->score[(size_t)a * o->n + b] += sqlite3_column_double(st, 2);
+		o->score[(size_t)b * o->n + a] += sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	return o;
+}
+
+static void oracle_free(struct oracle *o)
+{
+	free(o->score);
+	free(o->avoid);
+	free(o);
+}
+
+/* What the link u-w costs a chain from f to t (graph.h: 1/score, times 4
+ * for a place or MISC entity in the middle; GRAPH_FEWEST: one step). */
+static double oracle_cost(const struct oracle *o, int u, int w, long long f, long long t, unsigned flags)
+{
+	double x = 1 / (o->score[(size_t)u * o->n + w] > 1e-9 ? o->score[(size_t)u * o->n + w] : 1e-9);
+	if (o->avoid[u] && u != f && u != t)
+		x *= 4;
+	if (o->avoid[w] && w != f && w != t)
+		x *= 4;
+	return flags & GRAPH_FEWEST ? 1 + 1e-6 * (x < 1e3 ? x : 1e3) : x;
+}
+
+/* Dijkstra over the matrix: the cheapest cost from f to t, -1 if none. */
+static double oracle_cheapest(const struct oracle *o, long long f, long long t, unsigned flags)
+{
+	double *d = malloc((size_t)o->n * sizeof *d);
+	unsigned char *done = calloc((size_t)o->n, 1);
+	for (int i = 0; i < o->n; i++)
+		d[i] = -1;
+	d[f] = 0;
+	for (;;) {
+		int u = -1;
+		for (int i = 0; i < o->n; i++)
+			if (!done[i] && d[i] >= 0 && (u < 0 || d[i] < d[u]))
+				u = i;
+		if (u < 0 || u == t)
+			break;
+		done[u] = 1;
+		for (int w = 0; w < o->n; w++)
+			if (o->score[(size_t)u * o->n + w] > 0 && !done[w]) {
+				double nd = d[u] + oracle_cost(o, u, w, f, t, flags);
+				if (d[w] < 0 || nd < d[w])
+					d[w] = nd;
+			}
+	}
+	double r = d[t];
+	free(d);
+	free(done);
+	return r;
+}
+
+/* The cost of a chain found, link by link. */
+static double oracle_chain(const struct oracle *o, const struct graph_path *p, long long f, long long t, unsigned flags)
+{
+	double sum = 0;
+	for (int h = 1; h < p->nhops; h++) {
+		int u = (int)p->hops[h - 1].other, w = (int)p->hops[h].other;
+		if (o->score[(size_t)u * o->n + w] <= 0)
+			return -1; /* not a link */
+		sum += oracle_cost(o, u, w, f, t, flags);
+	}
+	return sum;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+static void oracle_walk(const struct oracle *o, int u, int t, long long f, unsigned flags, unsigned char *on, double sofar,
+			double **all, int *nall, int *cap)
+{
+	if (u == t) {
+		if (*nall == *cap)
+			*all = realloc(*all, (size_t)(*cap = *cap ? 2 * *cap : 64) * sizeof **all);
+		(*all)[(*nall)++] = sofar;
+		return;
+	}
+	on[u] = 1;
+	for (int w = 0; w < o->n; w++)
+		if (!on[w] && o->score[(size_t)u * o->n + w] > 0)
+			oracle_walk(o, w, t, f, flags, on, sofar + oracle_cost(o, u, w, f, t, flags), all, nall, cap);
+	on[u] = 0;
+}
+
+/* The k cheapest costs of all loopless chains from f to t, by walking all
+ * of them (a small component only): how many there are, at most k. */
+static int oracle_all(const struct oracle *o, long long f, long long t, unsigned flags, double *out, int k)
+{
+	unsigned char *on = calloc((size_t)o->n, 1);
+	double *all = NULL;
+	int nall = 0, cap = 0;
+	oracle_walk(o, (int)f, (int)t, f, flags, on, 0, &all, &nall, &cap);
+	if (nall)
+		qsort(all, (size_t)nall, sizeof *all, cmp_double);
+	int n = nall < k ? nall : k;
+	for (int i = 0; i < n; i++)
+		out[i] = all[i];
+	free(all);
+	free(on);
+	return n;
+}
+
+static int memcmp_hops(const struct graph_path *x, const struct graph_path *y)
+{
+	for (int h = 0; h < x->nhops; h++)
+		if (x->hops[h].other != y->hops[h].other)
+			return 1;
+	return 0;
+}
+
+/* On a random network with hubs, places and three components, from the
  * stored adjacency and from the edges alone: the two-ended search finds
- * chains as cheap as igraph's, and the network view picks the neighbours
- * and reports the links the edges give. */
+ * the cheapest chain as plain Dijkstra does, Yen's k cheapest are those a
+ * walk through every chain of a small component finds, and the network
+ * view picks the neighbours and reports the links the edges give. */
 static void test_stored_adjacency(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
@@ -670,8 +809,19 @@ static void test_stored_adjacency(void **state)
 	assert_true(sql_int(c, "SELECT count(*) FROM adjacency") > 250);
 	assert_true(sql_int(c, "SELECT length(arcs) / 34 FROM adjacency WHERE id = 2") > 700);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM adjacency WHERE length(arcs) %% 34 != 0"), 0);
+	/* a small component of its own, for the k cheapest chains */
+	for (int i = 2001; i <= 2010; i++)
+		entity(c, i, i % 4 == 0 ? "LOC" : "PER", "Small");
+	for (int k = 0; k < 22; k++) {
+		int x = 2001 + (int)(rand_r(&seed) % 10), y = 2001 + (int)(rand_r(&seed) % 10);
+		if (x != y)
+			sql(c, "INSERT OR IGNORE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(%d, %d, 'co-occurs', 1, 1, 1, %.17g)",
+			    x < y ? x : y, x < y ? y : x, 0.05 + (rand_r(&seed) % 1000) / 100.0);
+	}
+	struct oracle *o = oracle_load(c);
 	/* from the stored rows, then (pass 1) from the edges, as in a case
 	 * whose network was built before the table adjacency existed */
+	assert_int_equal(graph_store_adjacency(c, &e), 0);
 	int found = 0, none = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
@@ -680,30 +830,46 @@ static void test_stored_adjacency(void **state)
 		for (int q = 0; q < 120; q++) {
 			long long from = 1 + rand_r(&qseed) % NV, to = 1 + rand_r(&qseed) % NV;
 			unsigned flags = q % 2 ? GRAPH_FEWEST : 0;
-			struct graph_path *p1, *p2;
-			int n1, n2;
+			struct graph_path *p1;
+			int n1;
 			assert_int_equal(graph_path(c, from, to, 1, 0, flags, &p1, &n1, &e), 0);
-			assert_int_equal(graph_path(c, from, to, 2, 0, flags, &p2, &n2, &e), 0); /* igraph */
-			assert_int_equal(n1 > 0, n2 > 0);
+			double want = oracle_cheapest(o, from, to, flags);
+			assert_int_equal(n1 > 0, want >= 0);
 			if (n1) {
 				found++;
-				assert_true(fabs(p1[0].cost - p2[0].cost) <= 1e-5 * p2[0].cost);
+				assert_true(fabs(p1[0].cost - want) <= 1e-5 * want);
+				assert_true(fabs(oracle_chain(o, &p1[0], from, to, flags) - want) <= 1e-5 * want);
 				assert_int_equal(p1[0].hops[0].other, from);
 				assert_int_equal(p1[0].hops[p1[0].nhops - 1].other, to);
-				for (int h = 1; h < p1[0].nhops; h++) /* every hop is a link */
-					assert_true(sql_int(c,
-							    "SELECT count(*) FROM edges WHERE a = %lld AND b = %lld"
-							    " OR a = %lld AND b = %lld",
-							    p1[0].hops[h - 1].other, p1[0].hops[h].other, p1[0].hops[h].other,
-							    p1[0].hops[h - 1].other) > 0);
 			} else {
 				none++;
 			}
 			graph_paths_free(p1, n1);
-			graph_paths_free(p2, n2);
+		}
+		/* k = 4 in the small component: the four cheapest of all its
+		 * loopless chains, as a search through all of them finds */
+		for (int q = 0; q < 30; q++) {
+			long long from = 2001 + rand_r(&qseed) % 10, to = 2001 + rand_r(&qseed) % 10;
+			unsigned flags = q % 3 ? 0 : GRAPH_FEWEST;
+			double want[4];
+			int nwant = from == to ? 0 : oracle_all(o, from, to, flags, want, 4);
+			struct graph_path *p;
+			int np;
+			assert_int_equal(graph_path(c, from, to, 4, 0, flags, &p, &np, &e), 0);
+			assert_int_equal(np, nwant);
+			for (int i = 0; i < np; i++) {
+				assert_true(fabs(p[i].cost - want[i]) <= 1e-5 * want[i]);
+				assert_true(fabs(oracle_chain(o, &p[i], from, to, flags) - want[i]) <= 1e-5 * want[i]);
+				for (int j = 0; j < i; j++) /* each chain once */
+					assert_false(p[j].nhops == p[i].nhops &&
+						     !memcmp_hops(&p[j], &p[i]));
+			}
+			found += np > 1;
+			graph_paths_free(p, np);
 		}
 	}
-	assert_true(found > 120 && none > 0); /* both kinds of answer were asked */
+	oracle_free(o);
+	assert_true(found > 140 && none > 0); /* both kinds of answer were asked */
 
 	/* the network view: the centre's strongest neighbours as the edges
 	 * rank them, then theirs, and every link among them as the edges say */
