@@ -824,9 +824,9 @@ static int table_load(struct search_session *s, struct err *e)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			long long id = sqlite3_column_int64(st, 0);
 			const unsigned char *p = sqlite3_column_blob(st, 1);
-			const unsigned char *end = p + sqlite3_column_bytes(st, 1);
 			if (id < 0 || id > maxid || !p)
 				continue;
+			const unsigned char *end = p + sqlite3_column_bytes(st, 1);
 			unsigned n = 0;
 			while (p < end)
 				n += get_varint(&p, end);
