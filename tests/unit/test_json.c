@@ -92,7 +92,7 @@ static cJSON *random_tree(unsigned *seed, int depth)
 		cJSON *c = kind == 5 ? cJSON_CreateArray() : cJSON_CreateObject();
 		int n = (int)(rand_r(seed) % 6);
 		for (int i = 0; i < n; i++) {
-			char key[8];
+			char key[16];
 			snprintf(key, sizeof key, "k%d", i);
 			if (kind == 5)
 				cJSON_AddItemToArray(c, random_tree(seed, depth + 1));
