@@ -124,7 +124,10 @@ static const char *const migrations[] = {
 	"INSERT OR IGNORE INTO evidence_by_edge(edge, rank, doc, sentence, start, end)"
 	"  SELECT edge, rank, doc, sentence, start, end FROM evidence;"
 	"DROP TABLE evidence;"
-	"ALTER TABLE evidence_by_edge RENAME TO evidence;",
+	"ALTER TABLE evidence_by_edge RENAME TO evidence;"
+	/* a case with a network: stale until rebuilt, so that the next ingest
+	 * writes its adjacency (paths and views read the edges until then) */
+	"INSERT OR REPLACE INTO meta(key, value) SELECT 'network', 'stale' WHERE EXISTS (SELECT 1 FROM edges);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");
