@@ -42,6 +42,10 @@
 #   HTTP_CENTERS=50    how many top entities the graph requests rotate over
 #   HTTP_ENDPOINTS="session stats search graph"  which endpoints to run
 #   HTTP_MODES="unique repeat"  which modes
+#   HTTP_PACE=""       ms each connection waits before each request (paths.lua):
+#                      the latency at an offered load of at most
+#                      connections * 1000 / HTTP_PACE requests a second instead
+#                      of at saturation; the mode column gets "@PACEms"
 #   BENCH_TMP, BENCH_KEEP  scratch folder (default a new one, removed), 1 keeps it
 #   HTTP_OUT           rows go here (default bench/results/http.tsv; "-": nowhere)
 set -euo pipefail
@@ -60,6 +64,7 @@ SERVER_THREADS=${HTTP_SERVER_THREADS:-4}
 CENTERS=${HTTP_CENTERS:-50}
 ENDPOINTS=${HTTP_ENDPOINTS:-session stats search graph}
 MODES=${HTTP_MODES:-unique repeat}
+PACE=${HTTP_PACE:-}
 OUT=${HTTP_OUT:-$BENCH/results/http.tsv}
 INSTALL=${BENCH_INSTALL:-1}
 
@@ -165,6 +170,8 @@ ROWS=$W/http.tsv
 run() {
 	local ep=$1 mode=$2 c=$3 label shown line t0 t1 load arg= wt=$WRK_THREADS
 	[[ $mode == unique ]] && arg=unique
+	# paced: each connection waits HTTP_PACE ms before each request
+	[[ -n $PACE ]] && arg="$mode $PACE"
 	# a new /api/stats costs seconds of CPU on a large case: one at a time
 	[[ $ep == stats && $mode == unique ]] && c=1
 	((wt <= c)) || wt=$c
@@ -192,7 +199,7 @@ run() {
 	read -r _ req secs rps p50 p90 p99 max non2xx serr <<< "$line"
 	local cpu
 	cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v n="$req" 'BEGIN{printf "%.3f", n ? t * 1000 / hz / n : 0}')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode" "$c" "$req" "$secs" "$rps" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$mode${PACE:+@${PACE}ms}" "$c" "$req" "$secs" "$rps" \
 		"$p50" "$p90" "$p99" "$max" "$non2xx" "$serr" "$cpu" "$load" "$shown" >> "$ROWS"
 	[[ $non2xx == 0 ]] || say "WARNING: $non2xx answers were not 2xx"
 }

@@ -3,10 +3,13 @@
 -- starting at its own place in the list so the threads do not move in step.
 -- After the run it prints one machine-readable line for http.sh:
 --   WRKRESULT requests seconds rps p50_ms p90_ms p99_ms max_ms non2xx socket_errors
--- Usage: wrk ... -s bench/http/paths.lua URL -- PATHS_FILE [unique]
+-- Usage: wrk ... -s bench/http/paths.lua URL -- PATHS_FILE [unique|repeat [PACE_MS]]
 -- With "unique", every request carries a parameter of its own (nocache=T.N,
 -- which weft ignores), so no answer can come from weft serve's cache: the
--- cost of computing each one.
+-- cost of computing each one.  With PACE_MS, each connection waits that long
+-- before each request: C connections then offer at most C * 1000 / PACE_MS
+-- requests a second, so the latency is read at a given load rather than at
+-- saturation (wrk alone always saturates the two cores it shares).
 local paths = {}
 local nthreads = 0
 local threads = {}
@@ -30,9 +33,15 @@ end
 
 local i = 0
 local unique = false
+local pace = 0
+function delay()
+	return pace
+end
+
 function init(args)
 	paths = load(args[1])
 	unique = args[2] == "unique"
+	pace = tonumber(args[3] or "0") or 0
 	-- tid is set by setup() before init() runs in the thread
 	i = ((tid or 1) - 1) * math.floor(#paths / 7 + 1)
 end
