@@ -445,28 +445,7 @@ cJSON *json_stats(struct case_db *c, struct err *e)
 
 void json_buf_str(struct buf *b, const char *s)
 {
-	buf_addc(b, '"');
-	for (const char *run = s ? s : ""; *run;) {
-		const char *p = run;
-		while ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
-			p++;
-		buf_add(b, run, (size_t)(p - run));
-		if (!*p)
-			break;
-		unsigned char c = (unsigned char)*p;
-		switch (c) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\b': buf_adds(b, "\\b"); break;
-		case '\f': buf_adds(b, "\\f"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		default: buf_printf(b, "\\u%04x", c); break;
-		}
-		run = p + 1;
-	}
-	buf_addc(b, '"');
+	buf_add_json_str(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 void json_buf_num(struct buf *b, double d)

@@ -50,7 +50,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
-/* Appends s to b as a JSON string literal (quotes and escapes included). */
+/* Appends s to b as a JSON string literal (quotes and escapes included),
+ * escaped as cJSON escapes it, so that the CLI and the API agree. */
 void buf_add_json_str(struct buf *b, const char *s, size_t len);
 /* Appends s (NULL: null) to b as a JSON string, invalid UTF-8 replaced. */
 void buf_add_json_text(struct buf *b, const char *s);
