@@ -17,6 +17,7 @@
 #include "graph.h"
 
 #include <igraph.h>
+#include <limits.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -2091,22 +2092,21 @@ static double link_cost(double cost, unsigned flags)
  * in memory from the edges, slower (a whole read of the edges) but the
  * same arcs. */
 struct adjsrc {
-	sqlite3_stmt *row;        /* SELECT arcs FROM adjacency WHERE id = ?, or NULL */
-	struct arc *arcs;         /* the row read, decoded; or every arc */
-	size_t cap;
+	int stored;               /* rows of adjacency; else in memory from the edges */
+	struct arc *arcs;         /* in memory: every arc */
 	struct net t;             /* in memory: entity id -> vertex */
 	uint32_t *off;            /* in memory: vertex v's arcs are arcs[off[v] .. off[v + 1]) */
 	int txn;                  /* a read transaction of ours is open */
-	/* part of a row (adjsrc_range): SQLite reads only the pages it needs */
+	/* rows, whole or in part (adjsrc_range): SQLite reads only the
+	 * pages asked for */
 	sqlite3_blob *blob;
 	long long blob_id;        /* the row blob is open on, or -1 */
-	struct arc *part;
+	struct arc *part;         /* the arcs read, decoded */
 	size_t partcap;
 };
 
 static void adjsrc_close(struct case_db *c, struct adjsrc *s)
 {
-	sqlite3_finalize(s->row);
 	if (s->blob)
 		sqlite3_blob_close(s->blob);
 	free(s->part);
@@ -2131,8 +2131,7 @@ static int adjsrc_open(struct case_db *c, struct adjsrc *s, struct err *e)
 	stored = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (stored) {
-		if (case_prepare(c, "SELECT arcs FROM adjacency WHERE id = ?", &s->row, "reading the network", e) < 0)
-			goto fail;
+		s->stored = 1;
 		return 0;
 	}
 	if (net_load(c, &s->t, e) < 0)
@@ -2159,36 +2158,12 @@ static void arcs_decode(const unsigned char *p, long n, struct arc *out)
 		};
 }
 
-/* Entity id's arcs, strongest first, in *out (valid until the next call):
- * their number, or -1 on error. */
-static long adjsrc_arcs(struct case_db *c, struct adjsrc *s, long long id, const struct arc **out, struct err *e)
+/* In memory: entity id's arcs, and their number. */
+static long mem_arcs(const struct adjsrc *s, long long id, const struct arc **out)
 {
-	if (!s->row) {
-		uint32_t v = hmap_get(&s->t.vmap, (uint64_t)id);
-		*out = v == NONE ? s->arcs : s->arcs + s->off[v];
-		return v == NONE ? 0 : (long)(s->off[v + 1] - s->off[v]);
-	}
-	sqlite3_bind_int64(s->row, 1, id);
-	int rc = sqlite3_step(s->row);
-	long n = 0;
-	if (rc == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(s->row, 0);
-		const unsigned char *p = sqlite3_column_blob(s->row, 0);
-		if (len % ARC_SIZE) {
-			sqlite3_reset(s->row);
-			return err_set(e, "the stored network is damaged: run weft graph --rebuild");
-		}
-		n = (long)(len / ARC_SIZE);
-		if ((size_t)n > s->cap) {
-			s->cap = (size_t)n;
-			s->arcs = xrealloc(s->arcs, s->cap * sizeof *s->arcs);
-		}
-		arcs_decode(p, n, s->arcs);
-		rc = SQLITE_DONE;
-	}
-	sqlite3_reset(s->row);
-	*out = s->arcs;
-	return rc == SQLITE_DONE ? n : case_fail(c, "reading the network", e);
+	uint32_t v = hmap_get(&s->t.vmap, (uint64_t)id);
+	*out = v == NONE ? s->arcs : s->arcs + s->off[v];
+	return v == NONE ? 0 : (long)(s->off[v + 1] - s->off[v]);
 }
 
 /* Arcs [from, from + count) of entity id (fewer at the row's end) in *out,
@@ -2199,9 +2174,9 @@ static long adjsrc_range(struct case_db *c, struct adjsrc *s, long long id, long
 			 const struct arc **out, long *total, struct err *e)
 {
 	long n = 0;
-	if (!s->row) { /* in memory */
+	if (!s->stored) {
 		const struct arc *all;
-		n = adjsrc_arcs(c, s, id, &all, e);
+		n = mem_arcs(s, id, &all);
 		if (total)
 			*total = n;
 		*out = all + (from < n ? from : n);
@@ -2244,6 +2219,13 @@ static long adjsrc_range(struct case_db *c, struct adjsrc *s, long long id, long
 	arcs_decode(raw, n, s->part);
 	*out = s->part;
 	return n;
+}
+
+/* Entity id's arcs, strongest first, in *out (valid until the next call):
+ * their number, or -1 on error. */
+static long adjsrc_arcs(struct case_db *c, struct adjsrc *s, long long id, const struct arc **out, struct err *e)
+{
+	return s->stored ? adjsrc_range(c, s, id, 0, LONG_MAX, out, NULL, e) : mem_arcs(s, id, out);
 }
 
 /* ---- the cheapest chain ----
@@ -2748,7 +2730,7 @@ int graph_view(struct case_db *c, long long center, int depth, int limit, double
 	struct vpair *pairs = NULL;
 	size_t np = 0, capp = 0;
 	int o = 0;
-	for (; o < v->n && rc == 0 && (order[o].degree <= VIEW_ROW_ARCS * (v->n - o - 1) || !src.row); o++) {
+	for (; o < v->n && rc == 0 && (order[o].degree <= VIEW_ROW_ARCS * (v->n - o - 1) || !src.stored); o++) {
 		const struct arc *arcs;
 		long n = adjsrc_range(c, &src, order[o].id, 0, order[o].degree, &arcs, NULL, e);
 		if (n < 0) {
