@@ -1235,7 +1235,9 @@ static int rank_and_cluster(struct builder *g, const double *pscore, double *pr,
 		}
 	}
 	free(best);
+	phase_time("network", "pagerank, communities");
 	betweenness(&edges, &w, linked, g->nent, bt);
+	phase_time("network", "betweenness");
 	/* renumber communities by size, largest 0; entities without links have none */
 	long ncomm = 0;
 	for (uint32_t i = 0; i < g->nent; i++)
@@ -1641,6 +1643,7 @@ static int save(struct builder *g, struct err *e)
 			       e) < 0)
 			goto out;
 	}
+	phase_time("network", "edges and evidence");
 	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
 		goto out;
 	for (uint32_t i = 0; i < g->nent; i++) {
@@ -1731,6 +1734,7 @@ int graph_build(struct case_db *c, struct err *e)
 	 * (bench/BENCHMARKS.md, Network) */
 	long long cache = pragma_value(c, "PRAGMA cache_size");
 	sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
+	phase_time("network", NULL);
 	struct builder g;
 	memset(&g, 0, sizeof g);
 	g.c = c;
@@ -1741,16 +1745,20 @@ int graph_build(struct case_db *c, struct err *e)
 	    case_prepare(c, "SELECT body FROM documents WHERE id = ?", &g.body_st, "building the network", e) < 0 ||
 	    load_entities(&g, e) < 0 || scan_mentions(&g, e) < 0)
 		goto out;
+	phase_time("network", "mention scan");
 	sqlite3_finalize(g.body_st); /* releases the last document's text */
 	g.body_st = NULL;
 	if (save(&g, e) < 0)
 		goto out;
 	/* the adjacency from the edges just written, once the builder's
 	 * memory is given back (the peak stays that of the build) */
+	phase_time("network", "entity ranks");
 	builder_free(&g);
 	if (graph_store_adjacency(c, e) < 0)
 		goto out;
+	phase_time("network", "adjacency");
 	rc = case_exec(c, nested ? "RELEASE graph_build" : "COMMIT", "saving the network", e);
+	phase_time("network", "commit");
 out:
 	builder_free(&g);
 	if (rc < 0)

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "graph.h"
 #include "names.h"
@@ -117,23 +116,6 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 
 /* ---- resolve_all ---- */
 
-/* With WEFT_RESOLVE_TIMES set, prints the CPU seconds each phase of
- * resolve_all took to stderr (for profiling; off by default). */
-static void phase_time(const char *what)
-{
-	static int on = -1;
-	static double last;
-	if (on < 0)
-		on = getenv("WEFT_RESOLVE_TIMES") != NULL;
-	if (!on)
-		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-	if (what)
-		fprintf(stderr, "resolve: %-22s %6.2f s CPU\n", what, now - last);
-	last = now;
-}
 
 
 struct rmention {
@@ -1549,15 +1531,15 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		return -1;
 	}
 	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
-	phase_time(NULL);
+	phase_time("resolve", NULL);
 	if (find_script_names(c, e) < 0)
 		goto out;
-	phase_time("script names");
+	phase_time("resolve", "script names");
 	if (load_mentions(c, pool, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
-	phase_time("load mentions");
+	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, &acro);
-	phase_time("acronyms");
+	phase_time("resolve", "acronyms");
 	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> long form */
 	for (size_t i = 0; i < nacro; i++)
 		g_hash_table_insert(acros, acro[i][0], acro[i][1]);
@@ -1570,22 +1552,22 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	}
 	free(lng);
 	g_hash_table_destroy(acros);
-	phase_time("within documents");
+	phase_time("resolve", "within documents");
 	cluster_forms(m, n, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
-	phase_time("cluster forms");
+	phase_time("resolve", "cluster forms");
 	surnames_by_context(m, n, f, nf, cl, nc);
-	phase_time("surnames by context");
+	phase_time("resolve", "surnames by context");
 	/* 16 MB of page cache while the entity tables and indexes are
 	 * rewritten (the default 2 MB spills and re-reads pages: 1.3 -> 0.8 s) */
 	sqlite3_exec(c->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
 	if (write_entities(c, m, n, f, nf, cl, nc, stale, nstale, e) < 0)
 		goto out;
-	phase_time("write entities");
+	phase_time("resolve", "write entities");
 	if (apply_decisions(c, e) < 0)
 		goto out;
-	phase_time("decisions");
+	phase_time("resolve", "decisions");
 	if (nentities) {
 		sqlite3_stmt *st;
 		*nentities = 0;
@@ -1595,7 +1577,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		sqlite3_finalize(st);
 	}
 	rc = case_exec(c, "COMMIT", "resolving entities", e);
-	phase_time("commit");
+	phase_time("resolve", "commit");
 out:
 	if (rc < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);

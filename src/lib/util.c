@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void out_of_memory(void)
 {
@@ -257,4 +258,20 @@ char *str_trim(char *s)
 	if (b != s)
 		memmove(s, b, strlen(b) + 1);
 	return s;
+}
+
+void phase_time(const char *who, const char *what)
+{
+	static int on = -1;
+	static double last;
+	if (on < 0)
+		on = getenv("WEFT_TIMES") != NULL;
+	if (!on)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (what)
+		fprintf(stderr, "%s: %-22s %6.2f s CPU\n", who, what, now - last);
+	last = now;
 }

@@ -69,4 +69,9 @@ size_t utf8_repair(struct buf *dst, const char *src, size_t len);
 /* Trims ASCII whitespace at both ends, in place; returns s. */
 char *str_trim(char *s);
 
+/* With WEFT_TIMES set in the environment, prints to stderr the CPU seconds
+ * since the previous call, as "who: what  N s CPU" (what NULL: only starts
+ * the clock).  For profiling the phases of a long job; silent otherwise. */
+void phase_time(const char *who, const char *what);
+
 #endif
