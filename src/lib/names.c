@@ -1590,6 +1590,55 @@ static void joined_table(const struct names_token *s, size_t n, const struct nam
 	}
 }
 
+/* Where joined_table(s, n, l, m, jsim) puts a match into jsim[0][0]: s[0]
+ * (its particle written in) against l[0] and l[1] written together, under
+ * the same condition for joining them (some s[i] could equal the join).
+ * Returns jsim[0][0]: 0.9 or -1. */
+static double joined_first(const struct names_token *s, size_t n, const struct names_token *l, size_t m)
+{
+	if (m < 2 || ((l[0].flags | l[1].flags) & NAMES_TOK_INITIAL))
+		return -1.0;
+	struct joined js0, jl;
+	const struct names_token *s0 = &s[0];
+	if (s[0].particle) {
+		join_tokens(&js0, &s[0], NULL);
+		s0 = &js0.t;
+	}
+	if (s0->flags & NAMES_TOK_INITIAL)
+		return -1.0;
+	int need = l[0].particle || l[0].skel_len < 2 || l[0].len > 60;
+	for (size_t i = 0; i < n && !need; i++) {
+		struct joined ji;
+		const struct names_token *si = &s[i];
+		if (i == 0)
+			si = s0;
+		else if (s[i].particle) {
+			join_tokens(&ji, &s[i], NULL);
+			si = &ji.t;
+		}
+		need = si->skel_len > 0 && si->skel[0] == l[0].skel[0];
+	}
+	if (!need)
+		return -1.0;
+	join_tokens(&jl, &l[0], &l[1]);
+	return s0->skel_len == jl.t.skel_len && !memcmp(s0->skel, jl.t.skel, s0->skel_len) && !vowel_conflicts(s0, &jl.t)
+		       ? 0.9
+		       : -1.0;
+}
+
+/* 0 if align() of the shorter name s (n >= 2 tokens) into l, with or
+ * without joined tokens, cannot start: its first token must take l[0], l[0]
+ * and l[1] written together, or l[1] after a compound's first (see align);
+ * sim00 is token_sim(s[0], l[0]).  Else 1 (an alignment may exist). */
+static int first_can_align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, double sim00)
+{
+	if (sim00 >= TOK_MATCH)
+		return 1;
+	if (m > n && compound_first(&l[0]) && token_sim(&s[0], &l[1]) >= TOK_MATCH)
+		return 1;
+	return joined_first(s, n, l, m) > 0;
+}
+
 double names_compare(const struct names_name *a, const struct names_name *b, int *same)
 {
 	int dummy;
@@ -1610,9 +1659,18 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 	const struct names_token *s = sn->tok, *l = ln->tok;
 	size_t n = sn->ntok < MAXT ? sn->ntok : MAXT, m = ln->ntok < MAXT ? ln->ntok : MAXT;
 	simtab sim, jsim;
+	/* Most pairs that share a surname differ at the first given name: no
+	 * alignment can start there (either way round when the names are as
+	 * long), so the score is the one for no alignment below, from two
+	 * token pairs instead of every one. */
+	double sim00 = token_sim(&s[0], &l[0]);
+	if (n >= 2 && !first_can_align(s, n, l, m, sim00) && !(n == m && first_can_align(l, m, s, n, sim00))) {
+		double soft = (sim00 + 1.5 * token_sim(&s[n - 1], &l[m - 1])) / 2.5;
+		return 0.7 * soft;
+	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < m; j++)
-			sim[i][j] = token_sim(&s[i], &l[j]);
+			sim[i][j] = i || j ? token_sim(&s[i], &l[j]) : sim00;
 	int given_only = 0;
 	double v = align(s, n, l, m, (const double(*)[MAXT])sim, NULL, &given_only);
 	if (v < 0 || given_only) {
