@@ -1202,6 +1202,21 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 	return 0;
 }
 
+void names_name_key(const struct names_name *n, struct buf *out)
+{
+	buf_reset(out);
+	if (n->ntok) {
+		const struct names_token *t = &n->tok[n->ntok - 1];
+		if (t->skel_len)
+			buf_add(out, t->skel, t->skel_len);
+		else /* only vowels: as unit_key */
+			for (size_t j = 0; j < t->len; j++)
+				if (t->text[j] != '\'')
+					buf_addc(out, t->text[j]);
+	}
+	buf_add(out, "", 0);
+}
+
 void names_name_free(struct names_name *n)
 {
 	if (!n)

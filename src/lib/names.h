@@ -136,6 +136,11 @@ double names_similarity(const char *a, size_t alen, const char *b, size_t blen, 
  * *out with names_name_free(). */
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e);
 
+/* Writes to out (replacing its contents) the key names_key() gives for the
+ * name n was parsed from, read from its last token without analysing the
+ * name again.  The caller owns out. */
+void names_name_key(const struct names_name *n, struct buf *out);
+
 /* Releases what names_parse() allocated and leaves *n empty. */
 void names_name_free(struct names_name *n);
 

@@ -418,15 +418,15 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 		if (!sf) {
 			sf = xcalloc(1, sizeof *sf);
 			sf->text = collapse_space(text);
-			buf_reset(&b);
-			names_normalize(text, strlen(text), &b, NULL);
-			if (b.len && !is_furniture(sf->text)) {
-				sf->norm = xstrdup(b.p);
-				buf_reset(&b);
-				names_key(text, strlen(text), &b, NULL);
+			struct names_name pn; /* one analysis for the normalised form and the key */
+			names_parse(text, strlen(text), &pn, NULL);
+			if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
+				sf->norm = xstrdup(pn.norm);
+				names_name_key(&pn, &b);
 				sf->key = xstrdup(b.len ? b.p : sf->norm);
 				sf->ntok = ntokens(sf->norm);
 			}
+			names_name_free(&pn);
 			g_hash_table_insert(pool, xstrdup(text), sf);
 		}
 		if (!sf->norm) { /* nothing left of the name (only a title, say) */
@@ -596,13 +596,12 @@ static int cluster_forms(struct rmention *m, size_t n, struct form **fout, size_
 			f = xrealloc(f, (cap *= 2) * sizeof *f);
 		f[nf].type = m[i].type;
 		f[nf].norm = m[i].resolved;
-		buf_reset(&kb);
-		names_key(m[i].resolved, strlen(m[i].resolved), &kb, NULL);
+		names_parse(m[i].resolved, strlen(m[i].resolved), &f[nf].parsed, NULL);
+		names_name_key(&f[nf].parsed, &kb);
 		f[nf].key = xstrdup(kb.len ? kb.p : m[i].resolved);
 		f[nf].count = 1;
 		f[nf].tokens = ntokens(m[i].resolved);
 		f[nf].cluster = -1;
-		names_parse(m[i].resolved, strlen(m[i].resolved), &f[nf].parsed, NULL);
 		m[i].form = (int)nf;
 		g_hash_table_insert(h, xstrdup(k.p), GINT_TO_POINTER((int)nf));
 		nf++;
@@ -1171,15 +1170,16 @@ static int find_script_names(struct case_db *c, struct err *e)
 	struct buf b = BUF_INIT;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(q, 0);
-		buf_reset(&b);
-		names_normalize(t, strlen(t), &b, NULL);
-		if (!b.len || !strchr(b.p, ' ') || g_hash_table_contains(seen, b.p))
-			continue;
-		g_hash_table_add(seen, xstrdup(b.p));
 		struct person *pp = xcalloc(1, sizeof *pp);
 		names_parse(t, strlen(t), &pp->name, NULL);
-		buf_reset(&b);
-		names_key(t, strlen(t), &b, NULL);
+		const char *norm = pp->name.norm;
+		if (!norm || !strchr(norm, ' ') || g_hash_table_contains(seen, norm)) {
+			names_name_free(&pp->name);
+			free(pp);
+			continue;
+		}
+		g_hash_table_add(seen, xstrdup(norm));
+		names_name_key(&pp->name, &b);
 		pp->key = xstrdup(b.p ? b.p : "");
 		GPtrArray *arr = g_hash_table_lookup(bykey, pp->key);
 		if (!arr) {
