@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -991,6 +992,10 @@ static int by_size(const void *pa, const void *pb)
 #define BETWEEN_EXACT 2000
 #define BETWEEN_SOURCES 128
 
+/* A 4-ary min-heap of (distance, vertex) with lazy deletion: a vertex is
+ * pushed again when its distance drops, and stale items are skipped when
+ * popped.  Four children per node make the heap half as deep as a binary
+ * one, and a pop's comparisons touch one cache line. */
 struct hitem {
 	double d;
 	uint32_t v;
@@ -999,9 +1004,9 @@ struct hitem {
 static void heap_push(struct hitem *h, size_t *n, double d, uint32_t v)
 {
 	size_t i = (*n)++;
-	while (i > 0 && h[(i - 1) / 2].d > d) {
-		h[i] = h[(i - 1) / 2];
-		i = (i - 1) / 2;
+	while (i > 0 && h[(i - 1) / 4].d > d) {
+		h[i] = h[(i - 1) / 4];
+		i = (i - 1) / 4;
 	}
 	h[i].d = d;
 	h[i].v = v;
@@ -1012,11 +1017,12 @@ static struct hitem heap_pop(struct hitem *h, size_t *n)
 	struct hitem top = h[0], last = h[--*n];
 	size_t i = 0;
 	for (;;) {
-		size_t c = 2 * i + 1;
+		size_t c = 4 * i + 1, end = MIN(c + 4, *n);
 		if (c >= *n)
 			break;
-		if (c + 1 < *n && h[c + 1].d < h[c].d)
-			c++;
+		for (size_t k = c + 1; k < end; k++)
+			if (h[k].d < h[c].d)
+				c = k;
 		if (h[c].d >= last.d)
 			break;
 		h[i] = h[c];
@@ -1027,35 +1033,138 @@ static struct hitem heap_pop(struct hitem *h, size_t *n)
 	return top;
 }
 
+/* The same heap indexed by vertex (pos[v]: where v is, or NONE), so that a
+ * shorter distance moves v up instead of adding it again: Brandes' searches
+ * settle every vertex they reach, and a heap of one item per vertex stays
+ * in cache where a lazy one grows with every improvement. */
+struct iheap {
+	struct hitem *h;
+	uint32_t *pos;
+	size_t n;
+};
+
+static void iheap_set(struct iheap *q, uint32_t v, double d)
+{
+	size_t i = q->pos[v] == NONE ? q->n++ : q->pos[v];
+	while (i > 0 && q->h[(i - 1) / 4].d > d) {
+		q->h[i] = q->h[(i - 1) / 4];
+		q->pos[q->h[i].v] = (uint32_t)i;
+		i = (i - 1) / 4;
+	}
+	q->h[i] = (struct hitem){d, v};
+	q->pos[v] = (uint32_t)i;
+}
+
+static uint32_t iheap_pop(struct iheap *q)
+{
+	uint32_t top = q->h[0].v;
+	q->pos[top] = NONE;
+	struct hitem last = q->h[--q->n];
+	if (!q->n)
+		return top;
+	size_t i = 0;
+	for (;;) {
+		size_t c = 4 * i + 1, end = MIN(c + 4, q->n);
+		if (c >= q->n)
+			break;
+		for (size_t k = c + 1; k < end; k++)
+			if (q->h[k].d < q->h[c].d)
+				c = k;
+		if (q->h[c].d >= last.d)
+			break;
+		q->h[i] = q->h[c];
+		q->pos[q->h[i].v] = (uint32_t)i;
+		i = c;
+	}
+	q->h[i] = last;
+	q->pos[last.v] = (uint32_t)i;
+	return top;
+}
+
+/* Memory for a big array read at random: in 2 MB pages where the kernel
+ * gives them on request (transparent huge pages in "madvise" mode, Debian's
+ * default), so that its reads miss the TLB less.  Freed with free(). */
+static void *huge_alloc(size_t n)
+{
+	void *p = NULL;
+	if (n < (4u << 20) || posix_memalign(&p, 2u << 20, n))
+		return xmalloc(n);
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+/* An arc of the network betweenness searches: its length beside its head,
+ * so that a settled vertex costs one cache miss. */
+struct barc {
+	double len;
+	uint32_t to;
+};
+
+/* The arcs of the pairs ea[2i], ea[2i + 1] (lengths 1/score[i]) both ways,
+ * between vertices numbered vx[entity] (0..m); vertex v's are
+ * [(*offp)[v], (*offp)[v + 1]).  Both arrays are the caller's to free. */
+static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint32_t *vx,
+			       uint32_t m, uint32_t **offp)
+{
+	size_t ne = (size_t)igraph_vector_size(score);
+	struct barc *arc = huge_alloc((2 * ne + 1) * sizeof *arc);
+	uint32_t *off = xcalloc((size_t)m + 1, sizeof *off);
+	for (size_t i = 0; i < ne; i++) {
+		off[vx[VECTOR(*ea)[2 * i]] + 1]++;
+		off[vx[VECTOR(*ea)[2 * i + 1]] + 1]++;
+	}
+	for (uint32_t v = 0; v < m; v++)
+		off[v + 1] += off[v];
+	uint32_t *fill = xmalloc(((size_t)m + 1) * sizeof *fill);
+	memcpy(fill, off, ((size_t)m + 1) * sizeof *fill);
+	for (size_t i = 0; i < ne; i++) {
+		uint32_t a = vx[VECTOR(*ea)[2 * i]], b = vx[VECTOR(*ea)[2 * i + 1]];
+		double l = 1 / VECTOR(*score)[i];
+		arc[fill[a]++] = (struct barc){l, b};
+		arc[fill[b]++] = (struct barc){l, a};
+	}
+	free(fill);
+	*offp = off;
+	return arc;
+}
+
+/* Orders vertices by degree (ctx: the degrees), most first, then by number. */
+static int by_degree(const void *pa, const void *pb, void *ctx)
+{
+	const uint32_t *deg = ctx, a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	if (deg[a] != deg[b])
+		return deg[a] > deg[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
 static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint8_t *linked,
 			uint32_t n, double *bt)
 {
 	size_t ne = (size_t)igraph_vector_size(score);
-	/* adjacency, both directions */
-	uint32_t *off = xcalloc((size_t)n + 1, sizeof *off), *adj = xmalloc((2 * ne + 1) * sizeof *adj);
-	double *len = xmalloc((2 * ne + 1) * sizeof *len);
-	for (size_t i = 0; i < ne; i++) {
-		off[VECTOR(*ea)[2 * i] + 1]++;
-		off[VECTOR(*ea)[2 * i + 1] + 1]++;
-	}
 	for (uint32_t v = 0; v < n; v++)
-		off[v + 1] += off[v];
-	uint32_t *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
-	memcpy(fill, off, ((size_t)n + 1) * sizeof *fill);
-	for (size_t i = 0; i < ne; i++) {
-		uint32_t a = (uint32_t)VECTOR(*ea)[2 * i], b = (uint32_t)VECTOR(*ea)[2 * i + 1];
-		double l = 1 / VECTOR(*score)[i];
-		adj[fill[a]] = b;
-		len[fill[a]++] = l;
-		adj[fill[b]] = a;
-		len[fill[b]++] = l;
-	}
-	free(fill);
-	/* sources: every linked entity, or a seeded sample of them */
-	uint32_t *src = xmalloc(((size_t)n + 1) * sizeof *src), nsrc = 0;
+		bt[v] = 0;
+	/* the entities with such links, numbered 0..m from the most linked
+	 * down (most arcs lead to the hubs: their distances then share a few
+	 * cache lines), and their arcs both ways */
+	uint32_t *vx = xcalloc((size_t)n + 1, sizeof *vx), *orig = xmalloc(((size_t)n + 1) * sizeof *orig), m = 0;
+	for (size_t i = 0; i < 2 * ne; i++)
+		vx[VECTOR(*ea)[i]]++;
 	for (uint32_t v = 0; v < n; v++)
 		if (linked[v] == 2)
-			src[nsrc++] = v;
+			orig[m++] = v;
+	qsort_r(orig, m, sizeof *orig, by_degree, vx);
+	for (uint32_t v = 0; v < n; v++)
+		vx[v] = NONE;
+	for (uint32_t i = 0; i < m; i++)
+		vx[orig[i]] = i;
+	uint32_t *off;
+	struct barc *arc = barcs_make(ea, score, vx, m, &off);
+	/* sources: every one of them, or a sample drawn with a fixed seed
+	 * from them in entity order */
+	uint32_t *src = xmalloc(((size_t)m + 1) * sizeof *src), nsrc = 0;
+	for (uint32_t v = 0; v < n; v++)
+		if (vx[v] != NONE)
+			src[nsrc++] = vx[v];
 	double scale = 1;
 	if (nsrc > BETWEEN_EXACT) {
 		uint64_t x = 20191118;
@@ -1068,72 +1177,83 @@ static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *sc
 		scale = (double)nsrc / BETWEEN_SOURCES;
 		nsrc = BETWEEN_SOURCES;
 	}
-	double *dist = xmalloc(((size_t)n + 1) * sizeof *dist), *sigma = xcalloc((size_t)n + 1, sizeof *sigma);
-	double *delta = xcalloc((size_t)n + 1, sizeof *delta);
-	uint32_t *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
-	uint8_t *done = xcalloc((size_t)n + 1, 1);
-	struct hitem *heap = xmalloc((2 * ne + 2) * sizeof *heap);
-	for (uint32_t v = 0; v < n; v++) {
+	free(vx);
+	double *dist = xmalloc(((size_t)m + 1) * sizeof *dist), *sigma = xcalloc((size_t)m + 1, sizeof *sigma);
+	double *delta = xcalloc((size_t)m + 1, sizeof *delta), *acc = xcalloc((size_t)m + 1, sizeof *acc);
+	/* settled vertices in order, and where each one's predecessors start in pred */
+	uint32_t *stack = xmalloc(((size_t)m + 1) * sizeof *stack), *pstart = xmalloc(((size_t)m + 2) * sizeof *pstart);
+	uint32_t *pred = xmalloc((2 * ne + 1) * sizeof *pred);
+	uint8_t *done = xcalloc((size_t)m + 1, 1);
+	struct iheap q = {xmalloc(((size_t)m + 1) * sizeof *q.h), xmalloc(((size_t)m + 1) * sizeof *q.pos), 0};
+	for (uint32_t v = 0; v < m; v++) {
 		dist[v] = -1;
-		bt[v] = 0;
+		q.pos[v] = NONE;
 	}
 	for (uint32_t si = 0; si < nsrc; si++) {
-		uint32_t s = src[si], ns = 0;
-		size_t nh = 0;
+		uint32_t s = src[si], ns = 0, np = 0;
 		dist[s] = 0;
-		sigma[s] = 1;
-		heap_push(heap, &nh, 0, s);
-		while (nh) {
-			struct hitem it = heap_pop(heap, &nh);
-			uint32_t v = it.v;
-			if (done[v] || it.d > dist[v])
-				continue;
+		iheap_set(&q, s, 0);
+		/* one pass per settled vertex v: its settled neighbours on a
+		 * shortest path to it are its predecessors (their paths counted
+		 * in sigma, kept for the way back); the others are relaxed */
+		while (q.n) {
+			uint32_t v = iheap_pop(&q);
 			done[v] = 1;
+			pstart[ns] = np;
 			stack[ns++] = v;
+			double dv = dist[v], sv = v == s;
 			for (uint32_t k = off[v]; k < off[v + 1]; k++) {
-				uint32_t w = adj[k];
-				double d = dist[v] + len[k];
-				if (dist[w] < 0 || d < dist[w] * (1 - 1e-12)) {
+				uint32_t w = arc[k].to;
+				double d = dv + arc[k].len;
+				if (done[w]) {
+					if (w != v && fabs(dist[w] + arc[k].len - dv) <= 1e-12 * dv) {
+						sv += sigma[w];
+						pred[np++] = w;
+					}
+				} else if (dist[w] < 0 || d < dist[w]) {
+					if (dist[w] < 0)
+						__builtin_prefetch(&arc[off[w]]);
 					dist[w] = d;
-					sigma[w] = sigma[v];
-					heap_push(heap, &nh, d, w);
-				} else if (!done[w] && d <= dist[w] * (1 + 1e-12)) {
-					sigma[w] += sigma[v];
+					iheap_set(&q, w, d);
 				}
 			}
+			sigma[v] = sv;
 		}
-		/* dependencies, farthest first; predecessors found again by distance */
-		while (ns) {
-			uint32_t w = stack[--ns];
-			for (uint32_t k = off[w]; k < off[w + 1]; k++) {
-				uint32_t v = adj[k];
-				if (done[v] && v != w && fabs(dist[v] + len[k] - dist[w]) <= 1e-12 * dist[w])
-					delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
-			}
+		pstart[ns] = np;
+		/* dependencies, farthest first */
+		for (uint32_t i = ns; i-- > 0;) {
+			uint32_t w = stack[i];
+			double f = (1 + delta[w]) / sigma[w];
+			for (uint32_t k = pstart[i]; k < pstart[i + 1]; k++)
+				delta[pred[k]] += sigma[pred[k]] * f;
 			if (w != s)
-				bt[w] += delta[w];
+				acc[w] += delta[w];
 		}
 		/* reset what this search touched */
-		for (uint32_t k = 0; k < n; k++)
-			if (dist[k] >= 0) {
-				dist[k] = -1;
-				sigma[k] = delta[k] = 0;
-				done[k] = 0;
-			}
+		for (uint32_t i = 0; i < ns; i++) {
+			uint32_t v = stack[i];
+			dist[v] = -1;
+			sigma[v] = delta[v] = 0;
+			done[v] = 0;
+		}
 	}
 	/* each pair was counted from both ends */
-	for (uint32_t v = 0; v < n; v++)
-		bt[v] = linked[v] ? bt[v] * scale / 2 : 0;
+	for (uint32_t v = 0; v < m; v++)
+		bt[orig[v]] = acc[v] * scale / 2;
+	free(orig);
 	free(off);
-	free(adj);
-	free(len);
+	free(arc);
 	free(src);
 	free(dist);
 	free(sigma);
 	free(delta);
+	free(acc);
 	free(stack);
+	free(pstart);
+	free(pred);
 	free(done);
-	free(heap);
+	free(q.h);
+	free(q.pos);
 }
 
 /* PageRank over the undirected network of pairs (weights: pair scores,

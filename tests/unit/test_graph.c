@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <igraph.h>
 #include <libxml/parser.h>
 #include <math.h>
 #include <stdio.h>
@@ -534,6 +535,89 @@ static void test_betweenness(void **state)
 	assert_true(fabs(sql_real(c, "SELECT betweenness FROM entities WHERE id = 3") - 2) < 1e-9);
 	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 1") == 0);
 	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 5") == 0);
+}
+
+/* Betweenness on a random network of 90 people, against igraph's own
+ * (exact, weighted: a link's length is 1 over the pair's summed score; only
+ * pairs that share a sentence), entity by entity. */
+static void test_betweenness_matches_igraph(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	enum { NP = 90, ND = 700 };
+	char name[NP + 1][16];
+	sql(c, "BEGIN");
+	for (int i = 1; i <= NP; i++) {
+		snprintf(name[i], sizeof name[i], "Nabil%03d", i);
+		entity(c, i, "PER", name[i]);
+	}
+	uint64_t x = 88172645463325252ULL;
+#define RND(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (int)(x % (uint64_t)(n)))
+	for (int d = 1; d <= ND; d++) {
+		/* people of nearby numbers meet more often: a network with
+		 * structure, long chains and shortcuts */
+		int a = 1 + RND(NP), b = 1 + (a - 1 + 1 + RND(6)) % NP, k = 1 + (a - 1 + 7 + RND(NP - 14)) % NP;
+		char s1[96], s2[32], s3[32], s4[32];
+		if (d % 5 == 0) { /* document-only: left out of betweenness */
+			snprintf(s1, sizeof s1, "%s spoke.", name[a]);
+			snprintf(s2, sizeof s2, "%s spoke.", name[k]);
+			snprintf(s3, sizeof s3, "%s left.", name[a]);
+			snprintf(s4, sizeof s4, "%s left.", name[k]);
+			const char *sent[] = {s1, s2, s3, s4};
+			document(c, d, sent, 4);
+			mentions(c, d, name[a], a);
+			mentions(c, d, name[k], k);
+			continue;
+		}
+		if (d % 7 == 0 && k != a && k != b)
+			snprintf(s1, sizeof s1, "%s and %s and %s were seen.", name[a], name[b], name[k]);
+		else
+			snprintf(s1, sizeof s1, "%s and %s were seen.", name[a], name[b]);
+		const char *sent[] = {s1};
+		document(c, d, sent, 1);
+		mentions(c, d, name[a], a);
+		mentions(c, d, name[b], b);
+		if (d % 7 == 0 && k != a && k != b)
+			mentions(c, d, name[k], k);
+	}
+#undef RND
+	sql(c, "COMMIT");
+	build(c);
+
+	igraph_vector_int_t ev;
+	igraph_vector_t w, want;
+	igraph_vector_int_init(&ev, 0);
+	igraph_vector_init(&w, 0);
+	igraph_vector_init(&want, 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db,
+					    "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2"
+					    " HAVING max(kind <> 'same document')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
+		double score = sqlite3_column_double(st, 2);
+		igraph_vector_push_back(&w, 1 / (score > 1e-9 ? score : 1e-9));
+	}
+	sqlite3_finalize(st);
+	assert_true(igraph_vector_size(&w) > 150);
+	igraph_t g;
+	assert_int_equal(igraph_create(&g, &ev, NP, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
+	assert_int_equal(igraph_betweenness(&g, &want, igraph_vss_all(), IGRAPH_UNDIRECTED, &w), IGRAPH_SUCCESS);
+	int positive = 0;
+	for (int i = 0; i < NP; i++) {
+		double got = sql_real(c, "SELECT betweenness FROM entities WHERE id = %d", i + 1);
+		double exp = VECTOR(want)[i];
+		if (fabs(got - exp) > 1e-6 * (exp > 1 ? exp : 1))
+			fail_msg("betweenness of %s: %g, igraph %g", name[i + 1], got, exp);
+		positive += exp > 0;
+	}
+	assert_true(positive > NP / 2);
+	igraph_destroy(&g);
+	igraph_vector_int_destroy(&ev);
+	igraph_vector_destroy(&w);
+	igraph_vector_destroy(&want);
 }
 
 static void test_paths(void **state)
@@ -1121,6 +1205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stored_adjacency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_betweenness_matches_igraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
