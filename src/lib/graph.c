@@ -1788,13 +1788,12 @@ static int save(struct builder *g, struct err *e)
 			       e) < 0)
 			goto out;
 	}
-	/* counting the evidence again would read every edge */
-	char sql[160];
-	snprintf(sql, sizeof sql,
-		 "CREATE INDEX edges_a_score ON edges(a, score); CREATE INDEX edges_b_score ON edges(b, score);"
-		 "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)",
-		 w.nev);
-	if (case_exec(c, sql, "saving the network", e) < 0)
+	/* the evidence counted here: counting it again would read every edge */
+	char sql[96];
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)", w.nev);
+	if (case_exec(c, "CREATE INDEX edges_a_score ON edges(a, score); CREATE INDEX edges_b_score ON edges(b, score)",
+		      "saving the network", e) < 0 ||
+	    case_exec(c, sql, "saving the network", e) < 0)
 		goto out;
 	phase_time("network", "edges and evidence");
 	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
