@@ -1159,6 +1159,15 @@ int names_keys(const char *name, size_t len, struct buf *out, struct err *e)
 
 /* ---- parsed names ---- */
 
+/* FNV-1a of s: names whose hashes differ are not the same string. */
+static unsigned norm_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
@@ -1167,15 +1176,22 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		return -1;
 	struct buf norm = BUF_INIT;
 	normalized(w, &norm);
+	/* the skeletons first, so that the block holds only what they use */
+	char skel[NAMES_MAX_TOKENS][SKEL_MAX + 1];
+	unsigned char vow[NAMES_MAX_TOKENS][SKEL_MAX + 1];
+	size_t slen[NAMES_MAX_TOKENS];
+	for (int i = 0; i < w->nu; i++)
+		slen[i] = skeleton(w->pool + w->u[i].off, w->u[i].len, w->u[i].flags, skel[i], vow[i]);
 	/* one block: tokens, then norm, then per token text / skel / vowels */
 	size_t need = (size_t)w->nu * sizeof(struct names_token) + norm.len + 1;
 	for (int i = 0; i < w->nu; i++)
-		need += w->u[i].len + 1 + 2 * (SKEL_MAX + 1);
+		need += w->u[i].len + 1 + 2 * (slen[i] + 1);
 	char *mem = xmalloc(need);
 	struct names_token *tok = (struct names_token *)(void *)mem;
 	char *p = mem + (size_t)w->nu * sizeof(struct names_token);
 	memcpy(p, norm.p, norm.len + 1);
 	out->norm = p;
+	out->norm_hash = norm_hash(norm.p);
 	p += norm.len + 1;
 	for (int i = 0; i < w->nu; i++) {
 		const struct unit *u = &w->u[i];
@@ -1185,12 +1201,13 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		t->text = p;
 		t->len = u->len;
 		p += u->len + 1;
-		char *skel = p;
-		unsigned char *vow = (unsigned char *)p + SKEL_MAX + 1;
-		t->skel_len = (unsigned short)skeleton(t->text, t->len, u->flags, skel, vow);
-		t->skel = skel;
-		t->vowels = vow;
-		p += 2 * (SKEL_MAX + 1);
+		memcpy(p, skel[i], slen[i] + 1);
+		t->skel = p;
+		p += slen[i] + 1;
+		memcpy(p, vow[i], slen[i] + 1);
+		t->vowels = (unsigned char *)p;
+		p += slen[i] + 1;
+		t->skel_len = (unsigned short)slen[i];
 		t->particle = u->part;
 		t->flags = u->flags;
 	}
@@ -1654,7 +1671,9 @@ static int first_can_align(const struct names_token *s, size_t n, const struct n
 	return joined_first(s, n, l, m) > 0;
 }
 
-double names_compare(const struct names_name *a, const struct names_name *b, int *same)
+/* names_compare(); with score 0, a pair that cannot be the same returns
+ * -1 as soon as that is known, without its score. */
+static double compare(const struct names_name *a, const struct names_name *b, int *same, int score)
 {
 	int dummy;
 	if (!same)
@@ -1664,7 +1683,7 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 		return 0.0;
 	/* Donald Trump Jr. is not Donald Trump Sr. */
 	double gen = a->generation && b->generation && a->generation != b->generation ? 0.7 : 1.0;
-	if (strcmp(a->norm, b->norm) == 0) {
+	if (a->norm_hash == b->norm_hash && strcmp(a->norm, b->norm) == 0) {
 		*same = gen == 1.0;
 		return gen;
 	}
@@ -1680,6 +1699,8 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 	 * token pairs instead of every one. */
 	double sim00 = token_sim(&s[0], &l[0]);
 	if (n >= 2 && !first_can_align(s, n, l, m, sim00) && !(n == m && first_can_align(l, m, s, n, sim00))) {
+		if (!score)
+			return -1.0;
 		double soft = (sim00 + 1.5 * token_sim(&s[n - 1], &l[m - 1])) / 2.5;
 		return 0.7 * soft;
 	}
@@ -1717,6 +1738,20 @@ double names_compare(const struct names_name *a, const struct names_name *b, int
 	/* no alignment: say how close they came, below the threshold */
 	double soft = n == 1 ? sim[0][m - 1] : (sim[0][0] + 1.5 * sim[n - 1][m - 1]) / 2.5;
 	return 0.7 * soft;
+}
+
+double names_compare(const struct names_name *a, const struct names_name *b, int *same)
+{
+	return compare(a, b, same, 1);
+}
+
+int names_same(const struct names_name *a, const struct names_name *b, double *score)
+{
+	int same = 0;
+	double v = compare(a, b, &same, 0);
+	if (same && score)
+		*score = v;
+	return same;
 }
 
 double names_similarity(const char *a, size_t alen, const char *b, size_t blen, int *same)

@@ -96,6 +96,7 @@ struct names_name {
 	size_t ntok;
 	struct names_token *tok;
 	const char *norm;               /* names_normalize()'s string */
+	unsigned norm_hash;             /* a hash of it: different, the strings differ */
 	int generation;                 /* 0, or 1 + which of Jr, Sr, II, III, IV, V
 	                                 * ends the name: two different ones conflict */
 	void *mem;                      /* the one allocation that owns all the above */
@@ -147,5 +148,11 @@ void names_name_free(struct names_name *n);
 /* names_similarity() on parsed names: the same score and decision, without
  * normalising again.  Allocates nothing. */
 double names_compare(const struct names_name *a, const struct names_name *b, int *same);
+
+/* names_compare()'s decision alone: 1 if a and b can be the same person
+ * (then *score, if not NULL, gets names_compare()'s score), else 0 (*score
+ * untouched).  Cheaper for the many pairs that are not, whose score it
+ * does not compute.  Allocates nothing. */
+int names_same(const struct names_name *a, const struct names_name *b, double *score);
 
 #endif

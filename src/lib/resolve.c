@@ -118,6 +118,19 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 
 
 
+/* One distinct surface text, normalised once however often it occurs. */
+struct surf {
+	char *text;             /* whitespace collapsed */
+	char *norm;             /* NULL: nothing left of the name */
+	char *key;
+	int ntok;               /* words in norm */
+	int id;                 /* 0, 1, ... in the order first seen */
+	int person_title;       /* has_person_title(text) */
+	char acro[16];          /* is_acronym(text): the acronym, or "" */
+	char (*ini)[16];        /* text's initials read three ways (abbreviates),
+	                         * NULL until needed */
+};
+
 struct rmention {
 	long long id, doc;
 	long long was;          /* its entity before this run (0: none), to write only changes */
@@ -125,6 +138,7 @@ struct rmention {
 	int ntok;               /* words in norm */
 	char *text;             /* surface, as in the document */
 	int text_id;            /* its struct surf's id: equal ids, equal texts */
+	struct surf *sf;        /* its text's */
 	char *norm;             /* names_normalize(text) */
 	char *resolved;         /* the fuller form it stands for (norm), or norm */
 	char *key;              /* names_key(text): the surname's sound skeleton */
@@ -166,17 +180,16 @@ static int is_acronym(const char *s, char *out, size_t outlen)
 	return n >= 2 && n <= 8;
 }
 
-/* 1 if acro abbreviates the long form s, reading the initials of its
- * capitalised words ("Islamic Revolutionary Guard Corps" = IRGC), of every
- * word but "and"/"the"/"&" ("Ministry of Intelligence and Security" = MOIS),
- * or of every word. */
-static int abbreviates(const char *acro, const char *s)
+/* The initials of s read three ways into ini[mode]: of its capitalised
+ * words ("Islamic Revolutionary Guard Corps" = IRGC), of every word but
+ * "and"/"the"/"&" ("Ministry of Intelligence and Security" = MOIS), or of
+ * every word. */
+static void initials(const char *s, char ini[3][16])
 {
 	for (int mode = 0; mode < 3; mode++) {
-		char ini[16];
 		size_t n = 0;
 		const char *w = s;
-		while (*w && n + 1 < sizeof ini) {
+		while (*w && n + 1 < sizeof ini[0]) {
 			while (*w == ' ' || *w == '-' || *w == '\n')
 				w++;
 			if (!*w)
@@ -190,13 +203,24 @@ static int abbreviates(const char *acro, const char *s)
 						 (wl == 1 && *w == '&')
 				   : 0;
 			if (!skip && isalpha((unsigned char)*w))
-				ini[n++] = (char)toupper((unsigned char)*w);
+				ini[mode][n++] = (char)toupper((unsigned char)*w);
 			w = we;
 		}
-		ini[n] = 0;
-		if (n >= 2 && !strcmp(ini, acro))
-			return 1;
+		ini[mode][n] = 0;
 	}
+}
+
+/* 1 if acro (an acronym: two letters or more) abbreviates the long form sf,
+ * one of whose initials (initials(), read once per text) it is. */
+static int abbreviates(const char *acro, struct surf *sf)
+{
+	if (!sf->ini) {
+		sf->ini = xmalloc(3 * sizeof *sf->ini);
+		initials(sf->text, sf->ini);
+	}
+	for (int mode = 0; mode < 3; mode++)
+		if (!strcmp(sf->ini[mode], acro))
+			return 1;
 	return 0;
 }
 
@@ -283,7 +307,7 @@ static char *acronym_long_form(const struct rmention *m, const size_t *lng, size
 {
 	for (size_t x = 0; x < nlng; x++) {
 		const struct rmention *l = &m[lng[x]];
-		if (l->type == type && abbreviates(acro, l->text))
+		if (l->type == type && abbreviates(acro, l->sf))
 			return l->norm;
 	}
 	return g_hash_table_lookup(acros, acro);
@@ -298,8 +322,8 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 	size_t nlng = long_mentions(m, n, lng, lcap);
 	for (size_t i = 0; i < n; i++) {
 		struct rmention *a = &m[i];
-		char acro[16];
-		if ((a->type == 1 || a->type == 3 || a->type == 2) && is_acronym(a->text, acro, sizeof acro)) {
+		const char *acro = a->sf->acro;
+		if ((a->type == 1 || a->type == 3 || a->type == 2) && *acro) {
 			size_t k = 0;
 			while (k < i && !(m[k].text == a->text && m[k].type == a->type))
 				k++;
@@ -393,21 +417,13 @@ static int is_furniture(const char *s)
 	return (x >= 3 && !s[x]) || (d && !s[d]);
 }
 
-/* One distinct surface text, normalised once however often it occurs. */
-struct surf {
-	char *text;             /* whitespace collapsed */
-	char *norm;             /* NULL: nothing left of the name */
-	char *key;
-	int ntok;               /* words in norm */
-	int id;                 /* 0, 1, ... in the order first seen */
-};
-
 static void surf_free(gpointer p)
 {
 	struct surf *sf = p;
 	free(sf->text);
 	free(sf->norm);
 	free(sf->key);
+	free(sf->ini);
 	free(sf);
 }
 
@@ -445,6 +461,9 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 				names_name_key(&pn, &b);
 				sf->key = xstrdup(b.len ? b.p : sf->norm);
 				sf->ntok = ntokens(sf->norm);
+				sf->person_title = has_person_title(text);
+				if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
+					sf->acro[0] = 0;
 			}
 			names_name_free(&pn);
 			sf->id = (int)g_hash_table_size(pool);
@@ -465,10 +484,11 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 		r->doc = sqlite3_column_int64(st, 1);
 		r->was = sqlite3_column_int64(st, 4);
 		r->type = type_index((const char *)sqlite3_column_text(st, 2));
-		if (has_person_title(text))
+		if (sf->person_title)
 			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
 		r->text = sf->text;
 		r->text_id = sf->id;
+		r->sf = sf;
 		r->norm = sf->norm;
 		r->ntok = sf->ntok;
 		r->key = sf->key;
@@ -502,8 +522,8 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 			continue;
 		size_t nlng = long_mentions(m + d0, i - d0, &lng, &lcap);
 		for (size_t a = d0; a < i; a++) {
-			char acro[16];
-			if (!is_acronym(m[a].text, acro, sizeof acro) || g_hash_table_contains(known, acro))
+			const char *acro = m[a].sf->acro;
+			if (!*acro || g_hash_table_contains(known, acro))
 				continue;
 			size_t seen = d0; /* the same text and type again: nothing new */
 			while (seen < a && !(m[seen].text == m[a].text && m[seen].type == m[a].type))
@@ -512,7 +532,7 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 				continue;
 			for (size_t x = 0; x < nlng; x++) {
 				const struct rmention *l = &m[d0 + lng[x]];
-				if (l->type != m[a].type || !abbreviates(acro, l->text))
+				if (l->type != m[a].type || !abbreviates(acro, l->sf))
 					continue;
 				if (k == cap)
 					map = xrealloc(map, (cap *= 2) * sizeof *map);
@@ -559,9 +579,7 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 				int cb = f[b].cluster;
 				if (f[b].type != 0 || f[b].tokens < 2 || cl[cb].best_form != (int)b || cb == f[a].cluster)
 					continue; /* each full-name cluster once, by the form it grew from */
-				int same = 0;
-				names_compare(f[a].parsed, f[b].parsed, &same);
-				if (same && cb != target) {
+				if (cb != target && names_same(f[a].parsed, f[b].parsed, NULL)) {
 					target = cb;
 					ntargets++;
 				}
@@ -587,7 +605,7 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 static int cross_type_ok(const struct form *f, const struct cluster *c, const struct form *cf)
 {
 	if (c->type != 0) /* the same words tagged ORG here and MISC there: the more frequent type */
-		return f->type != 0 && !strcmp(f->norm, cf->norm) && c->count >= f->count;
+		return f->type != 0 && f->ni == cf->ni && c->count >= f->count; /* ni: the same string */
 	if (f->type == 3)
 		return 1;
 	return f->tokens == 1 && c->count >= 3 * f->count;
@@ -621,8 +639,8 @@ static int norm_index(struct norms *t, GHashTable *byptr, GHashTable *bystr, con
 /* Groups equal (type, resolved form) into forms, then clusters forms that
  * share a key and that the matcher calls the same name.  The forms' parsed
  * names and keys are nt's. */
-static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct form **fout, size_t *nf_out,
-			 struct cluster **cout, size_t *nc_out)
+static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct norms *nt, struct form **fout,
+			 size_t *nf_out, struct cluster **cout, size_t *nc_out)
 {
 	/* forms: (type, resolved), numbered in order of first use */
 	GHashTable *byptr = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -631,8 +649,17 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	struct form *f = xmalloc(cap * sizeof *f);
 	int *form_of = NULL; /* [norm index * NTYPES + type]: form index + 1 */
 	struct buf kb = BUF_INIT;
+	int *text_ni = xmalloc((ntexts ? ntexts : 1) * sizeof *text_ni); /* text id -> index of its norm */
+	for (size_t t = 0; t < ntexts; t++)
+		text_ni[t] = -1;
 	for (size_t i = 0; i < n; i++) {
-		int ni = norm_index(nt, byptr, bystr, m[i].resolved, &kb);
+		int ni, *own = m[i].resolved == m[i].norm ? &text_ni[m[i].text_id] : NULL;
+		if (own && *own >= 0)
+			ni = *own;
+		else
+			ni = norm_index(nt, byptr, bystr, m[i].resolved, &kb);
+		if (own)
+			*own = ni;
 		if (nt->n * NTYPES > fcap) {
 			size_t old = fcap;
 			fcap = 2 * nt->n * NTYPES;
@@ -662,6 +689,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 		f[i].key = nt->key[f[i].ni];
 	}
 	buf_free(&kb);
+	free(text_ni);
 	free(form_of);
 	g_hash_table_destroy(byptr);
 	g_hash_table_destroy(bystr);
@@ -702,10 +730,9 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 				 * "Cease-Fire", "Art" not "Business Art") */
 				if (f[a].tokens == 1 && f[cl[cidx].best_form].tokens > 1 && 3 * cl[cidx].count < f[a].count)
 					continue;
-				int same = 0;
 				const struct form *cf = &f[cl[cidx].best_form];
-				double sc = names_compare(f[a].parsed, cf->parsed, &same);
-				if (!same)
+				double sc = 0;
+				if (!names_same(f[a].parsed, cf->parsed, &sc))
 					continue;
 				nmatch++;
 				long cnt = cl[cidx].count;
@@ -1352,9 +1379,7 @@ static int find_script_names(struct case_db *c, struct err *e)
 				if (names_parse(s0, sl, &cand, NULL) < 0)
 					continue;
 				for (guint j = 0; j < arr->len && !matched; j++) {
-					int same = 0;
-					names_compare(&cand, &((struct person *)arr->pdata[j])->name, &same);
-					matched = same && cand.ntok >= 2;
+					matched = names_same(&cand, &((struct person *)arr->pdata[j])->name, NULL) && cand.ntok >= 2;
 				}
 				names_name_free(&cand);
 				if (!matched)
@@ -1425,8 +1450,8 @@ static void sort_u64(uint64_t *v, size_t n)
 	free(tmp);
 }
 
-/* 1 if x is in the sorted v[0, n). */
-static int has_u64(const uint64_t *v, size_t n, uint64_t x)
+/* The first index of the sorted v[0, n) whose value is x or more. */
+static size_t lower_u64(const uint64_t *v, size_t n, uint64_t x)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -1436,7 +1461,7 @@ static int has_u64(const uint64_t *v, size_t n, uint64_t x)
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo] == x;
+	return lo;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -1449,7 +1474,17 @@ static size_t sort_unique_int(int *v, size_t n)
 {
 	if (n < 2)
 		return n; /* v may be NULL */
-	qsort(v, n, sizeof *v, cmp_int);
+	if (n <= 16) { /* most documents name a few: no qsort */
+		for (size_t i = 1; i < n; i++) {
+			int x = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+	} else {
+		qsort(v, n, sizeof *v, cmp_int);
+	}
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!u || v[u - 1] != v[i])
@@ -1507,9 +1542,8 @@ static GArray **surname_candidates(const struct rmention *m, size_t n, const str
 		match[fi] = g_array_new(FALSE, FALSE, sizeof(int));
 		GArray *v = g_hash_table_lookup(bykey, f[fi].key);
 		for (guint k = 0; v && k < v->len; k++) {
-			int cand = g_array_index(v, int, k), same = 0;
-			names_compare(f[fi].parsed, f[cl[cand].best_form].parsed, &same);
-			if (same) {
+			int cand = g_array_index(v, int, k);
+			if (names_same(f[fi].parsed, f[cl[cand].best_form].parsed, NULL)) {
 				g_array_append_val(match[fi], cand);
 				wanted[cand] = 1;
 			}
@@ -1591,11 +1625,16 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 				int cand = g_array_index(v, int, k);
 				if (3 * cl[cand].count < fa->count)
 					continue; /* a word far more common than the name: something else */
+				/* the document's clusters (sorted) that cand's company
+				 * (pairs from cand, sorted) holds, merged */
 				int score = 0;
-				for (size_t b = 0; b < nd; b++) {
-					uint64_t key = (uint64_t)cand << 32 | (uint32_t)dc[b];
-					if (dc[b] != m[a].cluster && dc[b] != cand)
-						score += has_u64(pairs, np, key);
+				size_t p = lower_u64(pairs, np, (uint64_t)cand << 32), pend = lower_u64(pairs, np, (uint64_t)(cand + 1) << 32);
+				for (size_t b = 0; b < nd && p < pend; b++) {
+					uint32_t x = (uint32_t)dc[b];
+					while (p < pend && (uint32_t)pairs[p] < x)
+						p++;
+					if (p < pend && (uint32_t)pairs[p] == x && dc[b] != m[a].cluster && dc[b] != cand)
+						score++;
 				}
 				if (score > top) {
 					second = top;
@@ -1689,7 +1728,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	free(lng);
 	g_hash_table_destroy(acros);
 	phase_time("resolve", "within documents");
-	cluster_forms(m, n, &nt, &f, &nf, &cl, &nc);
+	cluster_forms(m, n, g_hash_table_size(pool), &nt, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
 	phase_time("resolve", "cluster forms");
