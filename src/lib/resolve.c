@@ -135,13 +135,8 @@ struct rmention {
 	long long id, doc;
 	long long was;          /* its entity before this run (0: none), to write only changes */
 	int type;               /* index into entity_types */
-	int ntok;               /* words in norm */
-	char *text;             /* surface, as in the document */
-	int text_id;            /* its struct surf's id: equal ids, equal texts */
-	struct surf *sf;        /* its text's */
-	char *norm;             /* names_normalize(text) */
-	char *resolved;         /* the fuller form it stands for (norm), or norm */
-	char *key;              /* names_key(text): the surname's sound skeleton */
+	struct surf *sf;        /* its text (text, norm, key, ntok) */
+	char *resolved;         /* the fuller form it stands for (a norm), or sf->norm */
 	int form;               /* index into forms after grouping */
 	int cluster;            /* its cluster: its form's, unless its context says otherwise */
 };
@@ -289,7 +284,7 @@ static size_t long_mentions(const struct rmention *m, size_t n, size_t **out, si
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (m[i].ntok < 2)
+		if (m[i].sf->ntok < 2)
 			continue;
 		if (k == *cap)
 			*out = xrealloc(*out, (*cap = *cap ? 2 * *cap : 64) * sizeof **out);
@@ -308,7 +303,7 @@ static char *acronym_long_form(const struct rmention *m, const size_t *lng, size
 	for (size_t x = 0; x < nlng; x++) {
 		const struct rmention *l = &m[lng[x]];
 		if (l->type == type && abbreviates(acro, l->sf))
-			return l->norm;
+			return l->sf->norm;
 	}
 	return g_hash_table_lookup(acros, acro);
 }
@@ -325,7 +320,7 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 		const char *acro = a->sf->acro;
 		if ((a->type == 1 || a->type == 3 || a->type == 2) && *acro) {
 			size_t k = 0;
-			while (k < i && !(m[k].text == a->text && m[k].type == a->type))
+			while (k < i && !(m[k].sf == a->sf && m[k].type == a->type))
 				k++;
 			if (k < i) {
 				a->resolved = m[k].resolved;
@@ -339,17 +334,17 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 		/* a one-word mention (whatever the tagger called it: "al-Abadi"
 		 * is often MISC) stands for the one person of this document
 		 * with that surname */
-		if (a->type == 2 || a->ntok != 1)
+		if (a->type == 2 || a->sf->ntok != 1)
 			continue;
 		const char *full = NULL;
 		int ambiguous = 0;
 		for (size_t x = 0; x < nlng; x++) {
 			const struct rmention *l = &m[(*lng)[x]];
-			if (l->type != 0 || (l->key != a->key && strcmp(l->key, a->key)))
+			if (l->type != 0 || (l->sf->key != a->sf->key && strcmp(l->sf->key, a->sf->key)))
 				continue;
-			if (full && strcmp(full, l->norm))
+			if (full && strcmp(full, l->sf->norm))
 				ambiguous = 1;
-			full = l->norm;
+			full = l->sf->norm;
 		}
 		if (full && !ambiguous) {
 			a->resolved = (char *)full;
@@ -486,13 +481,8 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 		r->type = type_index((const char *)sqlite3_column_text(st, 2));
 		if (sf->person_title)
 			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
-		r->text = sf->text;
-		r->text_id = sf->id;
 		r->sf = sf;
-		r->norm = sf->norm;
-		r->ntok = sf->ntok;
-		r->key = sf->key;
-		r->resolved = r->norm;
+		r->resolved = sf->norm;
 	}
 	buf_free(&b);
 	sqlite3_finalize(st);
@@ -526,7 +516,7 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 			if (!*acro || g_hash_table_contains(known, acro))
 				continue;
 			size_t seen = d0; /* the same text and type again: nothing new */
-			while (seen < a && !(m[seen].text == m[a].text && m[seen].type == m[a].type))
+			while (seen < a && !(m[seen].sf == m[a].sf && m[seen].type == m[a].type))
 				seen++;
 			if (seen < a)
 				continue;
@@ -537,7 +527,7 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 				if (k == cap)
 					map = xrealloc(map, (cap *= 2) * sizeof *map);
 				map[k][0] = xstrdup(acro);
-				map[k][1] = xstrdup(l->norm);
+				map[k][1] = xstrdup(l->sf->norm);
 				g_hash_table_add(known, map[k][0]);
 				k++;
 				break;
@@ -653,7 +643,7 @@ static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct nor
 	for (size_t t = 0; t < ntexts; t++)
 		text_ni[t] = -1;
 	for (size_t i = 0; i < n; i++) {
-		int ni, *own = m[i].resolved == m[i].norm ? &text_ni[m[i].text_id] : NULL;
+		int ni, *own = m[i].resolved == m[i].sf->norm ? &text_ni[m[i].sf->id] : NULL;
 		if (own && *own >= 0)
 			ni = *own;
 		else
@@ -777,10 +767,9 @@ static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct nor
  * is of the form the cluster is named by, as written (not resolved). */
 struct text_use {
 	int cluster;
-	int naming;
-	int rank;               /* of text among the texts, in strcmp order (equal texts, equal ranks) */
-	size_t pos;
-	const char *text;
+	int rank;               /* of the text among the texts, in strcmp order (equal texts, equal ranks) */
+	unsigned pos : 31;      /* the mention's index */
+	unsigned naming : 1;
 };
 
 static int cmp_text_ptr(const void *a, const void *b)
@@ -794,7 +783,7 @@ static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
 {
 	const char **byid = xcalloc(ntexts ? ntexts : 1, sizeof *byid), **sorted = xmalloc((ntexts ? ntexts : 1) * sizeof *sorted);
 	for (size_t i = 0; i < n; i++)
-		byid[m[i].text_id] = m[i].text;
+		byid[m[i].sf->id] = m[i].sf->text;
 	size_t k = 0;
 	for (size_t t = 0; t < ntexts; t++)
 		if (byid[t])
@@ -888,18 +877,19 @@ static char **canonical_names(const struct rmention *m, size_t n, const struct t
 		int c = uses[i].cluster;
 		if (!count || count < best[c])
 			continue;
-		size_t len = strlen(uses[i].text), cur = name[c] ? strlen(name[c]) : 0;
+		char *text = m[uses[i].pos].sf->text;
+		size_t len = strlen(text), cur = name[c] ? strlen(name[c]) : 0;
 		if (count > best[c] || len > cur || (len == cur && last < when[c])) {
 			best[c] = count;
 			when[c] = last;
-			name[c] = (char *)uses[i].text;
+			name[c] = text;
 		}
 	}
 	char **seen = xcalloc(nc, sizeof *seen); /* any text of the cluster, for one only ever seen abbreviated */
 	for (size_t i = 0; i < n; i++) {
 		int c = m[i].cluster;
-		if (!name[c] && (!seen[c] || strlen(m[i].text) > strlen(seen[c])))
-			seen[c] = m[i].text;
+		if (!name[c] && (!seen[c] || strlen(m[i].sf->text) > strlen(seen[c])))
+			seen[c] = m[i].sf->text;
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!name[c])
@@ -1065,18 +1055,18 @@ out:
 static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_t ntexts, struct form *f, size_t nf,
 			  struct cluster *cl, size_t nc, const long long *stale, size_t nstale, struct err *e)
 {
+	assert(n <= 0x7fffffffu); /* text_use.pos */
 	naming_forms(f, nf, cl, nc);
 	int *rank = text_ranks(m, n, ntexts), nranks = 0;
 	struct text_use *uses = xmalloc((n ? n : 1) * sizeof *uses);
 	for (size_t i = 0; i < n; i++) {
 		int k = m[i].cluster;
 		uses[i].cluster = k;
-		uses[i].naming = m[i].form == cl[k].name_form && m[i].resolved == m[i].norm;
-		uses[i].rank = rank[m[i].text_id];
+		uses[i].naming = m[i].form == cl[k].name_form && m[i].resolved == m[i].sf->norm;
+		uses[i].rank = rank[m[i].sf->id];
 		if (uses[i].rank >= nranks)
 			nranks = uses[i].rank + 1;
-		uses[i].pos = i;
-		uses[i].text = m[i].text;
+		uses[i].pos = i & 0x7fffffffu;
 	}
 	free(rank);
 	sort_text_uses(uses, n, (size_t)nranks, nc);
@@ -1109,7 +1099,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 	size_t nal = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		j = text_run(uses, i, n);
-		al[nal++] = (struct alias_row){cl[uses[i].cluster].entity, (char *)uses[i].text, (long long)(j - i)};
+		al[nal++] = (struct alias_row){cl[uses[i].cluster].entity, m[uses[i].pos].sf->text, (long long)(j - i)};
 	}
 	sqlite3_stmt *men = NULL;
 	int rc = -1;
@@ -1512,7 +1502,7 @@ static size_t doc_clusters(const struct rmention *m, size_t d0, size_t d1, int *
 static int lone_surname(const struct rmention *a, const struct form *f, const struct cluster *cl)
 {
 	const struct cluster *now = &cl[a->cluster];
-	return f[a->form].tokens == 1 && a->type == 0 && a->resolved == a->norm && now->type == 0 &&
+	return f[a->form].tokens == 1 && a->type == 0 && a->resolved == a->sf->norm && now->type == 0 &&
 	       f[now->best_form].tokens >= 2;
 }
 
