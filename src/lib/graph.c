@@ -1733,8 +1733,60 @@ static int adjacency_store(struct case_db *c, const struct net *t, struct err *e
 	return rc;
 }
 
-/* Writes edges, evidence, PageRank, betweenness and communities. */
-static int save(struct builder *g, struct err *e)
+/* The network net_load() would read back from the edges save() writes,
+ * built as they are written: t's vertices are the builder's entities, its
+ * pairs those written, in order. */
+static void net_start(const struct builder *g, struct net *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t nv = g->nent ? g->nent : 1, np = g->npairs ? g->npairs : 1;
+	t->nv = g->nent;
+	t->vid = xmalloc(nv * sizeof *t->vid);
+	t->vtype = xmalloc(nv);
+	if (g->nent) {
+		memcpy(t->vid, g->ent_id, g->nent * sizeof *t->vid);
+		memcpy(t->vtype, g->ent_type, g->nent);
+	}
+	t->capp = (uint32_t)np;
+	t->pa = xmalloc(np * sizeof *t->pa);
+	t->pb = xmalloc(np * sizeof *t->pb);
+	t->pscore = xmalloc(np * sizeof *t->pscore);
+	t->pweight = xmalloc(np * sizeof *t->pweight);
+	t->ptop = xmalloc(np * sizeof *t->ptop);
+	t->pedge = xmalloc(np * sizeof *t->pedge);
+	t->pdocs = xmalloc(np * sizeof *t->pdocs);
+	t->psent = xmalloc(np * sizeof *t->psent);
+	t->pkinds = xmalloc(np * sizeof *t->pkinds);
+}
+
+/* Adds one edge to pair j of t (a new pair when j == t->np), as net_load does. */
+static void net_add(struct net *t, uint32_t j, uint32_t a, uint32_t b, long long edge, enum kind k, uint32_t docs,
+		    uint32_t sentences, double weight, double score)
+{
+	if (j == t->np) {
+		t->np++;
+		t->pa[j] = a;
+		t->pb[j] = b;
+		t->pscore[j] = 0;
+		t->pweight[j] = 0;
+		t->ptop[j] = -HUGE_VAL;
+		t->pedge[j] = edge;
+		t->pdocs[j] = t->psent[j] = 0;
+		t->pkinds[j] = 0;
+	}
+	t->pscore[j] += score;
+	t->pweight[j] = MAX(t->pweight[j], weight);
+	t->ptop[j] = MAX(t->ptop[j], score);
+	t->pedge[j] = MIN(t->pedge[j], edge);
+	t->pdocs[j] = MAX(t->pdocs[j], docs);
+	t->psent[j] = MAX(t->psent[j], sentences);
+	t->pkinds[j] |= (uint16_t)(1u << k);
+}
+
+/* Writes edges, evidence, PageRank, betweenness and communities, and fills
+ * t with the network written (t->np = 0 when it could not: the adjacency is
+ * then read back from the edges). */
+static int save(struct builder *g, struct net *t, struct err *e)
 {
 	struct case_db *c = g->c;
 	struct writer w = {NULL, 1, BUF_INIT, 0};
@@ -1763,20 +1815,25 @@ static int save(struct builder *g, struct err *e)
 	for (uint32_t i = 0; i < g->npairs; i++)
 		order[i] = i;
 	qsort_r(order, g->npairs, sizeof *order, by_pair, g);
+	net_start(g, t);
+	int whole = 1; /* t holds every edge */
+	uint32_t *place = xmalloc((g->npairs ? g->npairs : 1) * sizeof *place); /* pair -> its place in t */
 	for (uint32_t oi = 0; oi < g->npairs; oi++) {
 		uint32_t i = order[oi];
 		struct pair *p = &g->pairs[i];
+		place[i] = t->np;
 		if (!p->nev)
 			continue; /* no sentence to show for it */
 		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
+		enum kind k = p->sdocs ? K_COOCCURS : K_SAMEDOC;
 		pscore[i] = weight * specificity(g, p->a, p->b);
-		if (write_edge(g, &w, p->a, p->b, p->sdocs ? K_COOCCURS : K_SAMEDOC, p->docs, p->sentences, weight,
-			       pscore[i], p->ev, e) < 0) {
+		net_add(t, t->np, p->a, p->b, w.next_id, k, p->docs, p->sentences, weight, pscore[i]);
+		if (write_edge(g, &w, p->a, p->b, k, p->docs, p->sentences, weight, pscore[i], p->ev, e) < 0) {
 			free(order);
+			free(place);
 			goto out;
 		}
 	}
-	free(order);
 	for (uint32_t i = 0; i < g->nrels; i++) {
 		struct rel *r = &g->rels[i];
 		double score = r->docs * (1 + specificity(g, r->from, r->to));
@@ -1784,10 +1841,22 @@ static int save(struct builder *g, struct err *e)
 		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
 		if (pi != NONE)
 			pscore[pi] += score;
+		if (pi != NONE && g->pairs[pi].nev)
+			net_add(t, place[pi], a, b, w.next_id, (enum kind)r->kind, r->docs, r->sentences, r->docs,
+				score);
+		else
+			whole = 0;
 		if (write_edge(g, &w, r->from, r->to, (enum kind)r->kind, r->docs, r->sentences, r->docs, score, r->ev,
-			       e) < 0)
+			       e) < 0) {
+			free(order);
+			free(place);
 			goto out;
+		}
 	}
+	free(order);
+	free(place);
+	if (!whole)
+		t->np = 0;
 	/* the evidence counted here: counting it again would read every edge */
 	char sql[96];
 	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)", w.nev);
@@ -1890,6 +1959,8 @@ int graph_build(struct case_db *c, struct err *e)
 	struct builder g;
 	memset(&g, 0, sizeof g);
 	g.c = c;
+	struct net net;
+	memset(&net, 0, sizeof net);
 	hmap_init(&g.pair_map, 4096);
 	hmap_init(&g.rel_map, 256);
 	int rc = -1;
@@ -1900,19 +1971,21 @@ int graph_build(struct case_db *c, struct err *e)
 	phase_time("network", "mention scan");
 	sqlite3_finalize(g.body_st); /* releases the last document's text */
 	g.body_st = NULL;
-	if (save(&g, e) < 0)
+	if (save(&g, &net, e) < 0)
 		goto out;
-	/* the adjacency from the edges just written, once the builder's
-	 * memory is given back (the peak stays that of the build) */
+	/* the adjacency of the network just written (read back from the
+	 * edges if save() could not keep it whole), once the builder's memory
+	 * is given back */
 	phase_time("network", "entity ranks");
 	builder_free(&g);
-	if (graph_store_adjacency(c, e) < 0)
+	if ((net.np ? adjacency_store(c, &net, e) : graph_store_adjacency(c, e)) < 0)
 		goto out;
 	phase_time("network", "adjacency");
 	rc = case_exec(c, nested ? "RELEASE graph_build" : "COMMIT", "saving the network", e);
 	phase_time("network", "commit");
 out:
 	builder_free(&g);
+	net_free(&net);
 	if (rc < 0)
 		sqlite3_exec(c->db, nested ? "ROLLBACK TO graph_build; RELEASE graph_build" : "ROLLBACK", NULL, NULL,
 			     NULL);
