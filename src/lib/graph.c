@@ -1526,6 +1526,47 @@ static uint32_t net_vertex(struct net *t, long long id, uint32_t type)
 	return *slot;
 }
 
+/* Room for cap pairs in t. */
+static void net_reserve(struct net *t, uint32_t cap)
+{
+	t->capp = cap;
+	t->pa = xrealloc(t->pa, cap * sizeof *t->pa);
+	t->pb = xrealloc(t->pb, cap * sizeof *t->pb);
+	t->pscore = xrealloc(t->pscore, cap * sizeof *t->pscore);
+	t->pweight = xrealloc(t->pweight, cap * sizeof *t->pweight);
+	t->ptop = xrealloc(t->ptop, cap * sizeof *t->ptop);
+	t->pedge = xrealloc(t->pedge, cap * sizeof *t->pedge);
+	t->pdocs = xrealloc(t->pdocs, cap * sizeof *t->pdocs);
+	t->psent = xrealloc(t->psent, cap * sizeof *t->psent);
+	t->pkinds = xrealloc(t->pkinds, cap * sizeof *t->pkinds);
+}
+
+/* Adds one edge to pair j of t (a new pair when j == t->np), with its kind k
+ * (an index into kind_names, or -1). */
+static void net_add(struct net *t, uint32_t j, uint32_t a, uint32_t b, long long edge, int k, uint32_t docs,
+		    uint32_t sentences, double weight, double score)
+{
+	if (j == t->np) {
+		t->np++;
+		t->pa[j] = a;
+		t->pb[j] = b;
+		t->pscore[j] = 0;
+		t->pweight[j] = 0;
+		t->ptop[j] = -HUGE_VAL;
+		t->pedge[j] = edge;
+		t->pdocs[j] = t->psent[j] = 0;
+		t->pkinds[j] = 0;
+	}
+	t->pscore[j] += score;
+	t->pweight[j] = MAX(t->pweight[j], weight);
+	t->ptop[j] = MAX(t->ptop[j], score);
+	t->pedge[j] = MIN(t->pedge[j], edge);
+	t->pdocs[j] = MAX(t->pdocs[j], docs);
+	t->psent[j] = MAX(t->psent[j], sentences);
+	if (k >= 0)
+		t->pkinds[j] |= (uint16_t)(1u << k);
+}
+
 /* Loads every edge, merged per pair of entities (types first: joining
  * entities to each edge would cost two lookups per edge). */
 static int net_load(struct case_db *c, struct net *t, struct err *e)
@@ -1564,42 +1605,14 @@ static int net_load(struct case_db *c, struct net *t, struct err *e)
 		}
 		uint32_t *slot = hmap_slot(&t->pmap, (uint64_t)a << 32 | b);
 		if (*slot == NONE) {
-			if (t->np == t->capp) {
-				t->capp = t->capp ? t->capp * 2 : 4096;
-				t->pa = xrealloc(t->pa, t->capp * sizeof *t->pa);
-				t->pb = xrealloc(t->pb, t->capp * sizeof *t->pb);
-				t->pscore = xrealloc(t->pscore, t->capp * sizeof *t->pscore);
-				t->pweight = xrealloc(t->pweight, t->capp * sizeof *t->pweight);
-				t->ptop = xrealloc(t->ptop, t->capp * sizeof *t->ptop);
-				t->pedge = xrealloc(t->pedge, t->capp * sizeof *t->pedge);
-				t->pdocs = xrealloc(t->pdocs, t->capp * sizeof *t->pdocs);
-				t->psent = xrealloc(t->psent, t->capp * sizeof *t->psent);
-				t->pkinds = xrealloc(t->pkinds, t->capp * sizeof *t->pkinds);
-			}
-			uint32_t i = t->np++;
-			t->pa[i] = a;
-			t->pb[i] = b;
-			t->pscore[i] = 0;
-			t->pweight[i] = 0;
-			t->ptop[i] = -HUGE_VAL;
-			t->pedge[i] = sqlite3_column_int64(st, 0);
-			t->pdocs[i] = t->psent[i] = 0;
-			t->pkinds[i] = 0;
-			*slot = i;
+			if (t->np == t->capp)
+				net_reserve(t, t->capp ? t->capp * 2 : 4096);
+			*slot = t->np;
 		}
-		uint32_t i = *slot;
-		double score = sqlite3_column_double(st, 4), weight = sqlite3_column_double(st, 5);
-		long long edge = sqlite3_column_int64(st, 0);
 		int docs = sqlite3_column_int(st, 6), sent = sqlite3_column_int(st, 7);
-		int k = kind_index((const char *)sqlite3_column_text(st, 3));
-		t->pscore[i] += score;
-		t->pweight[i] = MAX(t->pweight[i], weight);
-		t->ptop[i] = MAX(t->ptop[i], score);
-		t->pedge[i] = MIN(t->pedge[i], edge);
-		t->pdocs[i] = MAX(t->pdocs[i], (uint32_t)(docs > 0 ? docs : 0));
-		t->psent[i] = MAX(t->psent[i], (uint32_t)(sent > 0 ? sent : 0));
-		if (k >= 0)
-			t->pkinds[i] |= (uint16_t)(1u << k);
+		net_add(t, *slot, a, b, sqlite3_column_int64(st, 0), kind_index((const char *)sqlite3_column_text(st, 3)),
+			(uint32_t)(docs > 0 ? docs : 0), (uint32_t)(sent > 0 ? sent : 0), sqlite3_column_double(st, 5),
+			sqlite3_column_double(st, 4));
 	}
 	sqlite3_finalize(st);
 	hmap_free(&types);
@@ -1747,40 +1760,7 @@ static void net_start(const struct builder *g, struct net *t)
 		memcpy(t->vid, g->ent_id, g->nent * sizeof *t->vid);
 		memcpy(t->vtype, g->ent_type, g->nent);
 	}
-	t->capp = (uint32_t)np;
-	t->pa = xmalloc(np * sizeof *t->pa);
-	t->pb = xmalloc(np * sizeof *t->pb);
-	t->pscore = xmalloc(np * sizeof *t->pscore);
-	t->pweight = xmalloc(np * sizeof *t->pweight);
-	t->ptop = xmalloc(np * sizeof *t->ptop);
-	t->pedge = xmalloc(np * sizeof *t->pedge);
-	t->pdocs = xmalloc(np * sizeof *t->pdocs);
-	t->psent = xmalloc(np * sizeof *t->psent);
-	t->pkinds = xmalloc(np * sizeof *t->pkinds);
-}
-
-/* Adds one edge to pair j of t (a new pair when j == t->np), as net_load does. */
-static void net_add(struct net *t, uint32_t j, uint32_t a, uint32_t b, long long edge, enum kind k, uint32_t docs,
-		    uint32_t sentences, double weight, double score)
-{
-	if (j == t->np) {
-		t->np++;
-		t->pa[j] = a;
-		t->pb[j] = b;
-		t->pscore[j] = 0;
-		t->pweight[j] = 0;
-		t->ptop[j] = -HUGE_VAL;
-		t->pedge[j] = edge;
-		t->pdocs[j] = t->psent[j] = 0;
-		t->pkinds[j] = 0;
-	}
-	t->pscore[j] += score;
-	t->pweight[j] = MAX(t->pweight[j], weight);
-	t->ptop[j] = MAX(t->ptop[j], score);
-	t->pedge[j] = MIN(t->pedge[j], edge);
-	t->pdocs[j] = MAX(t->pdocs[j], docs);
-	t->psent[j] = MAX(t->psent[j], sentences);
-	t->pkinds[j] |= (uint16_t)(1u << k);
+	net_reserve(t, (uint32_t)np);
 }
 
 /* Writes edges, evidence, PageRank, betweenness and communities, and fills
