@@ -251,11 +251,21 @@ static const char reject_re[] =
  * (0 pre, 1 mid, 2 post, 3 mid_not, 4 post_not), when that one is set. */
 enum { RE_PRE, RE_MID, RE_POST, RE_MID_NOT, RE_POST_NOT, NRE };
 
+#define MAX_NEEDLES 64
+
 struct matcher {
 	regex_t re[NPATTERNS][NRE];
 	regex_t reject;
 	int ncompiled;      /* patterns compiled (for freeing after a failure) */
 	int reject_ok;
+	/* the patterns' needles, each word once: needs[i] has bit w when
+	 * word[w] is one of pattern i's; first2 has bit (c0 << 8 | c1) for
+	 * the first two bytes of every word */
+	char word[MAX_NEEDLES][16];
+	uint8_t wlen[MAX_NEEDLES];
+	int nwords;
+	uint64_t needs[NPATTERNS];
+	uint8_t first2[8192];
 };
 
 static const char *pattern_re(const struct pattern *p, int k)
@@ -275,9 +285,56 @@ static void matcher_free(struct matcher *m)
 	m->ncompiled = m->reject_ok = 0;
 }
 
+/* Indexes the needles of every pattern (see struct matcher); returns 0, or
+ * -1 if one is too long or there are too many. */
+static int needles_init(struct matcher *m)
+{
+	for (int i = 0; i < NPATTERNS; i++)
+		for (const char *p = patterns[i].needle; *p;) {
+			size_t n = strcspn(p, "|");
+			if (n < 2 || n >= sizeof m->word[0])
+				return -1;
+			int w = 0;
+			while (w < m->nwords && (m->wlen[w] != n || memcmp(m->word[w], p, n)))
+				w++;
+			if (w == m->nwords) {
+				if (w == MAX_NEEDLES)
+					return -1;
+				memcpy(m->word[w], p, n);
+				m->wlen[w] = (uint8_t)n;
+				m->nwords++;
+				unsigned bi = (unsigned char)p[0] << 8 | (unsigned char)p[1];
+				m->first2[bi >> 3] |= (uint8_t)(1u << (bi & 7));
+			}
+			m->needs[i] |= 1ull << w;
+			p += n;
+			if (*p == '|')
+				p++;
+		}
+	return 0;
+}
+
+/* Which needles occur in text (len bytes): bit w for word[w].  One pass,
+ * a table lookup per byte: most texts have none. */
+static uint64_t needles_in(const struct matcher *m, const char *text, size_t len)
+{
+	uint64_t found = 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned bi = (unsigned char)text[i] << 8 | (unsigned char)text[i + 1];
+		if (!(m->first2[bi >> 3] & (1u << (bi & 7))))
+			continue;
+		for (int w = 0; w < m->nwords; w++)
+			if (m->wlen[w] <= len - i && !memcmp(text + i, m->word[w], m->wlen[w]))
+				found |= 1ull << w;
+	}
+	return found;
+}
+
 static int matcher_init(struct matcher *m, struct err *e)
 {
 	memset(m, 0, sizeof *m);
+	if (needles_init(m) < 0)
+		return err_set(e, "building the network: a link pattern's needle is too long, or there are too many");
 	if (regcomp(&m->reject, reject_re, REG_EXTENDED | REG_NOSUB))
 		return err_set(e, "building the network: a link pattern does not compile");
 	m->reject_ok = 1;
@@ -303,7 +360,9 @@ static int matcher_init(struct matcher *m, struct err *e)
 static void normalize(struct buf *b, const char *s, size_t n)
 {
 	buf_reset(b);
-	buf_grow(b, n + 1);
+	buf_grow(b, n + 2); /* never longer than s, plus a space and the NUL */
+	char *out = b->p;
+	size_t len = 0;
 	int space = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -317,38 +376,21 @@ static void normalize(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (space) {
-			buf_addc(b, ' ');
+			out[len++] = ' ';
 			space = 0;
 		}
 		if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 		    ((unsigned char)s[i + 2] == 0x98 || (unsigned char)s[i + 2] == 0x99)) {
-			buf_addc(b, '\'');
+			out[len++] = '\'';
 			i += 2;
 			continue;
 		}
-		buf_addc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+		out[len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	if (space)
-		buf_addc(b, ' ');
-	b->p[b->len] = 0;
-}
-
-static int has_needle(const char *needles, const char *text)
-{
-	char word[32];
-	for (const char *p = needles; *p;) {
-		size_t n = strcspn(p, "|");
-		if (n < sizeof word) {
-			memcpy(word, p, n);
-			word[n] = 0;
-			if (strstr(text, word))
-				return 1;
-		}
-		p += n;
-		if (*p == '|')
-			p++;
-	}
-	return 0;
+		out[len++] = ' ';
+	out[len] = 0;
+	b->len = len;
 }
 
 /* ---- the build ---- */
@@ -587,15 +629,16 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 		post_to = g->body_len;
 	normalize(&g->mid, g->body + x->end, y->start - x->end);
 	normalize(&g->post, g->body + y->end, post_to - y->end); /* always needed: "X met Y's deputy" */
+	uint64_t in[3] = {0, needles_in(&g->m, g->mid.p, g->mid.len), needles_in(&g->m, g->post.p, g->post.len)};
 	int pre_done = 0, rejected = -1;
 	for (int i = 0; i < NPATTERNS; i++) {
 		const struct pattern *p = &patterns[i];
 		if ((p->pre || p->in == IN_PRE) && !pre_done) {
 			normalize(&g->pre, g->body + pre_from, x->start - pre_from);
+			in[IN_PRE] = needles_in(&g->m, g->pre.p, g->pre.len);
 			pre_done = 1;
 		}
-		const char *hay = p->in == IN_PRE ? g->pre.p : p->in == IN_POST ? g->post.p : g->mid.p;
-		if (!has_needle(p->needle, hay))
+		if (!(in[p->in] & g->m.needs[i]))
 			continue;
 		regex_t *re = g->m.re[i];
 		if ((p->mid && regexec(&re[RE_MID], g->mid.p, 0, NULL, 0)) ||
