@@ -1057,6 +1057,20 @@ static size_t skeleton(const char *t, size_t n, unsigned flags, char *skel, unsi
 	return k;
 }
 
+/* names_token.skel_mask of skel[0, n) (its characters are '0'-'9' and
+ * 'A'-'Z': one bit each). */
+static uint64_t skel_mask(const char *skel, size_t n)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bit = (uint64_t)1 << ((unsigned)(skel[i] - '0') % 63u);
+		if (m & bit)
+			m |= (uint64_t)1 << 63;
+		m |= bit;
+	}
+	return m;
+}
+
 /* ---- output of the work area ---- */
 
 static void unit_text(const struct work *w, int i, struct buf *out)
@@ -1210,6 +1224,7 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		t->skel_len = (unsigned short)slen[i];
 		t->particle = u->part;
 		t->flags = u->flags;
+		t->skel_mask = skel_mask(t->skel, slen[i]);
 	}
 	out->ntok = (size_t)w->nu;
 	out->generation = w->suffix;
@@ -1356,6 +1371,7 @@ static void join_tokens(struct joined *j, const struct names_token *x, const str
 	j->t.skel_len = (unsigned short)skeleton(j->text, n, flags, j->skel, j->vow);
 	j->t.skel = j->skel;
 	j->t.vowels = j->vow;
+	j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
 	j->t.particle = 0;
 	j->t.flags = (unsigned char)flags;
 }
@@ -1380,6 +1396,7 @@ static void literal_token(struct joined *j, const struct names_token *x, unsigne
 	j->t.skel_len = (unsigned short)skeleton(j->text, n, x->flags | mode, j->skel, j->vow);
 	j->t.skel = j->skel;
 	j->t.vowels = j->vow;
+	j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
 }
 
 /* x again, its final h (from taa marbuta) read as t: عزة "azh" as Izzat. */
@@ -1389,6 +1406,7 @@ static void taa_token(struct joined *j, const struct names_token *x)
 	if (j->t.len >= 2 && j->text[j->t.len - 1] == 'h') {
 		j->text[j->t.len - 1] = 't';
 		j->t.skel_len = (unsigned short)skeleton(j->text, j->t.len, x->flags, j->skel, j->vow);
+		j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
 	}
 }
 
@@ -1658,17 +1676,68 @@ static double joined_first(const struct names_token *s, size_t n, const struct n
 		       : -1.0;
 }
 
+/* 0 if token_sim(a, b) is certainly below TOK_MATCH, judged without
+ * computing it; else 1.  For two plain tokens (no particle, no initial)
+ * whose texts and skeletons differ, token_sim is below TOK_MATCH when the
+ * Jaro-Winkler similarity of the skeletons is below 0.6; it is bounded
+ * above from the letters they share (skel_mask: a and b are parsed tokens)
+ * and their common prefix. */
+static int tok_may_match(const struct names_token *a, const struct names_token *b)
+{
+	if (a->particle || b->particle || ((a->flags | b->flags) & NAMES_TOK_INITIAL) || !a->skel_len || !b->skel_len)
+		return 1;
+	if (a->skel_len == b->skel_len && !memcmp(a->skel, b->skel, a->skel_len))
+		return 1;
+	if (a->len == b->len && !memcmp(a->text, b->text, a->len))
+		return 1;
+	/* matches: at most the shorter length, and, when either skeleton has
+	 * no letter twice, at most the letters both have */
+	size_t an = a->skel_len, bn = b->skel_len, mt = an < bn ? an : bn;
+	uint64_t top = (uint64_t)1 << 63;
+	if (!(a->skel_mask & b->skel_mask & top)) {
+		size_t common = (size_t)__builtin_popcountll(a->skel_mask & b->skel_mask & ~top);
+		if (common < mt)
+			mt = common;
+	}
+	if (!mt)
+		return 0;               /* jaro_winkler is 0 */
+	double md = (double)mt, jaro = (md / (double)an + md / (double)bn + 1.0) / 3;
+	size_t pre = 0;
+	while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
+		pre++;
+	double jw = jaro + (double)pre * 0.1 * (1 - jaro);
+	return jw >= 0.6 - 1e-9;        /* a margin for rounding */
+}
+
 /* 0 if align() of the shorter name s (n >= 2 tokens) into l, with or
  * without joined tokens, cannot start: its first token must take l[0], l[0]
  * and l[1] written together, or l[1] after a compound's first (see align);
- * sim00 is token_sim(s[0], l[0]).  Else 1 (an alignment may exist). */
-static int first_can_align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, double sim00)
+ * first00 says token_sim(s[0], l[0]) >= TOK_MATCH.  Else 1 (an alignment
+ * may exist). */
+static int first_can_align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, int first00)
 {
-	if (sim00 >= TOK_MATCH)
+	if (first00)
 		return 1;
-	if (m > n && compound_first(&l[0]) && token_sim(&s[0], &l[1]) >= TOK_MATCH)
+	if (m > n && compound_first(&l[0]) && tok_may_match(&s[0], &l[1]) && token_sim(&s[0], &l[1]) >= TOK_MATCH)
 		return 1;
 	return joined_first(s, n, l, m) > 0;
+}
+
+/* 0 if a one-token s (n == 1, names_same) can match no token of l, alone or
+ * joined with the next (see joined_table, whose test for joining is
+ * repeated here): without computing token_sim.  Else 1. */
+static int lone_may_match(const struct names_token *s, const struct names_token *l, size_t m)
+{
+	if (s[0].particle || (s[0].flags & NAMES_TOK_INITIAL))
+		return 1;
+	for (size_t j = 0; j < m; j++) {
+		if (tok_may_match(&s[0], &l[j]))
+			return 1;
+		if (j + 1 < m && !((l[j].flags | l[j + 1].flags) & NAMES_TOK_INITIAL) &&
+		    (l[j].particle || l[j].skel_len < 2 || l[j].len > 60 || (s[0].skel_len > 0 && s[0].skel[0] == l[j].skel[0])))
+			return 1;       /* joined_table would join l[j] and l[j + 1] */
+	}
+	return 0;
 }
 
 /* names_compare(); with score 0, a pair that cannot be the same returns
@@ -1697,13 +1766,20 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 	 * alignment can start there (either way round when the names are as
 	 * long), so the score is the one for no alignment below, from two
 	 * token pairs instead of every one. */
-	double sim00 = token_sim(&s[0], &l[0]);
-	if (n >= 2 && !first_can_align(s, n, l, m, sim00) && !(n == m && first_can_align(l, m, s, n, sim00))) {
+	if (!score && n == 1 && !lone_may_match(s, l, m))
+		return -1.0;
+	/* without a score, token_sim(s[0], l[0]) only where it may reach TOK_MATCH */
+	int known = score || tok_may_match(&s[0], &l[0]);
+	double sim00 = known ? token_sim(&s[0], &l[0]) : 0.0;
+	int first00 = known && sim00 >= TOK_MATCH;
+	if (n >= 2 && !first_can_align(s, n, l, m, first00) && !(n == m && first_can_align(l, m, s, n, first00))) {
 		if (!score)
 			return -1.0;
 		double soft = (sim00 + 1.5 * token_sim(&s[n - 1], &l[m - 1])) / 2.5;
 		return 0.7 * soft;
 	}
+	if (!known)
+		sim00 = token_sim(&s[0], &l[0]);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < m; j++)
 			sim[i][j] = i || j ? token_sim(&s[i], &l[j]) : sim00;

@@ -53,6 +53,7 @@
 #define WEFT_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -86,6 +87,9 @@ struct names_token {
 	unsigned short len, skel_len;
 	unsigned char particle;         /* enum names_particle */
 	unsigned char flags;            /* NAMES_TOK_* */
+	uint64_t skel_mask;             /* the letters and digits of skel (bit c - '0'),
+	                                 * bit 63 if one repeats: for a bound on
+	                                 * their similarity (names_parse sets it) */
 };
 
 /* A name parsed once, to be compared many times (names_compare).  Fill it

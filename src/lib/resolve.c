@@ -122,7 +122,7 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 struct surf {
 	char *text;             /* whitespace collapsed */
 	char *norm;             /* NULL: nothing left of the name */
-	char *key;
+	const char *key;        /* names_key(text), shared: equal keys, equal pointers */
 	int ntok;               /* words in norm */
 	int id;                 /* 0, 1, ... in the order first seen */
 	int person_title;       /* has_person_title(text) */
@@ -158,6 +158,37 @@ static int ntokens(const char *norm)
 	for (const char *p = norm; *p; p++)
 		n += *p == ' ';
 	return n;
+}
+
+struct ranked {
+	const char *s;
+	int i;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	return strcmp(((const struct ranked *)a)->s, ((const struct ranked *)b)->s);
+}
+
+/* Sets rank[i] to the rank of s[i] among s[0, n) in strcmp order, equal
+ * strings ranking alike, so that they compare as integers; a NULL s[i]
+ * gets -1. */
+static void rank_strings(const char *const *s, size_t n, int *rank)
+{
+	struct ranked *v = xmalloc((n ? n : 1) * sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		rank[i] = -1;
+		if (s[i])
+			v[k++] = (struct ranked){s[i], (int)i};
+	}
+	qsort(v, k, sizeof *v, cmp_ranked);
+	for (size_t j = 0, r = 0; j < k; j++) {
+		if (j && strcmp(v[j - 1].s, v[j].s))
+			r++;
+		rank[v[j].i] = (int)r;
+	}
+	free(v);
 }
 
 /* An acronym: 2–8 letters, all capitals, dots allowed ("IRGC", "U.N."). */
@@ -236,6 +267,7 @@ struct form {
 	int tokens;
 	const struct names_name *parsed; /* norm parsed (struct norms') */
 	int ni;                 /* norm's index in struct norms */
+	int krank;              /* key's rank among the keys, in strcmp order */
 };
 
 /* The distinct resolved forms, whatever their type, each parsed once. */
@@ -266,9 +298,8 @@ struct cluster {
 static int cmp_form_key(const void *a, const void *b)
 {
 	const struct form *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
+	if (x->krank != y->krank)
+		return x->krank < y->krank ? -1 : 1; /* as strcmp(x->key, y->key) */
 	if (x->type != y->type)
 		return x->type - y->type; /* PER first */
 	if (x->tokens != y->tokens)
@@ -340,7 +371,7 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 		int ambiguous = 0;
 		for (size_t x = 0; x < nlng; x++) {
 			const struct rmention *l = &m[(*lng)[x]];
-			if (l->type != 0 || (l->sf->key != a->sf->key && strcmp(l->sf->key, a->sf->key)))
+			if (l->type != 0 || l->sf->key != a->sf->key) /* keys are shared: one pointer per string */
 				continue;
 			if (full && strcmp(full, l->sf->norm))
 				ambiguous = 1;
@@ -417,16 +448,16 @@ static void surf_free(gpointer p)
 	struct surf *sf = p;
 	free(sf->text);
 	free(sf->norm);
-	free(sf->key);
 	free(sf->ini);
 	free(sf);
 }
 
 /* Reads all name mentions, ordered by document.  Strings are shared
- * through pool (text -> struct surf), which owns them.  The ids of mentions
+ * through pool (text -> struct surf) and keys (each key once), which own
+ * them.  The ids of mentions
  * left out (nothing of a name in them) that still have an entity go to
  * *stale (malloc'd, *nstale of them) to be cleared. */
-static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **out, size_t *n,
+static int load_mentions(struct case_db *c, GHashTable *pool, GHashTable *keys, struct rmention **out, size_t *n,
 			 long long **stale, size_t *nstale, struct err *e)
 {
 	sqlite3_stmt *st;
@@ -454,7 +485,12 @@ static int load_mentions(struct case_db *c, GHashTable *pool, struct rmention **
 			if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
 				sf->norm = xstrdup(pn.norm);
 				names_name_key(&pn, &b);
-				sf->key = xstrdup(b.len ? b.p : sf->norm);
+				const char *key = b.len ? b.p : sf->norm;
+				if (!(sf->key = g_hash_table_lookup(keys, key))) {
+					char *own = xstrdup(key);
+					g_hash_table_add(keys, own);
+					sf->key = own;
+				}
 				sf->ntok = ntokens(sf->norm);
 				sf->person_title = has_person_title(text);
 				if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
@@ -565,7 +601,8 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 			gpointer v;
 			if (!strcmp(k, f[a].key) || !g_hash_table_lookup_extended(first, k, NULL, &v))
 				continue;
-			for (size_t b = (size_t)GPOINTER_TO_INT(v); b < nf && !strcmp(f[b].key, k); b++) {
+			size_t b0 = (size_t)GPOINTER_TO_INT(v);
+			for (size_t b = b0; b < nf && f[b].krank == f[b0].krank; b++) {
 				int cb = f[b].cluster;
 				if (f[b].type != 0 || f[b].tokens < 2 || cl[cb].best_form != (int)b || cb == f[a].cluster)
 					continue; /* each full-name cluster once, by the form it grew from */
@@ -674,10 +711,14 @@ static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct nor
 		m[i].form = (int)nf;
 		*slot = (int)++nf;
 	}
+	int *krank = xmalloc((nt->n ? nt->n : 1) * sizeof *krank);
+	rank_strings((const char *const *)nt->key, nt->n, krank);
 	for (size_t i = 0; i < nf; i++) { /* nt is complete: no more moves */
 		f[i].parsed = &nt->parsed[f[i].ni];
 		f[i].key = nt->key[f[i].ni];
+		f[i].krank = krank[f[i].ni];
 	}
+	free(krank);
 	buf_free(&kb);
 	free(text_ni);
 	free(form_of);
@@ -701,7 +742,7 @@ static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct nor
 	size_t ccap = 256, nc = 0;
 	struct cluster *cl = xmalloc(ccap * sizeof *cl);
 	for (size_t g0 = 0, i = 0; i <= nf; i++) {
-		if (i < nf && !strcmp(f[i].key, f[g0].key))
+		if (i < nf && f[i].krank == f[g0].krank)
 			continue;
 		/* forms g0..i-1 share a key; people first, fullest and most
 		 * frequent first, so clusters grow from full names */
@@ -772,35 +813,16 @@ struct text_use {
 	unsigned naming : 1;
 };
 
-static int cmp_text_ptr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The rank of each text id of m[0, n) in strcmp order, equal texts ranking
  * alike (malloc'd, ntexts of them; ids no mention has rank -1). */
 static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
 {
-	const char **byid = xcalloc(ntexts ? ntexts : 1, sizeof *byid), **sorted = xmalloc((ntexts ? ntexts : 1) * sizeof *sorted);
+	const char **byid = xcalloc(ntexts ? ntexts : 1, sizeof *byid);
 	for (size_t i = 0; i < n; i++)
 		byid[m[i].sf->id] = m[i].sf->text;
-	size_t k = 0;
-	for (size_t t = 0; t < ntexts; t++)
-		if (byid[t])
-			sorted[k++] = byid[t];
-	qsort(sorted, k, sizeof *sorted, cmp_text_ptr);
-	GHashTable *rank = g_hash_table_new(g_direct_hash, g_direct_equal); /* text pointer -> rank + 1 */
-	for (size_t i = 0, r = 0; i < k; i++) {
-		if (i && strcmp(sorted[i - 1], sorted[i]))
-			r++;
-		g_hash_table_insert(rank, (gpointer)sorted[i], GINT_TO_POINTER((int)r + 1));
-	}
 	int *out = xmalloc((ntexts ? ntexts : 1) * sizeof *out);
-	for (size_t t = 0; t < ntexts; t++)
-		out[t] = byid[t] ? GPOINTER_TO_INT(g_hash_table_lookup(rank, byid[t])) - 1 : -1;
-	g_hash_table_destroy(rank);
+	rank_strings(byid, ntexts, out);
 	free(byid);
-	free(sorted);
 	return out;
 }
 
@@ -1696,11 +1718,12 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		return -1;
 	}
 	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
+	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL); /* the texts' keys, each once */
 	phase_time("resolve", NULL);
 	if (find_script_names(c, e) < 0)
 		goto out;
 	phase_time("resolve", "script names");
-	if (load_mentions(c, pool, &m, &n, &stale, &nstale, e) < 0)
+	if (load_mentions(c, pool, keys, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, &acro);
@@ -1748,6 +1771,7 @@ out:
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pragma_restore(c, fk, cache);
 	g_hash_table_destroy(pool);
+	g_hash_table_destroy(keys);
 	free(m);
 	free(stale);
 	norms_free(&nt);
