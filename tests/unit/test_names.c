@@ -421,6 +421,49 @@ static void test_gold_accuracy(void **state)
 	free_gold(v, n);
 }
 
+/* names_same() decides as names_compare() and, when same, gives its score;
+ * names_name_key() gives names_key()'s key: on every pair of the gold
+ * names (both orders), whose spellings exercise each way a pair may match
+ * (particles, initials, compound given names, joined tokens, scripts). */
+static void test_same_and_key_agree(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	struct pair *v = load_gold(&n);
+	if (!v) {
+		print_message("skip: WEFT_ROOT is not set\n");
+		skip();
+	}
+	struct names_name *p = calloc(2 * n, sizeof *p);
+	struct err e = {{0}};
+	struct buf k1 = BUF_INIT, k2 = BUF_INIT;
+	for (size_t i = 0; i < 2 * n; i++) {
+		const char *t = i % 2 ? v[i / 2].b : v[i / 2].a;
+		assert_int_equal(names_parse(t, strlen(t), &p[i], &e), 0);
+		assert_int_equal(names_key(t, strlen(t), &k1, &e), 0);
+		names_name_key(&p[i], &k2);
+		assert_string_equal(k1.p, k2.p);
+	}
+	size_t nsame = 0;
+	for (size_t i = 0; i < 2 * n; i++)
+		for (size_t j = 0; j < 2 * n; j++) {
+			int same = 0;
+			double score = names_compare(&p[i], &p[j], &same), got = -5.0;
+			int s2 = names_same(&p[i], &p[j], &got);
+			if (s2 != same || (same && got != score))
+				fail_msg("\"%s\" vs \"%s\": names_compare %d %.17g, names_same %d %.17g", p[i].norm, p[j].norm,
+					 same, score, s2, got);
+			nsame += same;
+		}
+	assert_true(nsame > 2 * n); /* more than the pairs of a name with itself */
+	for (size_t i = 0; i < 2 * n; i++)
+		names_name_free(&p[i]);
+	free(p);
+	buf_free(&k1);
+	buf_free(&k2);
+	free_gold(v, n);
+}
+
 /* ---- threads ---- */
 
 static const char *tnames[] = {"Qassem Soleimani", "قاسم سليماني", "قاسم سلیمانی", "حسن دانایی‌فر",
@@ -472,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_parse_matches_similarity),
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_gold_accuracy),
+		cmocka_unit_test(test_same_and_key_agree),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
