@@ -1723,23 +1723,6 @@ static int first_can_align(const struct names_token *s, size_t n, const struct n
 	return joined_first(s, n, l, m) > 0;
 }
 
-/* 0 if a one-token s (n == 1, names_same) can match no token of l, alone or
- * joined with the next (see joined_table, whose test for joining is
- * repeated here): without computing token_sim.  Else 1. */
-static int lone_may_match(const struct names_token *s, const struct names_token *l, size_t m)
-{
-	if (s[0].particle || (s[0].flags & NAMES_TOK_INITIAL))
-		return 1;
-	for (size_t j = 0; j < m; j++) {
-		if (tok_may_match(&s[0], &l[j]))
-			return 1;
-		if (j + 1 < m && !((l[j].flags | l[j + 1].flags) & NAMES_TOK_INITIAL) &&
-		    (l[j].particle || l[j].skel_len < 2 || l[j].len > 60 || (s[0].skel_len > 0 && s[0].skel[0] == l[j].skel[0])))
-			return 1;       /* joined_table would join l[j] and l[j + 1] */
-	}
-	return 0;
-}
-
 /* names_compare(); with score 0, a pair that cannot be the same returns
  * -1 as soon as that is known, without its score. */
 static double compare(const struct names_name *a, const struct names_name *b, int *same, int score)
@@ -1766,8 +1749,6 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 	 * alignment can start there (either way round when the names are as
 	 * long), so the score is the one for no alignment below, from two
 	 * token pairs instead of every one. */
-	if (!score && n == 1 && !lone_may_match(s, l, m))
-		return -1.0;
 	/* without a score, token_sim(s[0], l[0]) only where it may reach TOK_MATCH */
 	int known = score || tok_may_match(&s[0], &l[0]);
 	double sim00 = known ? token_sim(&s[0], &l[0]) : 0.0;
