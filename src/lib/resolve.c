@@ -422,7 +422,6 @@ static char *collapse_space(const char *s)
 	return out;
 }
 
-/* Reads all name mentions, ordered by document. */
 /* Words of cable and e-mail furniture that the tagger sometimes takes for
  * names: classification markings, handling caveats, header words, the
  * weekdays of Date lines.  They
@@ -452,6 +451,62 @@ static void surf_free(gpointer p)
 	free(sf);
 }
 
+/* Adds the mention of row st (id, doc, type, text, entity) as (*m)[k]
+ * (grown as needed), its text looked up in pool or added to it (keys
+ * shares the keys); a mention with nothing of a name left goes to
+ * *stale instead if it has an entity.  Returns the new count. */
+static size_t add_mention(sqlite3_stmt *st, GHashTable *pool, GHashTable *keys, struct rmention **m, size_t k,
+			  size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf *b)
+{
+	const char *text = (const char *)sqlite3_column_text(st, 3);
+	if (!text)
+		return k;
+	struct surf *sf = g_hash_table_lookup(pool, text);
+	if (!sf) {
+		sf = xcalloc(1, sizeof *sf);
+		sf->text = collapse_space(text);
+		struct names_name pn; /* one analysis for the normalised form and the key */
+		names_parse(text, strlen(text), &pn, NULL);
+		if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
+			sf->norm = xstrdup(pn.norm);
+			names_name_key(&pn, b);
+			const char *key = b->len ? b->p : sf->norm;
+			if (!(sf->key = g_hash_table_lookup(keys, key))) {
+				char *own = xstrdup(key);
+				g_hash_table_add(keys, own);
+				sf->key = own;
+			}
+			sf->ntok = ntokens(sf->norm);
+			sf->person_title = has_person_title(text);
+			if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
+				sf->acro[0] = 0;
+		}
+		names_name_free(&pn);
+		sf->id = (int)g_hash_table_size(pool);
+		g_hash_table_insert(pool, xstrdup(text), sf);
+	}
+	if (!sf->norm) { /* nothing left of the name (only a title, say) */
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			if (*nstale == *scap)
+				*stale = xrealloc(*stale, (*scap = *scap ? 2 * *scap : 64) * sizeof **stale);
+			(*stale)[(*nstale)++] = sqlite3_column_int64(st, 0);
+		}
+		return k;
+	}
+	if (k == *cap)
+		*m = xrealloc(*m, (*cap *= 2) * sizeof **m);
+	struct rmention *r = &(*m)[k++];
+	r->id = sqlite3_column_int64(st, 0);
+	r->doc = sqlite3_column_int64(st, 1);
+	r->was = sqlite3_column_int64(st, 4);
+	r->type = type_index((const char *)sqlite3_column_text(st, 2));
+	if (sf->person_title)
+		r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
+	r->sf = sf;
+	r->resolved = sf->norm;
+	return k;
+}
+
 /* Reads all name mentions, ordered by document.  Strings are shared
  * through pool (text -> struct surf) and keys (each key once), which own
  * them.  The ids of mentions
@@ -460,68 +515,45 @@ static void surf_free(gpointer p)
 static int load_mentions(struct case_db *c, GHashTable *pool, GHashTable *keys, struct rmention **out, size_t *n,
 			 long long **stale, size_t *nstale, struct err *e)
 {
-	sqlite3_stmt *st;
-	/* "+type": walk the (doc, start) index in order; through the
-	 * (type, text) index SQLite would fetch rows at random and sort them */
-	if (case_prepare(c, "SELECT id, doc, type, text, entity FROM mentions WHERE +type IN ('PER','ORG','LOC','MISC')"
-			    " ORDER BY doc, start", &st, "reading mentions", e) < 0)
-		return -1;
+	/* Ingest writes a document's mentions in order, so the table in rowid
+	 * order is usually in (doc, start) order already: a plain scan of it
+	 * (0.13 s on the corpus) is cheaper than a walk of the (doc, start)
+	 * index that fetches each row (0.17 s).  Out of order, the walk.
+	 * ("+type": through the (type, text) index SQLite would fetch rows at
+	 * random and sort them.) */
+	static const char *const queries[] = {
+		"SELECT id, doc, type, text, entity, start FROM mentions NOT INDEXED WHERE +type IN ('PER','ORG','LOC','MISC')",
+		"SELECT id, doc, type, text, entity, start FROM mentions WHERE +type IN ('PER','ORG','LOC','MISC')"
+		" ORDER BY doc, start"};
+	sqlite3_stmt *st = NULL;
 	size_t scap = 0;
 	*stale = NULL;
-	*nstale = 0;
 	size_t cap = 1024, k = 0;
 	struct rmention *m = xmalloc(cap * sizeof *m);
 	struct buf b = BUF_INIT;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 3);
-		if (!text)
-			continue;
-		struct surf *sf = g_hash_table_lookup(pool, text);
-		if (!sf) {
-			sf = xcalloc(1, sizeof *sf);
-			sf->text = collapse_space(text);
-			struct names_name pn; /* one analysis for the normalised form and the key */
-			names_parse(text, strlen(text), &pn, NULL);
-			if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
-				sf->norm = xstrdup(pn.norm);
-				names_name_key(&pn, &b);
-				const char *key = b.len ? b.p : sf->norm;
-				if (!(sf->key = g_hash_table_lookup(keys, key))) {
-					char *own = xstrdup(key);
-					g_hash_table_add(keys, own);
-					sf->key = own;
-				}
-				sf->ntok = ntokens(sf->norm);
-				sf->person_title = has_person_title(text);
-				if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
-					sf->acro[0] = 0;
-			}
-			names_name_free(&pn);
-			sf->id = (int)g_hash_table_size(pool);
-			g_hash_table_insert(pool, xstrdup(text), sf);
+	for (int q = 0; q < 2; q++) {
+		if (case_prepare(c, queries[q], &st, "reading mentions", e) < 0) {
+			free(m);
+			free(*stale);
+			buf_free(&b);
+			return -1;
 		}
-		if (!sf->norm) { /* nothing left of the name (only a title, say) */
-			if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-				if (*nstale == scap)
-					*stale = xrealloc(*stale, (scap = scap ? 2 * scap : 64) * sizeof **stale);
-				(*stale)[(*nstale)++] = sqlite3_column_int64(st, 0);
-			}
-			continue;
+		k = *nstale = 0;
+		int disorder = 0;
+		long long pdoc = LLONG_MIN, pstart = LLONG_MIN;
+		while (!disorder && sqlite3_step(st) == SQLITE_ROW) {
+			long long doc = sqlite3_column_int64(st, 1), start = sqlite3_column_int64(st, 5);
+			disorder = doc < pdoc || (doc == pdoc && start < pstart);
+			pdoc = doc;
+			pstart = start;
+			if (!disorder)
+				k = add_mention(st, pool, keys, &m, k, &cap, stale, nstale, &scap, &b);
 		}
-		if (k == cap)
-			m = xrealloc(m, (cap *= 2) * sizeof *m);
-		struct rmention *r = &m[k++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->doc = sqlite3_column_int64(st, 1);
-		r->was = sqlite3_column_int64(st, 4);
-		r->type = type_index((const char *)sqlite3_column_text(st, 2));
-		if (sf->person_title)
-			r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
-		r->sf = sf;
-		r->resolved = sf->norm;
+		sqlite3_finalize(st);
+		if (!disorder)
+			break;
 	}
 	buf_free(&b);
-	sqlite3_finalize(st);
 	*out = m;
 	*n = k;
 	return 0;
