@@ -16,6 +16,7 @@
  */
 #include "graph.h"
 
+#include <dlfcn.h>
 #include <igraph.h>
 #include <limits.h>
 #include <math.h>
@@ -47,11 +48,20 @@ static int type_bit(const char *t)
 	return 0;
 }
 
-/* igraph aborts on errors unless told otherwise; weft checks every return. */
+/* igraph aborts on errors unless told otherwise; weft checks every return.
+ * Debian's igraph runs PageRank (PRPACK) on OpenMP threads, whose sums
+ * then come out in a different order from one build to the next: one
+ * thread keeps the ranks the same, digit for digit, and the build on one
+ * core (omp_set_num_threads is looked up because weft does not link
+ * libgomp itself). */
 static void igraph_quiet(void)
 {
 	igraph_set_error_handler(igraph_error_handler_ignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);
+	void (*threads)(int);
+	*(void **)&threads = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+	if (threads)
+		threads(1);
 }
 
 /* ---- a hash map from 64-bit keys to 32-bit values ---- */
@@ -1823,8 +1833,10 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	 * sorting once costs half as much as 625k inserts at random places
 	 * (measured on the corpus) */
 	if (case_exec(c, "DROP INDEX IF EXISTS edges_a_score; DROP INDEX IF EXISTS edges_b_score; DELETE FROM edges;"
+			 /* the linkable entities get new values below */
 			 "UPDATE entities SET pagerank = NULL, community = NULL, betweenness = NULL"
-			 " WHERE pagerank IS NOT NULL OR community IS NOT NULL OR betweenness IS NOT NULL",
+			 " WHERE type NOT IN ('PER','ORG','LOC','MISC')"
+			 " AND (pagerank IS NOT NULL OR community IS NOT NULL OR betweenness IS NOT NULL)",
 		      "clearing the old network", e) < 0 ||
 	    case_prepare(c,
 			 "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence)"
