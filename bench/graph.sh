@@ -34,7 +34,8 @@
 # Results: bench/results/graph.tsv (one row per command: label, runs, median,
 # p90, p99, min, mean ms, user, sys ms per run, command), graph-synth.tsv (the
 # generator's degree statistics and picks), graph-rebuild.tsv (label, run,
-# wall s, user s, sys s, max RSS KB, weft's own split line); a summary on
+# wall s, user s, sys s, max RSS KB, weft's own split line), graph-phases.tsv
+# (label, run, phase, CPU s: what WEFT_TIMES=1 makes weft print); a summary on
 # stdout.  p99 is nearest-rank: with fewer than 100 runs it is the slowest.
 set -euo pipefail
 export LC_ALL=C
@@ -183,13 +184,18 @@ if ! skipped rebuild; then
 		/usr/bin/time -f '%e\t%U\t%S\t%M' -o "$W/rb.time" "$@" > "$W/rb.out" 2>&1 || rc=$?
 		[[ $rc == 0 || $rc == 3 ]] || { tail -3 "$W/rb.out" >&2; die "$label failed (exit $rc)"; }
 		printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$run" "$(tail -1 "$W/rb.time")" "$load" \
-			"$(grep -E 'resolve:|rebuilt|seconds' "$W/rb.out" | tail -1)" >> "$RB"
+			"$(grep -E 'resolve:|rebuilt|seconds' "$W/rb.out" | grep -v ' s CPU$' | tail -1)" >> "$RB"
+		# the phases weft reports with WEFT_TIMES=1 ("network: adjacency  0.57 s CPU")
+		sed -nE 's/^([a-z]+): (.*[^ ]) +([0-9.]+) s CPU$/\1: \2\t\3/p' "$W/rb.out" |
+			sed "s/^/$label\t$run\t/" >> "$PH"
 	}
+	PH=$RESULTS/graph-phases.tsv
+	printf 'label\trun\tphase\tcpu_s\n' > "$PH"
 	rb "weft ingest --model \$WEFT_MODEL -q \$CORPUS" 1 \
 		"$WEFT" ingest --model "$MODEL" -q --case "$CASE" "$CORPUS"
 	for r in $(seq 1 "$REBUILD_RUNS"); do
-		rb "weft resolve" "$r" "$WEFT" resolve --case "$CASE"
-		rb "weft graph --rebuild" "$r" "$WEFT" graph --rebuild --case "$CASE"
+		WEFT_TIMES=1 rb "weft resolve" "$r" "$WEFT" resolve --case "$CASE"
+		WEFT_TIMES=1 rb "weft graph --rebuild" "$r" "$WEFT" graph --rebuild --case "$CASE"
 	done
 	sqlite3 "$CASE" "SELECT 'case', (SELECT count(*) FROM entities), (SELECT count(*) FROM edges),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM mentions)" 2>/dev/null |
@@ -203,4 +209,7 @@ fi
 	column -t -s $'\t' "$TSV" 2>/dev/null || cat "$TSV"
 	[[ -f $RESULTS/graph-synth.tsv ]] && grep '^stat' "$RESULTS/graph-synth.tsv" | cut -f2- | tr '\t' ' '
 	[[ -f $RB ]] && { column -t -s $'\t' "$RB" 2>/dev/null || cat "$RB"; }
+	# each phase's least CPU over the runs (the machine is shared: the least is the least disturbed)
+	[[ -f ${PH:-} ]] && awk -F'\t' 'NR > 1 { k = $1 "\t" $3; if (!(k in m) || $4 < m[k]) m[k] = $4; if (!(k in o)) o[k] = n++ }
+		END { for (k in o) r[o[k]] = k; for (i = 0; i < n; i++) printf "%s\t%.2f s CPU (least of the runs)\n", r[i], m[r[i]] }' "$PH"
 } | tee "$W/graph-summary.txt"
