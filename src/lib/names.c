@@ -1686,12 +1686,9 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 {
 	if (a->particle || b->particle || ((a->flags | b->flags) & NAMES_TOK_INITIAL) || !a->skel_len || !b->skel_len)
 		return 1;
-	if (a->skel_len == b->skel_len && !memcmp(a->skel, b->skel, a->skel_len))
-		return 1;
-	if (a->len == b->len && !memcmp(a->text, b->text, a->len))
-		return 1;
 	/* matches: at most the shorter length, and, when either skeleton has
-	 * no letter twice, at most the letters both have */
+	 * no letter twice, at most the letters both have (equal skeletons
+	 * pass: the bound is then 1) */
 	size_t an = a->skel_len, bn = b->skel_len, mt = an < bn ? an : bn;
 	uint64_t top = (uint64_t)1 << 63;
 	if (!(a->skel_mask & b->skel_mask & top)) {
@@ -1699,14 +1696,16 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 		if (common < mt)
 			mt = common;
 	}
-	if (!mt)
-		return 0;               /* jaro_winkler is 0 */
-	double md = (double)mt, jaro = (md / (double)an + md / (double)bn + 1.0) / 3;
-	size_t pre = 0;
-	while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
-		pre++;
-	double jw = jaro + (double)pre * 0.1 * (1 - jaro);
-	return jw >= 0.6 - 1e-9;        /* a margin for rounding */
+	if (mt) {
+		double md = (double)mt, jaro = (md / (double)an + md / (double)bn + 1.0) / 3;
+		size_t pre = 0;
+		while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
+			pre++;
+		if (jaro + (double)pre * 0.1 * (1 - jaro) >= 0.6 - 1e-9) /* a margin for rounding */
+			return 1;
+	}
+	/* the same text may read to other skeletons (one romanised) */
+	return a->len == b->len && !memcmp(a->text, b->text, a->len);
 }
 
 /* 0 if align() of the shorter name s (n >= 2 tokens) into l, with or

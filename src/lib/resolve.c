@@ -1573,17 +1573,31 @@ static size_t sort_unique_int(int *v, size_t n)
 	return u;
 }
 
-/* The distinct clusters of mentions [d0, d1) into *out (grown as needed);
- * returns how many. */
-static size_t doc_clusters(const struct rmention *m, size_t d0, size_t d1, int **out, size_t *cap)
+/* Marks for doc_clusters: mark[cluster] == now once the cluster is seen in
+ * the current call. */
+struct doc_marks {
+	int *mark;
+	int now;
+};
+
+/* The distinct clusters of mentions [d0, d1), sorted, into *out (grown as
+ * needed); returns how many.  Repeats are dropped as they come (dm), so
+ * only the distinct ones are sorted. */
+static size_t doc_clusters(const struct rmention *m, size_t d0, size_t d1, int **out, size_t *cap, struct doc_marks *dm)
 {
 	if (d1 - d0 > *cap) {
 		*cap = d1 - d0;
 		*out = xrealloc(*out, *cap * sizeof **out);
 	}
 	size_t k = 0;
-	for (size_t i = d0; i < d1; i++)
-		(*out)[k++] = m[i].cluster;
+	dm->now++;
+	for (size_t i = d0; i < d1; i++) {
+		int c = m[i].cluster;
+		if (dm->mark[c] != dm->now) {
+			dm->mark[c] = dm->now;
+			(*out)[k++] = c;
+		}
+	}
 	return sort_unique_int(*out, k);
 }
 
@@ -1653,6 +1667,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	size_t np = 0, cap = 1024, dcap = 0, pcap = 0;
 	uint64_t *pairs = xmalloc(cap * sizeof *pairs);
 	int *dc = NULL, *pc = NULL;
+	struct doc_marks dm = {xcalloc(nc ? nc : 1, sizeof *dm.mark), 0};
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
@@ -1667,7 +1682,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 			pc[npc++] = ca;
 		}
 		npc = sort_unique_int(pc, npc);
-		size_t nd = npc ? doc_clusters(m, d0, i, &dc, &dcap) : 0;
+		size_t nd = npc ? doc_clusters(m, d0, i, &dc, &dcap, &dm) : 0;
 		for (size_t a = 0; a < npc; a++) {
 			for (size_t b = 0; b < nd; b++) {
 				if (dc[b] == pc[a])
@@ -1698,7 +1713,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 			if (!v || !v->len || !lone_surname(&m[a], f, cl))
 				continue;
 			if (!counted) {
-				nd = doc_clusters(m, d0, i, &dc, &dcap);
+				nd = doc_clusters(m, d0, i, &dc, &dcap, &dm);
 				counted = 1;
 			}
 			int best = -1, top = 0, second = 0;
@@ -1739,6 +1754,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	free(match);
 	free(pairs);
 	free(dc);
+	free(dm.mark);
 }
 
 /* The value of PRAGMA name (an integer one), or INT_MIN if unreadable. */
