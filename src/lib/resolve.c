@@ -1053,7 +1053,8 @@ static int write_alias_rows(struct case_db *c, const struct alias_row *rows, siz
 {
 	sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL, *del = NULL;
 	struct alias_row *have = NULL;
-	size_t nhave = 0, cap = 0;
+	size_t nhave = 0, cap = 0, *off = NULL;
+	struct buf text = BUF_INIT; /* the aliases read, one after the other */
 	int rc = -1;
 	if (case_prepare(c, "SELECT entity, alias, count FROM aliases ORDER BY entity, alias", &old, "resolving entities", e) < 0 ||
 	    case_prepare(c, "INSERT INTO aliases(count, entity, alias) VALUES(?,?,?)", &ins, "resolving entities", e) < 0 ||
@@ -1062,13 +1063,20 @@ static int write_alias_rows(struct case_db *c, const struct alias_row *rows, siz
 		goto out;
 	/* read whole first: the table changes below */
 	while (sqlite3_step(old) == SQLITE_ROW) {
-		if (nhave == cap)
-			have = xrealloc(have, (cap = cap ? 2 * cap : 1024) * sizeof *have);
+		if (nhave == cap) {
+			cap = cap ? 2 * cap : 1024;
+			have = xrealloc(have, cap * sizeof *have);
+			off = xrealloc(off, cap * sizeof *off);
+		}
 		have[nhave].entity = sqlite3_column_int64(old, 0);
-		have[nhave].alias = xstrdup((const char *)sqlite3_column_text(old, 1));
+		off[nhave] = text.len;
+		buf_adds(&text, (const char *)sqlite3_column_text(old, 1));
+		buf_addc(&text, 0);
 		have[nhave].count = sqlite3_column_int64(old, 2);
 		nhave++;
 	}
+	for (size_t k = 0; k < nhave; k++) /* text has stopped moving */
+		have[k].alias = text.p + off[k];
 	size_t i = 0, j = 0;
 	while (i < n || j < nhave) {
 		int d = i == n ? 1 : j == nhave ? -1 : cmp_alias_key(rows[i].entity, rows[i].alias, have[j].entity, have[j].alias);
@@ -1093,8 +1101,8 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
 	sqlite3_finalize(del);
-	for (size_t k = 0; k < nhave; k++)
-		free(have[k].alias);
+	buf_free(&text);
+	free(off);
 	free(have);
 	return rc;
 }
