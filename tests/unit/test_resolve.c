@@ -6,7 +6,9 @@
  * a second run finds the same and writes nothing; a run over tables that
  * were tampered with (renamed, deleted, extra rows, mentions pointing
  * elsewhere) puts them back as the first run left them; a merge is kept
- * across runs with its counts, and undoing it gives the first state back.
+ * across runs with its counts, and undoing it gives the first state back;
+ * mentions numbered out of document order resolve alike; a name in Arabic
+ * script joins its person, once however many runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,6 +232,49 @@ static void test_merge_kept_and_undone(void **state)
 	free(undone);
 }
 
+/* Mentions whose ids are not in (doc, start) order (resolve reads the table
+ * in id order when they are): the same entities, aliases and mentions'
+ * entities as in order. */
+static void test_mentions_out_of_order(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	static const char *const texts[] = {"Qassem Soleimani", "Soleimani", "Qasem Suleimani", "IRGC", "al-Amiri",
+					    "Maliki", "Haider al-Abadi", "Baghdad"};
+	resolve(c);
+	long long want[sizeof texts / sizeof *texts];
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		want[i] = entity_of(c, texts[i]);
+	char *first = snapshot(c);
+	*strstr(first, "--\n") = 0; /* entities only: the mentions get new ids */
+	sql(c, "PRAGMA foreign_keys=OFF; UPDATE mentions SET entity=NULL; DELETE FROM aliases; DELETE FROM entities;"
+	       "UPDATE mentions SET id=id+1000 WHERE doc=1 AND text='Soleimani'; PRAGMA foreign_keys=ON;");
+	assert_int_equal(sql_int(c, "SELECT doc FROM mentions ORDER BY id DESC LIMIT 1"), 1); /* doc 1, then 2, 3, 1 */
+	resolve(c);
+	char *again = snapshot(c);
+	*strstr(again, "--\n") = 0;
+	assert_string_equal(first, again);
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		assert_int_equal(entity_of(c, texts[i]), want[i]);
+	free(first);
+	free(again);
+}
+
+/* A name written in Arabic script in a document becomes a mention of the
+ * person named in Latin letters, rebuilt (not repeated) by the next run. */
+static void test_script_names(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	document(c, 4, "Meeting notes: \xd9\x82\xd8\xa7\xd8\xb3\xd9\x85 \xd8\xb3\xd9\x84\xd9\x8a\xd9\x85\xd8\xa7\xd9\x86\xd9\x8a"
+			" came.", (const char *const[]){NULL}); /* قاسم سليماني */
+	for (int run = 0; run < 2; run++) {
+		resolve(c);
+		assert_int_equal(sql_int(c, "SELECT count(*) FROM mentions WHERE value='weft:script'"), 1);
+		assert_int_equal(sql_int(c, "SELECT doc*1000+start FROM mentions WHERE value='weft:script'"), 4015);
+		assert_int_equal(sql_int(c, "SELECT entity FROM mentions WHERE value='weft:script'"),
+				 entity_of(c, "Qassem Soleimani"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +282,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_run_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repairs_tampered_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_kept_and_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mentions_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_script_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
