@@ -1676,6 +1676,15 @@ static double joined_first(const struct names_token *s, size_t n, const struct n
 		       : -1.0;
 }
 
+/* The bits set in x (without -mpopcnt, __builtin_popcountll is a call). */
+static size_t popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (size_t)((x * 0x0101010101010101u) >> 56);
+}
+
 /* 0 if token_sim(a, b) is certainly below TOK_MATCH, judged without
  * computing it; else 1.  For two plain tokens (no particle, no initial)
  * whose texts and skeletons differ, token_sim is below TOK_MATCH when the
@@ -1692,7 +1701,7 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 	size_t an = a->skel_len, bn = b->skel_len, mt = an < bn ? an : bn;
 	uint64_t top = (uint64_t)1 << 63;
 	if (!(a->skel_mask & b->skel_mask & top)) {
-		size_t common = (size_t)__builtin_popcountll(a->skel_mask & b->skel_mask & ~top);
+		size_t common = popcount64(a->skel_mask & b->skel_mask & ~top);
 		if (common < mt)
 			mt = common;
 	}

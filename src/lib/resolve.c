@@ -160,14 +160,23 @@ static int ntokens(const char *norm)
 	return n;
 }
 
+/* A string to rank: its first 8 bytes as a big-endian number (zeros past
+ * its end) decide most comparisons without strcmp. */
 struct ranked {
+	uint64_t head;
 	const char *s;
 	int i;
 };
 
+/* As strcmp(x->s, y->s). */
 static int cmp_ranked(const void *a, const void *b)
 {
-	return strcmp(((const struct ranked *)a)->s, ((const struct ranked *)b)->s);
+	const struct ranked *x = a, *y = b;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	if (!(x->head & 0xff)) /* both end within the 8 bytes, alike */
+		return 0;
+	return strcmp(x->s + 8, y->s + 8);
 }
 
 /* Sets rank[i] to the rank of s[i] among s[0, n) in strcmp order, equal
@@ -179,12 +188,17 @@ static void rank_strings(const char *const *s, size_t n, int *rank)
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		rank[i] = -1;
-		if (s[i])
-			v[k++] = (struct ranked){s[i], (int)i};
+		if (!s[i])
+			continue;
+		uint64_t head = 0;
+		size_t b = 0;
+		for (; b < 8 && s[i][b]; b++)
+			head |= (uint64_t)(unsigned char)s[i][b] << (56 - 8 * b);
+		v[k++] = (struct ranked){head, s[i], (int)i};
 	}
 	qsort(v, k, sizeof *v, cmp_ranked);
 	for (size_t j = 0, r = 0; j < k; j++) {
-		if (j && strcmp(v[j - 1].s, v[j].s))
+		if (j && cmp_ranked(&v[j - 1], &v[j]))
 			r++;
 		rank[v[j].i] = (int)r;
 	}
