@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "graph.h"
 #include "names.h"
@@ -129,7 +130,57 @@ struct surf {
 	char acro[16];          /* is_acronym(text): the acronym, or "" */
 	char (*ini)[16];        /* text's initials read three ways (abbreviates),
 	                         * NULL until needed */
+	size_t raw_len;
+	char raw[];             /* the text as stored, raw_len bytes and a NUL */
 };
+
+/* The distinct texts of the mentions, found by their bytes: open
+ * addressing over (hash, surf), less than half full.  (A GHashTable took
+ * three cache misses a row: its hashes, keys and values apart.) */
+struct surfs {
+	struct surf_slot {
+		uint64_t hash;
+		struct surf *sf;
+	} *slot;
+	size_t cap, n;          /* cap: a power of two */
+};
+
+/* The surf of text s[0, len) (hash h), or NULL. */
+static struct surf *surfs_find(const struct surfs *t, const char *s, size_t len, uint64_t h)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct surf *sf = t->slot[i].sf;
+		if (!sf)
+			return NULL;
+		if (t->slot[i].hash == h && sf->raw_len == len && !memcmp(sf->raw, s, len))
+			return sf;
+	}
+}
+
+/* Adds sf (not in t) under hash h; sf->id becomes its number. */
+static void surfs_add(struct surfs *t, struct surf *sf, uint64_t h)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct surfs g = {xcalloc(t->cap ? 2 * t->cap : 1024, sizeof *g.slot), t->cap ? 2 * t->cap : 1024, t->n};
+		for (size_t j = 0; j < t->cap; j++) {
+			if (!t->slot[j].sf)
+				continue;
+			size_t i = t->slot[j].hash & (g.cap - 1);
+			while (g.slot[i].sf)
+				i = (i + 1) & (g.cap - 1);
+			g.slot[i] = t->slot[j];
+		}
+		free(t->slot);
+		*t = g;
+	}
+	size_t i = h & (t->cap - 1);
+	while (t->slot[i].sf)
+		i = (i + 1) & (t->cap - 1);
+	t->slot[i] = (struct surf_slot){h, sf};
+	sf->id = (int)t->n++;
+}
 
 struct rmention {
 	long long id, doc;
@@ -456,31 +507,40 @@ static int is_furniture(const char *s)
 	return (x >= 3 && !s[x]) || (d && !s[d]);
 }
 
-static void surf_free(gpointer p)
+static void surfs_free(struct surfs *t)
 {
-	struct surf *sf = p;
-	free(sf->text);
-	free(sf->norm);
-	free(sf->ini);
-	free(sf);
+	for (size_t i = 0; i < t->cap; i++) {
+		struct surf *sf = t->slot[i].sf;
+		if (!sf)
+			continue;
+		free(sf->text);
+		free(sf->norm);
+		free(sf->ini);
+		free(sf);
+	}
+	free(t->slot);
 }
 
 /* Adds the mention of row st (id, doc, type, text, entity) as (*m)[k]
  * (grown as needed), its text looked up in pool or added to it (keys
  * shares the keys); a mention with nothing of a name left goes to
  * *stale instead if it has an entity.  Returns the new count. */
-static size_t add_mention(sqlite3_stmt *st, GHashTable *pool, GHashTable *keys, struct rmention **m, size_t k,
+static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys, struct rmention **m, size_t k,
 			  size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf *b)
 {
 	const char *text = (const char *)sqlite3_column_text(st, 3);
 	if (!text)
 		return k;
-	struct surf *sf = g_hash_table_lookup(pool, text);
+	size_t len = strlen(text); /* the text up to a NUL, as strcmp saw it */
+	uint64_t h = XXH3_64bits(text, len);
+	struct surf *sf = surfs_find(pool, text, len, h);
 	if (!sf) {
-		sf = xcalloc(1, sizeof *sf);
+		sf = xcalloc(1, sizeof *sf + len + 1);
+		memcpy(sf->raw, text, len);
+		sf->raw_len = len;
 		sf->text = collapse_space(text);
 		struct names_name pn; /* one analysis for the normalised form and the key */
-		names_parse(text, strlen(text), &pn, NULL);
+		names_parse(text, len, &pn, NULL);
 		if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
 			sf->norm = xstrdup(pn.norm);
 			names_name_key(&pn, b);
@@ -496,8 +556,7 @@ static size_t add_mention(sqlite3_stmt *st, GHashTable *pool, GHashTable *keys, 
 				sf->acro[0] = 0;
 		}
 		names_name_free(&pn);
-		sf->id = (int)g_hash_table_size(pool);
-		g_hash_table_insert(pool, xstrdup(text), sf);
+		surfs_add(pool, sf, h);
 	}
 	if (!sf->norm) { /* nothing left of the name (only a title, say) */
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
@@ -526,7 +585,7 @@ static size_t add_mention(sqlite3_stmt *st, GHashTable *pool, GHashTable *keys, 
  * them.  The ids of mentions
  * left out (nothing of a name in them) that still have an entity go to
  * *stale (malloc'd, *nstale of them) to be cleared. */
-static int load_mentions(struct case_db *c, GHashTable *pool, GHashTable *keys, struct rmention **out, size_t *n,
+static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys, struct rmention **out, size_t *n,
 			 long long **stale, size_t *nstale, struct err *e)
 {
 	/* Ingest writes a document's mentions in order, so the table in rowid
@@ -1824,13 +1883,13 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		pragma_restore(c, fk, cache);
 		return -1;
 	}
-	GHashTable *pool = g_hash_table_new_full(g_str_hash, g_str_equal, free, surf_free);
+	struct surfs pool = {0};
 	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL); /* the texts' keys, each once */
 	phase_time("resolve", NULL);
 	if (find_script_names(c, e) < 0)
 		goto out;
 	phase_time("resolve", "script names");
-	if (load_mentions(c, pool, keys, &m, &n, &stale, &nstale, e) < 0)
+	if (load_mentions(c, &pool, keys, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, &acro);
@@ -1848,7 +1907,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	free(lng);
 	g_hash_table_destroy(acros);
 	phase_time("resolve", "within documents");
-	cluster_forms(m, n, g_hash_table_size(pool), &nt, &f, &nf, &cl, &nc);
+	cluster_forms(m, n, pool.n, &nt, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
 	phase_time("resolve", "cluster forms");
@@ -1857,7 +1916,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	/* 16 MB of page cache while the entity tables and indexes are
 	 * rewritten (the default 2 MB spills and re-reads pages: 1.3 -> 0.8 s) */
 	sqlite3_exec(c->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
-	if (write_entities(c, m, n, g_hash_table_size(pool), f, nf, cl, nc, stale, nstale, e) < 0)
+	if (write_entities(c, m, n, pool.n, f, nf, cl, nc, stale, nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "write entities");
 	if (apply_decisions(c, e) < 0)
@@ -1877,7 +1936,7 @@ out:
 	if (rc < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pragma_restore(c, fk, cache);
-	g_hash_table_destroy(pool);
+	surfs_free(&pool);
 	g_hash_table_destroy(keys);
 	free(m);
 	free(stale);
