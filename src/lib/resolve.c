@@ -163,7 +163,8 @@ static struct surf *surfs_find(const struct surfs *t, const char *s, size_t len,
 static void surfs_add(struct surfs *t, struct surf *sf, uint64_t h)
 {
 	if (2 * (t->n + 1) > t->cap) {
-		struct surfs g = {xcalloc(t->cap ? 2 * t->cap : 1024, sizeof *g.slot), t->cap ? 2 * t->cap : 1024, t->n};
+		size_t cap = t->cap ? 2 * t->cap : 32768; /* the corpus has 82k texts */
+		struct surfs g = {xcalloc(cap, sizeof *g.slot), cap, t->n};
 		for (size_t j = 0; j < t->cap; j++) {
 			if (!t->slot[j].sf)
 				continue;
@@ -468,9 +469,12 @@ static int has_person_title(const char *s)
 	return 0;
 }
 
-/* A copy of s with each run of whitespace made one space ("Quds\nForce"). */
+/* A copy of s with each run of whitespace made one space ("Quds\nForce"),
+ * or NULL if s has no whitespace: it is its own. */
 static char *collapse_space(const char *s)
 {
+	if (!s[strcspn(s, " \n\t\r")])
+		return NULL;
 	char *out = xmalloc(strlen(s) + 1), *o = out;
 	int sp = 0;
 	for (; *s; s++) {
@@ -499,8 +503,9 @@ static int is_furniture(const char *s)
 		"E.O.", "EO", "DECL", "REASON", "SENSITIVE", "PDT", "PST", "EDT", "EST", "CST", "CDT", "GMT", "UTC",
 		"RE", "FW", "FWD", "CC", "BCC", "AM", "PM", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
 		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-		if (!strcasecmp(s, words[i]))
+	size_t len = strlen(s);
+	for (size_t i = 0; len <= 12 && i < sizeof words / sizeof *words; i++) /* 12: the longest */
+		if (strlen(words[i]) == len && !strcasecmp(s, words[i]))
 			return 1;
 	/* a redaction ("XXXXXXXXXXXX" in the cables) or a bare number is nobody */
 	size_t x = strspn(s, "Xx"), d = strspn(s, "0123456789.,-");
@@ -513,7 +518,8 @@ static void surfs_free(struct surfs *t)
 		struct surf *sf = t->slot[i].sf;
 		if (!sf)
 			continue;
-		free(sf->text);
+		if (sf->text != sf->raw)
+			free(sf->text);
 		free(sf->norm);
 		free(sf->ini);
 		free(sf);
@@ -539,6 +545,8 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 		memcpy(sf->raw, text, len);
 		sf->raw_len = len;
 		sf->text = collapse_space(text);
+		if (!sf->text)
+			sf->text = sf->raw;
 		struct names_name pn; /* one analysis for the normalised form and the key */
 		names_parse(text, len, &pn, NULL);
 		if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
