@@ -1706,11 +1706,15 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 			mt = common;
 	}
 	if (mt) {
-		double md = (double)mt, jaro = (md / (double)an + md / (double)bn + 1.0) / 3;
+		/* jaro <= (mt/an + mt/bn + 1) / 3 and jaro_winkler = jaro + pre/10
+		 * (1 - jaro) >= 0.6 needs jaro >= (6 - pre) / (10 - pre), that is
+		 * mt (an + bn) >= (3 (6 - pre) / (10 - pre) - 1) an bn: in
+		 * integers, exact (a bound below 0.6 is at least 1e-5 below) */
+		static const unsigned num[5] = {4, 2, 1, 2, 0}, den[5] = {5, 3, 2, 7, 1};
 		size_t pre = 0;
 		while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
 			pre++;
-		if (jaro + (double)pre * 0.1 * (1 - jaro) >= 0.6 - 1e-9) /* a margin for rounding */
+		if (mt * (an + bn) * den[pre] >= num[pre] * an * bn)
 			return 1;
 	}
 	/* the same text may read to other skeletons (one romanised) */
