@@ -1371,7 +1371,7 @@ static void join_tokens(struct joined *j, const struct names_token *x, const str
 	j->t.skel_len = (unsigned short)skeleton(j->text, n, flags, j->skel, j->vow);
 	j->t.skel = j->skel;
 	j->t.vowels = j->vow;
-	j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
+	j->t.skel_mask = ~(uint64_t)0; /* unknown: tok_may_match bounds by length */
 	j->t.particle = 0;
 	j->t.flags = (unsigned char)flags;
 }
@@ -1396,7 +1396,7 @@ static void literal_token(struct joined *j, const struct names_token *x, unsigne
 	j->t.skel_len = (unsigned short)skeleton(j->text, n, x->flags | mode, j->skel, j->vow);
 	j->t.skel = j->skel;
 	j->t.vowels = j->vow;
-	j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
+	j->t.skel_mask = ~(uint64_t)0; /* unknown: tok_may_match bounds by length */
 }
 
 /* x again, its final h (from taa marbuta) read as t: عزة "azh" as Izzat. */
@@ -1406,7 +1406,6 @@ static void taa_token(struct joined *j, const struct names_token *x)
 	if (j->t.len >= 2 && j->text[j->t.len - 1] == 'h') {
 		j->text[j->t.len - 1] = 't';
 		j->t.skel_len = (unsigned short)skeleton(j->text, j->t.len, x->flags, j->skel, j->vow);
-		j->t.skel_mask = skel_mask(j->skel, j->t.skel_len);
 	}
 }
 

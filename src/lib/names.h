@@ -88,8 +88,9 @@ struct names_token {
 	unsigned char particle;         /* enum names_particle */
 	unsigned char flags;            /* NAMES_TOK_* */
 	uint64_t skel_mask;             /* the letters and digits of skel (bit c - '0'),
-	                                 * bit 63 if one repeats: for a bound on
-	                                 * their similarity (names_parse sets it) */
+	                                 * bit 63 if one repeats, for a bound on
+	                                 * their similarity (names_parse sets it;
+	                                 * all bits: not known) */
 };
 
 /* A name parsed once, to be compared many times (names_compare).  Fill it
