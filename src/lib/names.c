@@ -1171,6 +1171,44 @@ int names_keys(const char *name, size_t len, struct buf *out, struct err *e)
 	return 0;
 }
 
+/* Builds a token for the concatenation of x and y (Abu Bakr / Abubakr,
+ * Mac Donald / MacDonald) into storage the caller provides. */
+struct joined {
+	struct names_token t;
+	char text[130];
+	char skel[SKEL_MAX + 1];
+	unsigned char vow[SKEL_MAX + 1];
+};
+
+static void join_tokens(struct joined *j, const struct names_token *x, const struct names_token *y)
+{
+	size_t n = 0;
+	if (x->particle) {
+		const char *pn = particle_names[x->particle];
+		size_t l = strlen(pn);
+		memcpy(j->text, pn, l);
+		n = l;
+	}
+	size_t l = x->len < 60 ? x->len : 60;
+	memcpy(j->text + n, x->text, l);
+	n += l;
+	if (y) {
+		l = y->len < 60 ? y->len : 60;
+		memcpy(j->text + n, y->text, l);
+		n += l;
+	}
+	j->text[n] = 0;
+	unsigned flags = (x->flags | (y ? y->flags : 0)) & NAMES_TOK_ABJAD;
+	j->t.text = j->text;
+	j->t.len = (unsigned short)n;
+	j->t.skel_len = (unsigned short)skeleton(j->text, n, flags, j->skel, j->vow);
+	j->t.skel = j->skel;
+	j->t.vowels = j->vow;
+	j->t.skel_mask = ~(uint64_t)0; /* unknown: tok_may_match bounds by length */
+	j->t.particle = 0;
+	j->t.flags = (unsigned char)flags;
+}
+
 /* ---- parsed names ---- */
 
 /* FNV-1a of s: names whose hashes differ are not the same string. */
@@ -1196,10 +1234,23 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 	size_t slen[NAMES_MAX_TOKENS];
 	for (int i = 0; i < w->nu; i++)
 		slen[i] = skeleton(w->pool + w->u[i].off, w->u[i].len, w->u[i].flags, skel[i], vow[i]);
-	/* one block: tokens, then norm, then per token text / skel / vowels */
+	/* the first two tokens written together, as joined_first reads them */
+	struct joined j01;
+	int join = w->nu >= 2 && !((w->u[0].flags | w->u[1].flags) & NAMES_TOK_INITIAL);
+	if (join) {
+		struct names_token t0 = {.text = w->pool + w->u[0].off, .len = w->u[0].len, .particle = w->u[0].part,
+					 .flags = w->u[0].flags};
+		struct names_token t1 = {.text = w->pool + w->u[1].off, .len = w->u[1].len, .particle = w->u[1].part,
+					 .flags = w->u[1].flags};
+		join_tokens(&j01, &t0, &t1);
+	}
+	/* one block: tokens, then norm, then per token text / skel / vowels,
+	 * then the join's skel / vowels */
 	size_t need = (size_t)w->nu * sizeof(struct names_token) + norm.len + 1;
 	for (int i = 0; i < w->nu; i++)
 		need += w->u[i].len + 1 + 2 * (slen[i] + 1);
+	if (join)
+		need += 2 * ((size_t)j01.t.skel_len + 1);
 	char *mem = xmalloc(need);
 	struct names_token *tok = (struct names_token *)(void *)mem;
 	char *p = mem + (size_t)w->nu * sizeof(struct names_token);
@@ -1225,6 +1276,15 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		t->particle = u->part;
 		t->flags = u->flags;
 		t->skel_mask = skel_mask(t->skel, slen[i]);
+	}
+	if (join) {
+		out->join01 = j01.t;
+		out->join01.text = NULL; /* not kept */
+		memcpy(p, j01.skel, j01.t.skel_len + 1u);
+		out->join01.skel = p;
+		p += j01.t.skel_len + 1;
+		memcpy(p, j01.vow, j01.t.skel_len + 1u);
+		out->join01.vowels = (unsigned char *)p;
 	}
 	out->ntok = (size_t)w->nu;
 	out->generation = w->suffix;
@@ -1336,44 +1396,6 @@ static int vowel_conflicts(const struct names_token *a, const struct names_token
 static int ascii_upper(int c)
 {
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
-}
-
-/* Builds a token for the concatenation of x and y (Abu Bakr / Abubakr,
- * Mac Donald / MacDonald) into storage the caller provides. */
-struct joined {
-	struct names_token t;
-	char text[130];
-	char skel[SKEL_MAX + 1];
-	unsigned char vow[SKEL_MAX + 1];
-};
-
-static void join_tokens(struct joined *j, const struct names_token *x, const struct names_token *y)
-{
-	size_t n = 0;
-	if (x->particle) {
-		const char *pn = particle_names[x->particle];
-		size_t l = strlen(pn);
-		memcpy(j->text, pn, l);
-		n = l;
-	}
-	size_t l = x->len < 60 ? x->len : 60;
-	memcpy(j->text + n, x->text, l);
-	n += l;
-	if (y) {
-		l = y->len < 60 ? y->len : 60;
-		memcpy(j->text + n, y->text, l);
-		n += l;
-	}
-	j->text[n] = 0;
-	unsigned flags = (x->flags | (y ? y->flags : 0)) & NAMES_TOK_ABJAD;
-	j->t.text = j->text;
-	j->t.len = (unsigned short)n;
-	j->t.skel_len = (unsigned short)skeleton(j->text, n, flags, j->skel, j->vow);
-	j->t.skel = j->skel;
-	j->t.vowels = j->vow;
-	j->t.skel_mask = ~(uint64_t)0; /* unknown: tok_may_match bounds by length */
-	j->t.particle = 0;
-	j->t.flags = (unsigned char)flags;
 }
 
 static int has_h_digraph(const char *t, size_t n)
@@ -1643,7 +1665,8 @@ static void joined_table(const struct names_token *s, size_t n, const struct nam
  * (its particle written in) against l[0] and l[1] written together, under
  * the same condition for joining them (some s[i] could equal the join).
  * Returns jsim[0][0]: 0.9 or -1. */
-static double joined_first(const struct names_token *s, size_t n, const struct names_token *l, size_t m)
+static double joined_first(const struct names_token *s, size_t n, const struct names_token *l, size_t m,
+			   const struct names_token *l01)
 {
 	if (m < 2 || ((l[0].flags | l[1].flags) & NAMES_TOK_INITIAL))
 		return -1.0;
@@ -1669,10 +1692,13 @@ static double joined_first(const struct names_token *s, size_t n, const struct n
 	}
 	if (!need)
 		return -1.0;
-	join_tokens(&jl, &l[0], &l[1]);
-	return s0->skel_len == jl.t.skel_len && !memcmp(s0->skel, jl.t.skel, s0->skel_len) && !vowel_conflicts(s0, &jl.t)
-		       ? 0.9
-		       : -1.0;
+	const struct names_token *t = l01;
+	if (!t) {
+		join_tokens(&jl, &l[0], &l[1]);
+		t = &jl.t;
+	}
+	int same = s0->skel_len == t->skel_len && !memcmp(s0->skel, t->skel, s0->skel_len) && !vowel_conflicts(s0, t);
+	return same ? 0.9 : -1.0;
 }
 
 /* The bits set in x (without -mpopcnt, __builtin_popcountll is a call). */
@@ -1722,16 +1748,17 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 
 /* 0 if align() of the shorter name s (n >= 2 tokens) into l, with or
  * without joined tokens, cannot start: its first token must take l[0], l[0]
- * and l[1] written together, or l[1] after a compound's first (see align);
- * first00 says token_sim(s[0], l[0]) >= TOK_MATCH.  Else 1 (an alignment
- * may exist). */
-static int first_can_align(const struct names_token *s, size_t n, const struct names_token *l, size_t m, int first00)
+ * and l[1] written together (l01, that join if known), or l[1] after a
+ * compound's first (see align); first00 says token_sim(s[0], l[0]) >=
+ * TOK_MATCH.  Else 1 (an alignment may exist). */
+static int first_can_align(const struct names_token *s, size_t n, const struct names_token *l, size_t m,
+			   const struct names_token *l01, int first00)
 {
 	if (first00)
 		return 1;
 	if (m > n && compound_first(&l[0]) && tok_may_match(&s[0], &l[1]) && token_sim(&s[0], &l[1]) >= TOK_MATCH)
 		return 1;
-	return joined_first(s, n, l, m) > 0;
+	return joined_first(s, n, l, m, l01) > 0;
 }
 
 /* names_compare(); with score 0, a pair that cannot be the same returns
@@ -1764,7 +1791,8 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 	int known = score || tok_may_match(&s[0], &l[0]);
 	double sim00 = known ? token_sim(&s[0], &l[0]) : 0.0;
 	int first00 = known && sim00 >= TOK_MATCH;
-	if (n >= 2 && !first_can_align(s, n, l, m, first00) && !(n == m && first_can_align(l, m, s, n, first00))) {
+	const struct names_token *s01 = sn->join01.skel ? &sn->join01 : NULL, *l01 = ln->join01.skel ? &ln->join01 : NULL;
+	if (n >= 2 && !first_can_align(s, n, l, m, l01, first00) && !(n == m && first_can_align(l, m, s, n, s01, first00))) {
 		if (!score)
 			return -1.0;
 		double soft = (sim00 + 1.5 * token_sim(&s[n - 1], &l[m - 1])) / 2.5;

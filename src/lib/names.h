@@ -104,6 +104,10 @@ struct names_name {
 	unsigned norm_hash;             /* a hash of it: different, the strings differ */
 	int generation;                 /* 0, or 1 + which of Jr, Sr, II, III, IV, V
 	                                 * ends the name: two different ones conflict */
+	struct names_token join01;      /* the first two tokens written together (Abu
+	                                 * Bakr as Abubakr): its skel, vowels and flags
+	                                 * only; skel NULL if fewer than two tokens or
+	                                 * an initial among them */
 	void *mem;                      /* the one allocation that owns all the above */
 };
 
