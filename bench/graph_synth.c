@@ -147,7 +147,8 @@ static int entity_type(uint32_t rank, uint32_t n)
 
 struct synth {
 	struct case_db *c;
-	sqlite3_stmt *doc, *path, *sent, *mention, *edge, *ev;
+	sqlite3_stmt *doc, *path, *sent, *mention, *edge;
+	struct buf ev;           /* the link's evidence, as weft stores it: [[doc, sentence, start, end], ...] */
 	uint32_t n;
 	char **names;
 	int *types;
@@ -224,9 +225,9 @@ static int add_mention(struct synth *s, uint32_t rank, size_t start)
 }
 
 /* Appends one sentence naming a (and b unless b is UINT32_MAX) to the
- * current document, with its mentions, and writes the evidence row.
+ * current document, with its mentions, and adds it to the link's evidence.
  * verb joins the two names. */
-static int add_sentence(struct synth *s, long long edge, int rank_ev, uint32_t a, uint32_t b, const char *verb)
+static int add_sentence(struct synth *s, uint32_t a, uint32_t b, const char *verb)
 {
 	static const char *const tails[] = {" in Baghdad on Tuesday.", " last month, according to the cable.",
 					     " before the elections.", ", officials said."};
@@ -249,14 +250,9 @@ static int add_sentence(struct synth *s, long long edge, int rank_ev, uint32_t a
 	sqlite3_bind_int(s->sent, 2, s->nsent);
 	sqlite3_bind_int64(s->sent, 3, (long long)start);
 	sqlite3_bind_int64(s->sent, 4, (long long)s->len);
-	sqlite3_bind_int64(s->ev, 1, edge);
-	sqlite3_bind_int64(s->ev, 2, s->doc_id);
-	sqlite3_bind_int(s->ev, 3, s->nsent);
-	sqlite3_bind_int64(s->ev, 4, (long long)start);
-	sqlite3_bind_int64(s->ev, 5, (long long)s->len);
-	sqlite3_bind_int(s->ev, 6, rank_ev);
+	buf_printf(&s->ev, "%s[%lld,%d,%zu,%zu]", s->ev.len > 1 ? "," : "", s->doc_id, s->nsent, start, s->len);
 	s->nsent++;
-	return step(s, s->sent) < 0 || step(s, s->ev) < 0 ? -1 : 0;
+	return step(s, s->sent);
 }
 
 /* Writes link number id between ranks a and b: its edges row and evidence. */
@@ -290,20 +286,21 @@ static int write_link(struct synth *s, long long id, uint32_t a, uint32_t b)
 	sqlite3_bind_int(s->edge, 6, samedoc ? 0 : sents);
 	sqlite3_bind_double(s->edge, 7, weight);
 	sqlite3_bind_double(s->edge, 8, weight * (0.05 + 0.95 * rnd01()));
-	if (step(s, s->edge) < 0)
-		return -1;
+	buf_reset(&s->ev);
+	buf_addc(&s->ev, '[');
 	const char *verb = !strcmp(kind, "met") ? " met " : !strcmp(kind, "head of") ? ", the head of " : " and ";
-	int r = 0;
 	for (int i = 0; i < nev && (!samedoc || i < 3); i++) {
 		if (samedoc) {
-			if (add_sentence(s, id, r++, a, UINT32_MAX, " spoke about the budget") < 0 ||
-			    add_sentence(s, id, r++, b, UINT32_MAX, " was named in the same report") < 0)
+			if (add_sentence(s, a, UINT32_MAX, " spoke about the budget") < 0 ||
+			    add_sentence(s, b, UINT32_MAX, " was named in the same report") < 0)
 				return -1;
-		} else if (add_sentence(s, id, r++, a, b, verb) < 0) {
+		} else if (add_sentence(s, a, b, verb) < 0) {
 			return -1;
 		}
 	}
-	return 0;
+	buf_addc(&s->ev, ']');
+	sqlite3_bind_text(s->edge, 9, s->ev.p, (int)s->ev.len, SQLITE_STATIC);
+	return step(s, s->edge);
 }
 
 /* ---- picks for the benchmark ---- */
@@ -435,10 +432,9 @@ int main(int argc, char **argv)
 			 "INSERT INTO mentions(doc, sentence, start, end, type, text, entity) VALUES(?, ?, ?, ?, ?, ?, ?)",
 			 &s.mention, "mentions", &e) < 0 ||
 	    case_prepare(s.c,
-			 "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-			 &s.edge, "edges", &e) < 0 ||
-	    case_prepare(s.c, "INSERT INTO evidence(edge, doc, sentence, start, end, rank) VALUES(?, ?, ?, ?, ?, ?)",
-			 &s.ev, "evidence", &e) < 0) {
+			 "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence)"
+			 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 &s.edge, "edges", &e) < 0) {
 		fprintf(stderr, "graph_synth: %s\n", e.msg);
 		return 1;
 	}
@@ -469,7 +465,8 @@ int main(int argc, char **argv)
 	}
 	sqlite3_finalize(ent);
 	sqlite3_finalize(alias);
-	sqlite3_stmt *sts[] = {s.doc, s.path, s.sent, s.mention, s.edge, s.ev};
+	sqlite3_stmt *sts[] = {s.doc, s.path, s.sent, s.mention, s.edge};
+	buf_free(&s.ev);
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
 	if (graph_store_adjacency(s.c, &e) < 0 ||

@@ -1829,10 +1829,7 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	long *comm = xcalloc(g->nent ? g->nent : 1, sizeof *comm);
 	double *bt = xcalloc(g->nent ? g->nent : 1, sizeof *bt);
 	int rc = -1;
-	/* the score indexes are built again after the edges are written:
-	 * sorting once costs half as much as 625k inserts at random places
-	 * (measured on the corpus) */
-	if (case_exec(c, "DROP INDEX IF EXISTS edges_a_score; DROP INDEX IF EXISTS edges_b_score; DELETE FROM edges;"
+	if (case_exec(c, "DELETE FROM edges;"
 			 /* the linkable entities get new values below */
 			 "UPDATE entities SET pagerank = NULL, community = NULL, betweenness = NULL"
 			 " WHERE type NOT IN ('PER','ORG','LOC','MISC')"
@@ -1895,9 +1892,7 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	/* the evidence counted here: counting it again would read every edge */
 	char sql[96];
 	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)", w.nev);
-	if (case_exec(c, "CREATE INDEX edges_a_score ON edges(a, score); CREATE INDEX edges_b_score ON edges(b, score)",
-		      "saving the network", e) < 0 ||
-	    case_exec(c, sql, "saving the network", e) < 0)
+	if (case_exec(c, sql, "saving the network", e) < 0)
 		goto out;
 	phase_time("network", "edges and evidence");
 	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
@@ -2266,69 +2261,6 @@ static int load_link(struct case_db *c, long long self, long long other, int nev
 	return 0;
 }
 
-int graph_links(struct case_db *c, long long entity, const char *kind, double min_weight, int limit, int nev,
-		struct graph_link **out, int *n, struct err *e)
-{
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st;
-	/* the strongest edges first, each arm walking its (a|b, score) index,
-	 * so a hub's tens of thousands of edges are not all read; a pair has
-	 * at most 2 * GRAPH_KINDS edges, so that many times limit edges hold
-	 * limit pairs */
-	if (case_prepare(c,
-			 "SELECT other FROM ("
-			 " SELECT * FROM (SELECT b AS other, score, docs, id FROM edges WHERE a = ?1 AND weight >= ?4"
-			 "  AND (?2 IS NULL OR kind = ?2) ORDER BY score DESC, docs DESC, id LIMIT ?3)"
-			 " UNION ALL"
-			 " SELECT * FROM (SELECT a AS other, score, docs, id FROM edges WHERE b = ?1 AND a <> ?1 AND weight >= ?4"
-			 "  AND (?2 IS NULL OR kind = ?2) ORDER BY score DESC, docs DESC, id LIMIT ?3))"
-			 " ORDER BY score DESC, docs DESC, id LIMIT ?3",
-			 &st, "reading links", e) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, entity);
-	case_bind_text(st, 2, kind);
-	sqlite3_bind_int(st, 3, limit > 0 ? limit * 2 * GRAPH_KINDS : -1);
-	sqlite3_bind_double(st, 4, min_weight);
-	long long *others = NULL;
-	int cap = 0, m = 0, rc = SQLITE_DONE;
-	struct hmap seen;
-	hmap_init(&seen, 64);
-	while ((limit <= 0 || m < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long other = sqlite3_column_int64(st, 0);
-		uint32_t *slot = hmap_slot(&seen, (uint64_t)other);
-		if (*slot != NONE)
-			continue; /* a weaker edge of a pair already listed */
-		*slot = 1;
-		if (m == cap) {
-			cap = cap ? cap * 2 : 16;
-			others = xrealloc(others, (size_t)cap * sizeof *others);
-		}
-		others[m++] = other;
-	}
-	if (limit > 0 && m == limit)
-		rc = SQLITE_DONE;
-	hmap_free(&seen);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(others);
-		return case_fail(c, "reading links", e);
-	}
-	struct graph_link *v = xcalloc((size_t)m + 1, sizeof *v);
-	for (int i = 0; i < m; i++) {
-		(*n)++;
-		if (load_link(c, entity, others[i], nev, &v[i], e) < 0) {
-			free(others);
-			graph_links_free(v, *n);
-			*n = 0;
-			return -1;
-		}
-	}
-	free(others);
-	*out = v;
-	return 0;
-}
-
 /* ---- paths ---- */
 
 void graph_paths_free(struct graph_path *p, int n)
@@ -2494,6 +2426,117 @@ static long adjsrc_range(struct case_db *c, struct adjsrc *s, long long id, long
 static long adjsrc_arcs(struct case_db *c, struct adjsrc *s, long long id, const struct arc **out, struct err *e)
 {
 	return s->stored ? adjsrc_range(c, s, id, 0, LONG_MAX, out, NULL, e) : mem_arcs(s, id, out);
+}
+
+/* ---- the links of an entity ---- */
+
+/* A neighbour for graph_links: its pair's strongest edge (of the kind
+ * asked for, if one was), by score, then documents, then id. */
+struct lcand {
+	double score;
+	uint32_t docs;
+	long long edge, other;
+};
+
+static int by_lcand(const void *x, const void *y)
+{
+	const struct lcand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	if (a->docs != b->docs)
+		return a->docs < b->docs ? 1 : -1;
+	return (a->edge > b->edge) - (a->edge < b->edge);
+}
+
+/* The links of entity, strongest first, from its adjacency row: every
+ * neighbour once, with the summary of all the pair's edges; with a kind,
+ * the pairs that have an edge of that kind (weighing at least min_weight),
+ * ranked by that edge, read from the edges. */
+int graph_links(struct case_db *c, long long entity, const char *kind, double min_weight, int limit, int nev,
+		struct graph_link **out, int *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	int k = kind ? kind_index(kind) : -1;
+	if (kind && k < 0)
+		return 0; /* no link has it */
+	struct adjsrc src;
+	if (adjsrc_open(c, &src, e) < 0)
+		return -1;
+	sqlite3_stmt *st = NULL;
+	if (kind && case_prepare(c,
+				 "SELECT score, docs, id FROM edges WHERE kind = ?3 AND weight >= ?4"
+				 " AND ((a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)) ORDER BY score DESC, docs DESC, id LIMIT 1",
+				 &st, "reading links", e) < 0) {
+		adjsrc_close(c, &src);
+		return -1;
+	}
+	const struct arc *arcs;
+	long na = adjsrc_arcs(c, &src, entity, &arcs, e), m = 0;
+	struct lcand *cand = xmalloc((size_t)(na > 0 ? na : 1) * sizeof *cand);
+	int rc = na < 0 ? -1 : 0;
+	for (long i = 0; i < na; i++) {
+		const struct arc *r = &arcs[i];
+		if (r->weight >= min_weight && (!kind || r->kinds & (1u << k)))
+			cand[m++] = (struct lcand){r->top, r->docs, r->edge, r->to};
+	}
+	qsort(cand, (size_t)m, sizeof *cand, by_lcand);
+	if (kind) {
+		/* each pair's edge of that kind, read in the order of the pairs'
+		 * strongest edges: once limit of them score more than the next
+		 * pair's strongest, no other pair can enter */
+		double *best = xmalloc(((size_t)(limit > 0 ? limit : 1)) * sizeof *best); /* descending */
+		long nbest = 0, kept = 0;
+		for (long i = 0; i < m && rc == 0; i++) {
+			if (limit > 0 && nbest == limit && cand[i].score < best[limit - 1])
+				break;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, entity);
+			sqlite3_bind_int64(st, 2, cand[i].other);
+			case_bind_text(st, 3, kind);
+			sqlite3_bind_double(st, 4, min_weight);
+			int step = sqlite3_step(st);
+			if (step == SQLITE_ROW) {
+				struct lcand x = {sqlite3_column_double(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+						  sqlite3_column_int64(st, 2), cand[i].other};
+				cand[kept++] = x; /* (kept <= i: cand[i] has been read) */
+				long j = nbest < limit ? nbest++ : limit > 0 && x.score > best[limit - 1] ? limit - 1 : -1;
+				if (j >= 0) {
+					while (j > 0 && best[j - 1] < x.score) {
+						best[j] = best[j - 1];
+						j--;
+					}
+					best[j] = x.score;
+				}
+			} else if (step != SQLITE_DONE) {
+				rc = case_fail(c, "reading links", e);
+			}
+		}
+		free(best);
+		m = kept;
+		qsort(cand, (size_t)m, sizeof *cand, by_lcand);
+	}
+	sqlite3_finalize(st);
+	adjsrc_close(c, &src);
+	if (rc < 0) {
+		free(cand);
+		return -1;
+	}
+	if (limit > 0 && m > limit)
+		m = limit;
+	struct graph_link *v = xcalloc((size_t)m + 1, sizeof *v);
+	for (long i = 0; i < m; i++) {
+		(*n)++;
+		if (load_link(c, entity, cand[i].other, nev, &v[i], e) < 0) {
+			free(cand);
+			graph_links_free(v, *n);
+			*n = 0;
+			return -1;
+		}
+	}
+	free(cand);
+	*out = v;
+	return 0;
 }
 
 /* ---- the cheapest chain ----
@@ -3115,7 +3158,8 @@ int graph_summary(struct case_db *c, int ntop, struct graph_summary *s, struct e
 	sqlite3_stmt *st;
 	if (case_prepare(c,
 			 "SELECT (SELECT count(*) FROM entities WHERE type IN ('PER','ORG','LOC','MISC')),"
-			 " (SELECT count(*) FROM (SELECT a FROM edges UNION SELECT b FROM edges)),"
+			 " coalesce(nullif((SELECT count(*) FROM adjacency), 0),"
+			 "  (SELECT count(*) FROM (SELECT a FROM edges UNION SELECT b FROM edges))),"
 			 " (SELECT count(*) FROM edges),"
 			 " coalesce((SELECT value FROM meta WHERE key = 'evidence'), (SELECT count(*) FROM evidence)),"
 			 " (SELECT count(DISTINCT community) FROM entities WHERE community IS NOT NULL)",
