@@ -888,6 +888,24 @@ static int load_entities(struct builder *g, struct err *e)
 	return 0;
 }
 
+/* do_document() on m[0..n), the mentions of one document by start, put in
+ * (start, end) order first: SQLite's index gives the first, and sorting
+ * by end as well there would cost a temporary b-tree for every mention
+ * (0.45 s on the corpus) where ties are few and here nearly free. */
+static void doc_mentions(struct builder *g, long long doc_id, struct dm *m, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct dm x = m[i];
+		size_t j = i;
+		while (j > 0 && (m[j - 1].start > x.start || (m[j - 1].start == x.start && m[j - 1].end > x.end))) {
+			m[j] = m[j - 1];
+			j--;
+		}
+		m[j] = x;
+	}
+	do_document(g, doc_id, m, n);
+}
+
 /* Streams the mentions of linkable entities, document by document. */
 static int scan_mentions(struct builder *g, struct err *e)
 {
@@ -895,7 +913,7 @@ static int scan_mentions(struct builder *g, struct err *e)
 	if (case_prepare(g->c,
 			 "SELECT m.doc, m.sentence, m.start, m.end, m.entity, s.start, s.end"
 			 " FROM mentions m LEFT JOIN sentences s ON s.doc = m.doc AND s.n = m.sentence"
-			 " WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start, m.end",
+			 " WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start",
 			 &st, "building the network", e) < 0)
 		return -1;
 	struct dm *v = NULL;
@@ -909,7 +927,7 @@ static int scan_mentions(struct builder *g, struct err *e)
 			continue; /* a DATE, EMAIL, ... entity, or a stale id */
 		if (doc != cur) {
 			if (n)
-				do_document(g, cur, v, n);
+				doc_mentions(g, cur, v, n);
 			n = 0;
 			cur = doc;
 		}
@@ -933,7 +951,7 @@ static int scan_mentions(struct builder *g, struct err *e)
 		d->ent = x;
 	}
 	if (n && rc == SQLITE_DONE)
-		do_document(g, cur, v, n);
+		doc_mentions(g, cur, v, n);
 	free(v);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
