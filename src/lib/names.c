@@ -1138,6 +1138,21 @@ int names_key(const char *name, size_t len, struct buf *out, struct err *e)
 	return 0;
 }
 
+int names_normalize_key(const char *name, size_t len, struct buf *norm, struct buf *key, struct err *e)
+{
+	struct work w;
+	buf_reset(norm);
+	buf_reset(key);
+	if (analyse(&w, name, len, e) < 0)
+		return -1;
+	normalized(&w, norm);
+	if (w.nu > 0)
+		unit_key(&w, w.nu - 1, key);
+	if (!key->p)
+		buf_add(key, "", 0);
+	return 0;
+}
+
 int names_keys(const char *name, size_t len, struct buf *out, struct err *e)
 {
 	struct work w;

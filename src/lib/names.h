@@ -126,6 +126,10 @@ int names_normalize(const char *name, size_t len, struct buf *out, struct err *e
  * 0, or -1 with e set if ICU cannot be loaded.  The caller owns out. */
 int names_key(const char *name, size_t len, struct buf *out, struct err *e);
 
+/* names_normalize() into norm and names_key() into key from one analysis
+ * of the name.  Returns 0, or -1 with e set; the caller owns both. */
+int names_normalize_key(const char *name, size_t len, struct buf *norm, struct buf *key, struct err *e);
+
 /* Like names_key(), but writes every key under which the name should be
  * found, separated by single spaces: the surname's key first, then, for
  * names of three tokens or more, the keys of the middle tokens (Bayan Baqir

@@ -530,9 +530,10 @@ static void surfs_free(struct surfs *t)
 /* Adds the mention of row st (id, doc, type, text, entity) as (*m)[k]
  * (grown as needed), its text looked up in pool or added to it (keys
  * shares the keys); a mention with nothing of a name left goes to
- * *stale instead if it has an entity.  Returns the new count. */
+ * *stale instead if it has an entity.  b[0] and b[1] are scratch space.
+ * Returns the new count. */
 static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys, struct rmention **m, size_t k,
-			  size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf *b)
+			  size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf b[2])
 {
 	const char *text = (const char *)sqlite3_column_text(st, 3);
 	if (!text)
@@ -547,12 +548,10 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 		sf->text = collapse_space(text);
 		if (!sf->text)
 			sf->text = sf->raw;
-		struct names_name pn; /* one analysis for the normalised form and the key */
-		names_parse(text, len, &pn, NULL);
-		if (pn.norm && *pn.norm && !is_furniture(sf->text)) {
-			sf->norm = xstrdup(pn.norm);
-			names_name_key(&pn, b);
-			const char *key = b->len ? b->p : sf->norm;
+		names_normalize_key(text, len, &b[0], &b[1], NULL); /* one analysis for both */
+		if (b[0].len && !is_furniture(sf->text)) {
+			sf->norm = xstrdup(b[0].p);
+			const char *key = b[1].len ? b[1].p : sf->norm;
 			if (!(sf->key = g_hash_table_lookup(keys, key))) {
 				char *own = xstrdup(key);
 				g_hash_table_add(keys, own);
@@ -563,7 +562,6 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 			if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
 				sf->acro[0] = 0;
 		}
-		names_name_free(&pn);
 		surfs_add(pool, sf, h);
 	}
 	if (!sf->norm) { /* nothing left of the name (only a title, say) */
@@ -611,12 +609,13 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 	*stale = NULL;
 	size_t cap = 1024, k = 0;
 	struct rmention *m = xmalloc(cap * sizeof *m);
-	struct buf b = BUF_INIT;
+	struct buf b[2] = {BUF_INIT, BUF_INIT};
 	for (int q = 0; q < 2; q++) {
 		if (case_prepare(c, queries[q], &st, "reading mentions", e) < 0) {
 			free(m);
 			free(*stale);
-			buf_free(&b);
+			buf_free(&b[0]);
+			buf_free(&b[1]);
 			return -1;
 		}
 		k = *nstale = 0;
@@ -628,13 +627,14 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 			pdoc = doc;
 			pstart = start;
 			if (!disorder)
-				k = add_mention(st, pool, keys, &m, k, &cap, stale, nstale, &scap, &b);
+				k = add_mention(st, pool, keys, &m, k, &cap, stale, nstale, &scap, b);
 		}
 		sqlite3_finalize(st);
 		if (!disorder)
 			break;
 	}
-	buf_free(&b);
+	buf_free(&b[0]);
+	buf_free(&b[1]);
 	*out = m;
 	*n = k;
 	return 0;

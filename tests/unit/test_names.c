@@ -421,7 +421,8 @@ static void test_gold_accuracy(void **state)
 }
 
 /* names_same() decides as names_compare() and, when same, gives its score;
- * names_name_key() gives names_key()'s key: on every pair of the gold
+ * names_name_key() gives names_key()'s key, names_normalize_key() that key
+ * and names_parse()'s normalised form: on every pair of the gold
  * names (both orders), whose spellings exercise each way a pair may match
  * (particles, initials, compound given names, joined tokens, scripts). */
 static void test_same_and_key_agree(void **state)
@@ -431,13 +432,16 @@ static void test_same_and_key_agree(void **state)
 	struct pair *v = load_gold(&n);
 	struct names_name *p = calloc(2 * n, sizeof *p);
 	struct err e = {{0}};
-	struct buf k1 = BUF_INIT, k2 = BUF_INIT;
+	struct buf k1 = BUF_INIT, k2 = BUF_INIT, n2 = BUF_INIT;
 	for (size_t i = 0; i < 2 * n; i++) {
 		const char *t = i % 2 ? v[i / 2].b : v[i / 2].a;
 		assert_int_equal(names_parse(t, strlen(t), &p[i], &e), 0);
 		assert_int_equal(names_key(t, strlen(t), &k1, &e), 0);
 		names_name_key(&p[i], &k2);
 		assert_string_equal(k1.p, k2.p);
+		assert_int_equal(names_normalize_key(t, strlen(t), &n2, &k2, &e), 0);
+		assert_string_equal(k1.p, k2.p);
+		assert_string_equal(p[i].norm, n2.p);
 	}
 	size_t nsame = 0;
 	for (size_t i = 0; i < 2 * n; i++)
@@ -456,6 +460,7 @@ static void test_same_and_key_agree(void **state)
 	free(p);
 	buf_free(&k1);
 	buf_free(&k2);
+	buf_free(&n2);
 	free_gold(v, n);
 }
 
