@@ -13,8 +13,8 @@
 #      timed the same way, so that the process start can be subtracted.
 #   2. rebuild on the whole corpus with NER: one `weft ingest` with the
 #      model, then GRAPH_REBUILD_RUNS × `weft resolve` (entities + network)
-#      and × `weft graph --rebuild` (network only): wall, CPU, peak RSS
-#      (/usr/bin/time).
+#      and × `weft graph --rebuild` (network only), then the whole network
+#      exported to GEXF and to Neo4j: wall, CPU, peak RSS (/usr/bin/time).
 #
 # Alone:    bench/graph.sh            (uses build/weft; make first)
 # From run.sh (step 4) with WEFT, BENCH_TMP and the corpus set.
@@ -197,6 +197,10 @@ if ! skipped rebuild; then
 		WEFT_TIMES=1 rb "weft resolve" "$r" "$WEFT" resolve --case "$CASE"
 		WEFT_TIMES=1 rb "weft graph --rebuild" "$r" "$WEFT" graph --rebuild --case "$CASE"
 	done
+	# the whole network out, as for Gephi and Neo4j (was 9 minutes before the export's fix)
+	rb "weft export --format gexf (whole network)" 1 "$WEFT" export --case "$CASE" --format gexf -o "$W/all.gexf"
+	rm -rf "$W/neo4j"
+	rb "weft export --format neo4j (whole network)" 1 "$WEFT" export --case "$CASE" --format neo4j -o "$W/neo4j"
 	sqlite3 "$CASE" "SELECT 'case', (SELECT count(*) FROM entities), (SELECT count(*) FROM edges),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM mentions)" 2>/dev/null |
 		tr '|' '\t' | sed 's/^/# entities edges evidence mentions: /' >> "$RB" || true
