@@ -122,7 +122,7 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 /* One distinct surface text, normalised once however often it occurs. */
 struct surf {
 	char *text;             /* whitespace collapsed */
-	char *norm;             /* NULL: nothing left of the name */
+	char *norm;             /* NULL: nothing left of the name (else in raw) */
 	const char *key;        /* names_key(text), shared: equal keys, equal pointers */
 	int ntok;               /* words in norm */
 	int id;                 /* 0, 1, ... in the order first seen */
@@ -131,7 +131,8 @@ struct surf {
 	char (*ini)[16];        /* text's initials read three ways (abbreviates),
 	                         * NULL until needed */
 	size_t raw_len;
-	char raw[];             /* the text as stored, raw_len bytes and a NUL */
+	char raw[];             /* the text as stored, raw_len bytes and a NUL
+	                         * (then norm's bytes) */
 };
 
 /* The distinct texts of the mentions, found by their bytes: open
@@ -163,7 +164,7 @@ static struct surf *surfs_find(const struct surfs *t, const char *s, size_t len,
 static void surfs_add(struct surfs *t, struct surf *sf, uint64_t h)
 {
 	if (2 * (t->n + 1) > t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 32768; /* the corpus has 82k texts */
+		size_t cap = t->cap ? 2 * t->cap : 262144; /* the corpus has 82k texts */
 		struct surfs g = {xcalloc(cap, sizeof *g.slot), cap, t->n};
 		for (size_t j = 0; j < t->cap; j++) {
 			if (!t->slot[j].sf)
@@ -520,7 +521,6 @@ static void surfs_free(struct surfs *t)
 			continue;
 		if (sf->text != sf->raw)
 			free(sf->text);
-		free(sf->norm);
 		free(sf->ini);
 		free(sf);
 	}
@@ -542,15 +542,15 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 	uint64_t h = XXH3_64bits(text, len);
 	struct surf *sf = surfs_find(pool, text, len, h);
 	if (!sf) {
-		sf = xcalloc(1, sizeof *sf + len + 1);
+		names_normalize_key(text, len, &b[0], &b[1], NULL); /* one analysis for both */
+		sf = xcalloc(1, sizeof *sf + len + 1 + b[0].len + 1);
 		memcpy(sf->raw, text, len);
 		sf->raw_len = len;
 		sf->text = collapse_space(text);
 		if (!sf->text)
 			sf->text = sf->raw;
-		names_normalize_key(text, len, &b[0], &b[1], NULL); /* one analysis for both */
 		if (b[0].len && !is_furniture(sf->text)) {
-			sf->norm = xstrdup(b[0].p);
+			sf->norm = memcpy(sf->raw + len + 1, b[0].p, b[0].len + 1);
 			const char *key = b[1].len ? b[1].p : sf->norm;
 			if (!(sf->key = g_hash_table_lookup(keys, key))) {
 				char *own = xstrdup(key);
