@@ -556,6 +556,38 @@ static void test_betweenness(void **state)
 	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 5") == 0);
 }
 
+/* Betweenness by igraph (exact, weighted as graph.c weighs: a link's
+ * length is 1 over the pair's summed score; only pairs that share a
+ * sentence) of entities 1..n, into want[0..n) (the caller destroys it). */
+static void exact_betweenness(struct case_db *c, int n, igraph_vector_t *want)
+{
+	igraph_vector_int_t ev;
+	igraph_vector_t w;
+	igraph_vector_int_init(&ev, 0);
+	igraph_vector_init(&w, 0);
+	igraph_vector_init(want, 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db,
+					    "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2"
+					    " HAVING max(kind <> 'same document')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
+		double score = sqlite3_column_double(st, 2);
+		igraph_vector_push_back(&w, 1 / (score > 1e-9 ? score : 1e-9));
+	}
+	sqlite3_finalize(st);
+	assert_true(igraph_vector_size(&w) > 150);
+	igraph_t g;
+	assert_int_equal(igraph_create(&g, &ev, n, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
+	assert_int_equal(igraph_betweenness(&g, want, igraph_vss_all(), IGRAPH_UNDIRECTED, &w), IGRAPH_SUCCESS);
+	igraph_destroy(&g);
+	igraph_vector_int_destroy(&ev);
+	igraph_vector_destroy(&w);
+}
+
 /* Betweenness on a random network of 90 people, against igraph's own
  * (exact, weighted: a link's length is 1 over the pair's summed score; only
  * pairs that share a sentence), entity by entity. */
@@ -602,28 +634,8 @@ static void test_betweenness_matches_igraph(void **state)
 	sql(c, "COMMIT");
 	build(c);
 
-	igraph_vector_int_t ev;
-	igraph_vector_t w, want;
-	igraph_vector_int_init(&ev, 0);
-	igraph_vector_init(&w, 0);
-	igraph_vector_init(&want, 0);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(c->db,
-					    "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2"
-					    " HAVING max(kind <> 'same document')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
-		double score = sqlite3_column_double(st, 2);
-		igraph_vector_push_back(&w, 1 / (score > 1e-9 ? score : 1e-9));
-	}
-	sqlite3_finalize(st);
-	assert_true(igraph_vector_size(&w) > 150);
-	igraph_t g;
-	assert_int_equal(igraph_create(&g, &ev, NP, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
-	assert_int_equal(igraph_betweenness(&g, &want, igraph_vss_all(), IGRAPH_UNDIRECTED, &w), IGRAPH_SUCCESS);
+	igraph_vector_t want;
+	exact_betweenness(c, NP, &want);
 	int positive = 0;
 	for (int i = 0; i < NP; i++) {
 		double got = sql_real(c, "SELECT betweenness FROM entities WHERE id = %d", i + 1);
@@ -642,9 +654,72 @@ static void test_betweenness_matches_igraph(void **state)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
-	igraph_destroy(&g);
-	igraph_vector_int_destroy(&ev);
-	igraph_vector_destroy(&w);
+	igraph_vector_destroy(&want);
+}
+
+/* Past 2,000 linked entities betweenness is estimated from a sample of
+ * searches: two rings of 1,200 people each, with chords, joined by one
+ * link between person 1 and person 1201.  All the paths from one ring to
+ * the other run through both: they must come out on top, their estimates
+ * near igraph's exact values (a wrong scale would be off by half or
+ * double). */
+static void test_betweenness_estimated(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	enum { NP = 2400, HALF = 1200 };
+	sql(c, "BEGIN");
+	for (int i = 1; i <= NP; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "Qx%04d", i);
+		entity(c, i, "PER", name);
+	}
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db,
+					    "INSERT INTO mentions(doc, sentence, start, end, type, text, entity)"
+					    " VALUES(?1, 0, ?2, ?2 + 6, 'PER', printf('Qx%04d', ?3), ?3)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	unsigned seed = 4242;
+	int doc = 0;
+	for (int half = 0; half < 2; half++)
+		for (int i = 0; i < HALF + HALF / 10 + (half == 0); i++) {
+			int base = half * HALF, a, b;
+			if (i < HALF) { /* the ring */
+				a = base + 1 + i;
+				b = base + 1 + (i + 1) % HALF;
+			} else if (i < HALF + HALF / 10) { /* chords */
+				a = base + 1 + (int)(rand_r(&seed) % HALF);
+				b = base + 1 + (int)(rand_r(&seed) % HALF);
+				if (a == b)
+					continue;
+			} else { /* the bridge */
+				a = 1;
+				b = HALF + 1;
+			}
+			char text[64];
+			snprintf(text, sizeof text, "Qx%04d and Qx%04d were seen.", a, b);
+			const char *sent[] = {text};
+			document(c, ++doc, sent, 1);
+			for (int k = 0; k < 2; k++) {
+				sqlite3_bind_int(st, 1, doc);
+				sqlite3_bind_int(st, 2, k ? 11 : 0);
+				sqlite3_bind_int(st, 3, k ? b : a);
+				assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+				sqlite3_reset(st);
+			}
+		}
+	sqlite3_finalize(st);
+	sql(c, "COMMIT");
+	build(c);
+	igraph_vector_t want;
+	exact_betweenness(c, NP, &want);
+	assert_int_equal(sql_int(c, "SELECT sum(id) FROM (SELECT id FROM entities ORDER BY betweenness DESC LIMIT 2)"),
+			 1 + HALF + 1);
+	for (int id = 1; id <= HALF + 1; id += HALF) {
+		double got = sql_real(c, "SELECT betweenness FROM entities WHERE id = %d", id), exp = VECTOR(want)[id - 1];
+		if (fabs(got - exp) > 0.2 * exp)
+			fail_msg("estimated betweenness of Qx%04d: %g, exact %g", id, got, exp);
+	}
 	igraph_vector_destroy(&want);
 }
 
@@ -1234,6 +1309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stored_adjacency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness_matches_igraph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_betweenness_estimated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
