@@ -1773,6 +1773,20 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 {
 	char *wanted = xcalloc(nc ? nc : 1, 1);
 	GArray **match = surname_candidates(m, n, f, nf, cl, nc, wanted);
+	/* the clusters named in the documents where a lone surname may move
+	 * (which does not change as surnames move): only their company is
+	 * ever asked about */
+	char *asked = xcalloc(nc ? nc : 1, 1);
+	for (size_t d0 = 0, i = 0; i <= n; i++) {
+		if (i < n && m[i].doc == m[d0].doc)
+			continue;
+		size_t a = d0;
+		while (a < i && !(match[m[a].form] && match[m[a].form]->len && lone_surname(&m[a], f, cl)))
+			a++;
+		for (size_t x = d0; a < i && x < i; x++)
+			asked[m[x].cluster] = 1;
+		d0 = i;
+	}
 	/* company: (person cluster, other cluster) for every document where
 	 * the person is named with two words or more; only for the people a
 	 * lone surname may go to */
@@ -1797,7 +1811,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 		size_t nd = npc ? doc_clusters(m, d0, i, &dc, &dcap, &dm) : 0;
 		for (size_t a = 0; a < npc; a++) {
 			for (size_t b = 0; b < nd; b++) {
-				if (dc[b] == pc[a])
+				if (dc[b] == pc[a] || !asked[dc[b]])
 					continue;
 				if (np == cap)
 					pairs = xrealloc(pairs, (cap *= 2) * sizeof *pairs);
@@ -1808,6 +1822,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	}
 	free(pc);
 	free(wanted);
+	free(asked);
 	sort_u64(pairs, np);
 	size_t u = 0;
 	for (size_t i = 0; i < np; i++)
