@@ -985,7 +985,7 @@ static void test_stored_adjacency(void **state)
 	 * strongly linked both ways: "head of" runs from the larger id */
 	for (int i = 1001; i <= 1700; i++) {
 		entity(c, i, "PER", "Leaf");
-		sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, %d, 'co-occurs', 1, 1, 1, 0.01)", i);
+		sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, %d, 'co-occurs', %d, 1, 1, 0.01)", i, 1 + i % 3);
 		sql(c, "INSERT INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(2, %d, 'co-occurs', 1, 1, 1, 0.01)", i);
 	}
 	sql(c, "INSERT OR REPLACE INTO edges(a, b, kind, docs, sentences, weight, score) VALUES(1, 2, 'co-occurs', 9, 20, 9, 50)");
@@ -1057,6 +1057,54 @@ static void test_stored_adjacency(void **state)
 	}
 	oracle_free(o);
 	assert_true(found > 140 && none > 0); /* both kinds of answer were asked */
+
+	/* an entity's links (from its row; from the edges when there are no
+	 * rows) in the order the edges give: each pair by its strongest edge
+	 * (of the kind asked for), then documents, then the smallest id */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			assert_int_equal(graph_store_adjacency(c, &e), 0);
+		else
+			sql(c, "DELETE FROM adjacency");
+		int listed = 0;
+		for (long long who = 1; who <= 60; who += who < 3 ? 1 : 7)
+			for (int opt = 0; opt < 4; opt++) {
+				const char *kind = opt == 2 ? "met" : opt == 3 ? "co-occurs" : NULL;
+				double minw = opt == 1 ? 2 : 0;
+				int limit = opt == 3 ? 5 : 0;
+				struct graph_link *l;
+				int nl;
+				assert_int_equal(graph_links(c, who, kind, minw, limit, 0, &l, &nl, &e), 0);
+				sqlite3_stmt *st;
+				assert_int_equal(sqlite3_prepare_v2(c->db,
+					"SELECT o FROM (SELECT CASE WHEN a = ?1 THEN b ELSE a END o, score, docs, id, weight,"
+					" max(score) OVER w s, max(docs) OVER w d, min(id) OVER w i, max(weight) OVER w mw,"
+					" row_number() OVER (PARTITION BY CASE WHEN a = ?1 THEN b ELSE a END"
+					"  ORDER BY score DESC, docs DESC, id) rn"
+					" FROM edges WHERE (a = ?1 OR b = ?1) AND (?3 IS NULL OR (kind = ?3 AND weight >= ?2))"
+					" WINDOW w AS (PARTITION BY CASE WHEN a = ?1 THEN b ELSE a END))"
+					" WHERE rn = 1 AND mw >= ?2"
+					" ORDER BY CASE WHEN ?3 IS NULL THEN s ELSE score END DESC,"
+					" CASE WHEN ?3 IS NULL THEN d ELSE docs END DESC, CASE WHEN ?3 IS NULL THEN i ELSE id END"
+					" LIMIT ?4",
+					-1, &st, NULL), SQLITE_OK);
+				sqlite3_bind_int64(st, 1, who);
+				sqlite3_bind_double(st, 2, minw);
+				if (kind)
+					sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+				sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
+				int i = 0;
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					assert_true(i < nl);
+					assert_int_equal(l[i++].other, sqlite3_column_int64(st, 0));
+				}
+				sqlite3_finalize(st);
+				assert_int_equal(i, nl);
+				listed += nl;
+				graph_links_free(l, nl);
+			}
+		assert_true(listed > 1000);
+	}
 
 	/* the network view: the centre's strongest neighbours as the edges
 	 * rank them, then theirs, and every link among them as the edges say */
