@@ -595,7 +595,7 @@ static void test_betweenness_matches_igraph(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
 	enum { NP = 90, ND = 700 };
-	char name[NP + 1][16];
+	char name[NP + 1][24];
 	sql(c, "BEGIN");
 	for (int i = 1; i <= NP; i++) {
 		snprintf(name[i], sizeof name[i], "Nabil%03d", i);
