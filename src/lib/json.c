@@ -336,9 +336,12 @@ cJSON *json_communities(struct case_db *c, int limit, int nmembers, struct err *
 			 "SELECT id, name, type, pagerank FROM entities WHERE community = ?"
 			 " ORDER BY type IN ('PER', 'ORG') DESC, pagerank DESC, id LIMIT ?",
 			 &mem, "listing communities", e) < 0 ||
+	    /* CROSS JOIN keeps this order (the members, then their edges by the
+	     * (a, b, kind) index): left to itself SQLite scans every edge for
+	     * each community, 7 s for the corpus' top 20 */
 	    case_prepare(c,
-			 "SELECT count(*) FROM entities m JOIN edges x ON x.a = m.id"
-			 " JOIN entities o ON o.id = x.b AND o.community = m.community WHERE m.community = ?",
+			 "SELECT count(*) FROM entities m CROSS JOIN edges x ON x.a = m.id"
+			 " CROSS JOIN entities o ON o.id = x.b AND o.community = m.community WHERE m.community = ?",
 			 &links, "listing communities", e) < 0) {
 		sqlite3_finalize(st);
 		sqlite3_finalize(mem);
