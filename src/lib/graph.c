@@ -990,19 +990,6 @@ struct writer {
 	long long nev;          /* pieces of evidence written */
 };
 
-/* Appends the decimal digits of v to b. */
-static void buf_add_uint(struct buf *b, unsigned long long v)
-{
-	char d[24];
-	int n = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while (v /= 10);
-	buf_grow(b, (size_t)n);
-	while (n)
-		b->p[b->len++] = d[--n];
-	b->p[b->len] = 0;
-}
 
 static int step_done(struct case_db *c, sqlite3_stmt *st, struct err *e)
 {

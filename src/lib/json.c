@@ -458,15 +458,10 @@ void json_buf_num(struct buf *b, double d)
 		buf_adds(b, "null");
 	} else if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
 		/* what "%1.15g" prints for it */
-		char *p = out + sizeof out;
 		long long x = (long long)d;
-		unsigned long long u = x < 0 ? -(unsigned long long)x : (unsigned long long)x;
-		do
-			*--p = (char)('0' + u % 10);
-		while (u /= 10);
 		if (x < 0)
-			*--p = '-';
-		buf_add(b, p, (size_t)(out + sizeof out - p));
+			buf_addc(b, '-');
+		buf_add_uint(b, x < 0 ? -(unsigned long long)x : (unsigned long long)x);
 	} else {
 		/* as cJSON: 15 digits when they read back as the same double */
 		snprintf(out, sizeof out, "%1.15g", d);

@@ -275,3 +275,12 @@ void phase_time(const char *who, const char *what)
 		fprintf(stderr, "%s: %-22s %6.2f s CPU\n", who, what, now - last);
 	last = now;
 }
+
+void buf_add_uint(struct buf *b, unsigned long long v)
+{
+	char d[24], *p = d + sizeof d;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_add(b, p, (size_t)(d + sizeof d - p));
+}

@@ -66,6 +66,9 @@ int utf8_valid(const char *s, size_t len);
  * returns the number of invalid bytes replaced. */
 size_t utf8_repair(struct buf *dst, const char *src, size_t len);
 
+/* Appends the decimal digits of v. */
+void buf_add_uint(struct buf *b, unsigned long long v);
+
 /* Trims ASCII whitespace at both ends, in place; returns s. */
 char *str_trim(char *s);
 
