@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -1168,18 +1167,6 @@ static uint32_t iheap_pop(struct iheap *q)
 	return top;
 }
 
-/* Memory for a big array read at random: in 2 MB pages where the kernel
- * gives them on request (transparent huge pages in "madvise" mode, Debian's
- * default), so that its reads miss the TLB less.  Freed with free(). */
-static void *huge_alloc(size_t n)
-{
-	void *p = NULL;
-	if (n < (4u << 20) || posix_memalign(&p, 2u << 20, n))
-		return xmalloc(n);
-	madvise(p, n, MADV_HUGEPAGE);
-	return p;
-}
-
 /* An arc of the network betweenness searches: its length beside its head,
  * so that a settled vertex costs one cache miss. */
 struct barc {
@@ -1194,7 +1181,7 @@ static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vecto
 			       uint32_t m, uint32_t **offp)
 {
 	size_t ne = (size_t)igraph_vector_size(score);
-	struct barc *arc = huge_alloc((2 * ne + 1) * sizeof *arc);
+	struct barc *arc = xmalloc((2 * ne + 1) * sizeof *arc);
 	uint32_t *off = xcalloc((size_t)m + 1, sizeof *off);
 	for (size_t i = 0; i < ne; i++) {
 		off[vx[VECTOR(*ea)[2 * i]] + 1]++;
