@@ -126,6 +126,7 @@ struct surf {
 	const char *key;        /* names_key(text), shared: equal keys, equal pointers */
 	int ntok;               /* words in norm */
 	int id;                 /* 0, 1, ... in the order first seen */
+	int ni;                 /* norm's index in struct norms, or -1 */
 	int person_title;       /* has_person_title(text) */
 	char acro[16];          /* is_acronym(text): the acronym, or "" */
 	char (*ini)[16];        /* text's initials read three ways (abbreviates),
@@ -190,6 +191,7 @@ struct rmention {
 	int type;               /* index into entity_types */
 	struct surf *sf;        /* its text (text, norm, key, ntok) */
 	char *resolved;         /* the fuller form it stands for (a norm), or sf->norm */
+	int rn;                 /* resolved's index in struct norms */
 	int form;               /* index into forms after grouping */
 	int cluster;            /* its cluster: its form's, unless its context says otherwise */
 };
@@ -328,33 +330,94 @@ static const char *const known_acronyms[][2] = {
 	{"UAE", "united arab emirates"}, {"IAEA", "international atomic energy agency"},
 };
 
+/* One distinct normalised form (a text's norm, or an acronym's long
+ * form), keyed and parsed only once a form of it needs that: most are
+ * never compared. */
+struct norm {
+	const char *s;          /* borrowed from its surf or acronym */
+	const char *key;        /* names_key(s), else s; shared through the keys'
+	                         * table; NULL until a form uses it */
+	int krank;              /* key's rank among the keys, in strcmp order */
+	int ntok;               /* words in s */
+	struct names_name *parsed; /* s parsed, NULL until asked for (form_name) */
+};
+
 struct form {
 	int type;
-	char *norm;             /* resolved normalised form */
-	const char *key;        /* its names_key (struct norms') */
+	const char *norm;       /* resolved normalised form */
+	const char *key;        /* its names_key (its struct norm's) */
 	long count;
 	int cluster;
 	int tokens;
-	const struct names_name *parsed; /* norm parsed (struct norms') */
+	struct norm *nr;        /* its struct norm, which parses it (form_name) */
 	int ni;                 /* norm's index in struct norms */
 	int krank;              /* key's rank among the keys, in strcmp order */
 };
 
-/* The distinct resolved forms, whatever their type, each parsed once. */
+/* The distinct normalised forms, found by their bytes as struct surfs
+ * finds texts: slot i + 1 in v, 0 for none. */
 struct norms {
+	struct norm *v;
 	size_t n, cap;
-	struct names_name *parsed;
-	char **key;             /* names_key of each: the skeleton, else the form itself */
+	struct norm_slot {
+		uint64_t hash;
+		int i;
+	} *slot;
+	size_t scap;            /* a power of two, more than twice n */
 };
+
+/* The index of norm s[0, len) (NUL-terminated there; borrowed, so it must
+ * outlive t) in t, added if new. */
+static int norms_add(struct norms *t, const char *s, size_t len)
+{
+	uint64_t h = XXH3_64bits(s, len);
+	if (2 * (t->n + 1) > t->scap) {
+		size_t cap = t->scap ? 2 * t->scap : 262144; /* the corpus has 71k */
+		struct norm_slot *g = xcalloc(cap, sizeof *g);
+		for (size_t j = 0; j < t->scap; j++) {
+			if (!t->slot[j].i)
+				continue;
+			size_t i = t->slot[j].hash & (cap - 1);
+			while (g[i].i)
+				i = (i + 1) & (cap - 1);
+			g[i] = t->slot[j];
+		}
+		free(t->slot);
+		t->slot = g;
+		t->scap = cap;
+	}
+	size_t i = h & (t->scap - 1);
+	for (; t->slot[i].i; i = (i + 1) & (t->scap - 1)) {
+		const struct norm *r = &t->v[t->slot[i].i - 1];
+		if (t->slot[i].hash == h && !strncmp(r->s, s, len) && !r->s[len])
+			return t->slot[i].i - 1;
+	}
+	if (t->n == t->cap)
+		t->v = xrealloc(t->v, (t->cap = t->cap ? 2 * t->cap : 65536) * sizeof *t->v);
+	t->v[t->n] = (struct norm){.s = s, .ntok = ntokens(s)};
+	t->slot[i] = (struct norm_slot){h, (int)++t->n};
+	return (int)t->n - 1;
+}
+
+/* r's form parsed, the first time it is asked for. */
+static const struct names_name *form_name(const struct form *f)
+{
+	struct norm *r = f->nr;
+	if (!r->parsed) {
+		r->parsed = xmalloc(sizeof *r->parsed);
+		names_parse(r->s, strlen(r->s), r->parsed, NULL);
+	}
+	return r->parsed;
+}
 
 static void norms_free(struct norms *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		names_name_free(&t->parsed[i]);
-		free(t->key[i]);
+		names_name_free(t->v[i].parsed);
+		free(t->v[i].parsed);
 	}
-	free(t->parsed);
-	free(t->key);
+	free(t->v);
+	free(t->slot);
 }
 
 struct cluster {
@@ -394,19 +457,32 @@ static size_t long_mentions(const struct rmention *m, size_t n, size_t **out, si
 	return k;
 }
 
+/* An acronym's long form, known or defined somewhere in the case. */
+struct acro_form {
+	char *full;             /* normalised */
+	int ni;                 /* its index in struct norms */
+};
+
 /* The normalised long form that acronym acro (a mention's text, of type)
  * stands for in the document m[0, n) whose mentions of two words or more
  * are lng[0, nlng): the first such mention of that type it abbreviates;
- * failing that, acros' (acronym -> long form); else NULL. */
+ * failing that, acros' (acronym -> struct acro_form); else NULL.  *ni gets
+ * the form's index in struct norms. */
 static char *acronym_long_form(const struct rmention *m, const size_t *lng, size_t nlng, int type, const char *acro,
-			       GHashTable *acros)
+			       GHashTable *acros, int *ni)
 {
 	for (size_t x = 0; x < nlng; x++) {
 		const struct rmention *l = &m[lng[x]];
-		if (l->type == type && abbreviates(acro, l->sf))
+		if (l->type == type && abbreviates(acro, l->sf)) {
+			*ni = l->sf->ni;
 			return l->sf->norm;
+		}
 	}
-	return g_hash_table_lookup(acros, acro);
+	const struct acro_form *af = g_hash_table_lookup(acros, acro);
+	if (!af)
+		return NULL;
+	*ni = af->ni;
+	return af->full;
 }
 
 /* Within one document: a one-word person mention takes the fuller name of
@@ -425,11 +501,15 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 				k++;
 			if (k < i) {
 				a->resolved = m[k].resolved;
+				a->rn = m[k].rn;
 				continue;
 			}
-			char *full = acronym_long_form(m, *lng, nlng, a->type, acro, acros);
-			if (full)
+			int ni;
+			char *full = acronym_long_form(m, *lng, nlng, a->type, acro, acros, &ni);
+			if (full) {
 				a->resolved = full;
+				a->rn = ni;
+			}
 			continue;
 		}
 		/* a one-word mention (whatever the tagger called it: "al-Abadi"
@@ -438,17 +518,19 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 		if (a->type == 2 || a->sf->ntok != 1)
 			continue;
 		const char *full = NULL;
-		int ambiguous = 0;
+		int ambiguous = 0, fni = -1;
 		for (size_t x = 0; x < nlng; x++) {
 			const struct rmention *l = &m[(*lng)[x]];
 			if (l->type != 0 || l->sf->key != a->sf->key) /* keys are shared: one pointer per string */
 				continue;
-			if (full && strcmp(full, l->sf->norm))
+			if (full && fni != l->sf->ni) /* equal norms, equal indexes */
 				ambiguous = 1;
 			full = l->sf->norm;
+			fni = l->sf->ni;
 		}
 		if (full && !ambiguous) {
 			a->resolved = (char *)full;
+			a->rn = fni;
 			a->type = 0;
 		}
 	}
@@ -535,8 +617,8 @@ static void surfs_free(struct surfs *t)
  * shares the keys); a mention with nothing of a name left goes to
  * *stale instead if it has an entity.  b[0] and b[1] are scratch space.
  * Returns the new count. */
-static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys, struct rmention **m, size_t k,
-			  size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf b[2])
+static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys, struct norms *nt, struct rmention **m,
+			  size_t k, size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf b[2])
 {
 	const char *text = (const char *)sqlite3_column_text(st, 3);
 	if (!text)
@@ -552,8 +634,10 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 		sf->text = collapse_space(text);
 		if (!sf->text)
 			sf->text = sf->raw;
+		sf->ni = -1;
 		if (b[0].len && !is_furniture(sf->text)) {
 			sf->norm = memcpy(sf->raw + len + 1, b[0].p, b[0].len + 1);
+			sf->ni = norms_add(nt, sf->norm, b[0].len);
 			const char *key = b[1].len ? b[1].p : sf->norm;
 			if (!(sf->key = g_hash_table_lookup(keys, key))) {
 				char *own = xstrdup(key);
@@ -586,6 +670,7 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
 		r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
 	r->sf = sf;
 	r->resolved = sf->norm;
+	r->rn = sf->ni;
 	return k;
 }
 
@@ -594,8 +679,8 @@ static size_t add_mention(sqlite3_stmt *st, struct surfs *pool, GHashTable *keys
  * them.  The ids of mentions
  * left out (nothing of a name in them) that still have an entity go to
  * *stale (malloc'd, *nstale of them) to be cleared. */
-static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys, struct rmention **out, size_t *n,
-			 long long **stale, size_t *nstale, struct err *e)
+static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys, struct norms *nt, struct rmention **out,
+			 size_t *n, long long **stale, size_t *nstale, struct err *e)
 {
 	/* Ingest writes a document's mentions in order, so the table in rowid
 	 * order is usually in (doc, start) order already: a plain scan of it
@@ -630,7 +715,7 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 			pdoc = doc;
 			pstart = start;
 			if (!disorder)
-				k = add_mention(st, pool, keys, &m, k, &cap, stale, nstale, &scap, b);
+				k = add_mention(st, pool, keys, nt, &m, k, &cap, stale, nstale, &scap, b);
 		}
 		sqlite3_finalize(st);
 		if (!disorder)
@@ -722,7 +807,7 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 				int cb = f[b].cluster;
 				if (f[b].type != 0 || f[b].tokens < 2 || cl[cb].best_form != (int)b || cb == f[a].cluster)
 					continue; /* each full-name cluster once, by the form it grew from */
-				if (cb != target && names_same(f[a].parsed, f[b].parsed, NULL)) {
+				if (cb != target && names_same(form_name(&f[a]), form_name(&f[b]), NULL)) {
 					target = cb;
 					ntargets++;
 				}
@@ -754,92 +839,66 @@ static int cross_type_ok(const struct form *f, const struct cluster *c, const st
 	return f->tokens == 1 && c->count >= 3 * f->count;
 }
 
-/* The index in t of the resolved form s, added (parsed, keyed) if new.
- * byptr and bystr (s -> index + 1) remember where each pointer and each
- * string went: many mentions share a pointer, few strings have several. */
-static int norm_index(struct norms *t, GHashTable *byptr, GHashTable *bystr, const char *s, struct buf *kb)
-{
-	int i = GPOINTER_TO_INT(g_hash_table_lookup(byptr, s)) - 1;
-	if (i >= 0)
-		return i;
-	i = GPOINTER_TO_INT(g_hash_table_lookup(bystr, s)) - 1;
-	if (i < 0) {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 1024;
-			t->parsed = xrealloc(t->parsed, t->cap * sizeof *t->parsed);
-			t->key = xrealloc(t->key, t->cap * sizeof *t->key);
-		}
-		i = (int)t->n++;
-		names_parse(s, strlen(s), &t->parsed[i], NULL);
-		names_name_key(&t->parsed[i], kb);
-		t->key[i] = xstrdup(kb->len ? kb->p : s);
-		g_hash_table_insert(bystr, (gpointer)s, GINT_TO_POINTER(i + 1));
-	}
-	g_hash_table_insert(byptr, (gpointer)s, GINT_TO_POINTER(i + 1));
-	return i;
-}
-
 /* Groups equal (type, resolved form) into forms, then clusters forms that
- * share a key and that the matcher calls the same name.  The forms' parsed
- * names and keys are nt's. */
-static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct norms *nt, struct form **fout,
+ * share a key and that the matcher calls the same name.  The forms' norms
+ * are nt's (complete: it does not grow any more), keyed here, their keys
+ * shared through keys. */
+static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTable *keys, struct form **fout,
 			 size_t *nf_out, struct cluster **cout, size_t *nc_out)
 {
 	/* forms: (type, resolved), numbered in order of first use */
-	GHashTable *byptr = g_hash_table_new(g_direct_hash, g_direct_equal);
-	GHashTable *bystr = g_hash_table_new(g_str_hash, g_str_equal);
-	size_t cap = 256, nf = 0, fcap = 0;
+	size_t cap = 256, nf = 0;
 	struct form *f = xmalloc(cap * sizeof *f);
-	int *form_of = NULL; /* [norm index * NTYPES + type]: form index + 1 */
+	int *form_of = xcalloc(nt->n * NTYPES + 1, sizeof *form_of); /* [norm index * NTYPES + type]: form index + 1 */
 	struct buf kb = BUF_INIT;
-	int *text_ni = xmalloc((ntexts ? ntexts : 1) * sizeof *text_ni); /* text id -> index of its norm */
-	for (size_t t = 0; t < ntexts; t++)
-		text_ni[t] = -1;
 	for (size_t i = 0; i < n; i++) {
-		int ni, *own = m[i].resolved == m[i].sf->norm ? &text_ni[m[i].sf->id] : NULL;
-		if (own && *own >= 0)
-			ni = *own;
-		else
-			ni = norm_index(nt, byptr, bystr, m[i].resolved, &kb);
-		if (own)
-			*own = ni;
-		if (nt->n * NTYPES > fcap) {
-			size_t old = fcap;
-			fcap = 2 * nt->n * NTYPES;
-			form_of = xrealloc(form_of, fcap * sizeof *form_of);
-			memset(form_of + old, 0, (fcap - old) * sizeof *form_of);
-		}
-		assert(m[i].type >= 0 && m[i].type < NTYPES);
+		int ni = m[i].rn;
+		assert(m[i].type >= 0 && m[i].type < NTYPES && ni >= 0 && (size_t)ni < nt->n);
 		int *slot = &form_of[(size_t)ni * NTYPES + (size_t)m[i].type];
 		if (*slot) {
 			m[i].form = *slot - 1;
 			f[m[i].form].count++;
 			continue;
 		}
+		struct norm *r = &nt->v[ni];
+		if (!r->key) {
+			names_key(r->s, strlen(r->s), &kb, NULL);
+			const char *key = kb.len ? kb.p : r->s;
+			if (!(r->key = g_hash_table_lookup(keys, key))) {
+				char *own = xstrdup(key);
+				g_hash_table_add(keys, own);
+				r->key = own;
+			}
+		}
 		if (nf == cap)
 			f = xrealloc(f, (cap *= 2) * sizeof *f);
 		f[nf].type = m[i].type;
-		f[nf].norm = m[i].resolved;
+		f[nf].norm = r->s;
 		f[nf].ni = ni;
 		f[nf].count = 1;
-		f[nf].tokens = ntokens(m[i].resolved);
+		f[nf].tokens = r->ntok;
 		f[nf].cluster = -1;
+		f[nf].nr = r;
 		m[i].form = (int)nf;
 		*slot = (int)++nf;
 	}
-	int *krank = xmalloc((nt->n ? nt->n : 1) * sizeof *krank);
-	rank_strings((const char *const *)nt->key, nt->n, krank);
-	for (size_t i = 0; i < nf; i++) { /* nt is complete: no more moves */
-		f[i].parsed = &nt->parsed[f[i].ni];
-		f[i].key = nt->key[f[i].ni];
-		f[i].krank = krank[f[i].ni];
-	}
-	free(krank);
 	buf_free(&kb);
-	free(text_ni);
 	free(form_of);
-	g_hash_table_destroy(byptr);
-	g_hash_table_destroy(bystr);
+	{
+		const char **key = xmalloc((nt->n ? nt->n : 1) * sizeof *key);
+		int *krank = xmalloc((nt->n ? nt->n : 1) * sizeof *krank);
+		for (size_t i = 0; i < nt->n; i++)
+			key[i] = nt->v[i].key;
+		rank_strings(key, nt->n, krank);
+		for (size_t i = 0; i < nt->n; i++)
+			nt->v[i].krank = krank[i];
+		free(key);
+		free(krank);
+	}
+	for (size_t i = 0; i < nf; i++) {
+		f[i].key = f[i].nr->key;
+		f[i].krank = f[i].nr->krank;
+	}
 	/* sort forms, remembering where each went */
 	int *order = xmalloc(nf * sizeof *order);
 	struct form *sorted = xmalloc(nf * sizeof *sorted);
@@ -879,7 +938,7 @@ static int cluster_forms(struct rmention *m, size_t n, size_t ntexts, struct nor
 					continue;
 				const struct form *cf = &f[cl[cidx].best_form];
 				double sc = 0;
-				if (!names_same(f[a].parsed, cf->parsed, &sc))
+				if (!names_same(form_name(&f[a]), form_name(cf), &sc))
 					continue;
 				nmatch++;
 				long cnt = cl[cidx].count;
@@ -1750,7 +1809,7 @@ static GArray **surname_candidates(const struct rmention *m, size_t n, const str
 		GArray *v = g_hash_table_lookup(bykey, f[fi].key);
 		for (guint k = 0; v && k < v->len; k++) {
 			int cand = g_array_index(v, int, k);
-			if (names_same(f[fi].parsed, f[cl[cand].best_form].parsed, NULL)) {
+			if (names_same(form_name(&f[fi]), form_name(&f[cl[cand].best_form]), NULL)) {
 				g_array_append_val(match[fi], cand);
 				wanted[cand] = 1;
 			}
@@ -1935,14 +1994,17 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	if (find_script_names(c, e) < 0)
 		goto out;
 	phase_time("resolve", "script names");
-	if (load_mentions(c, &pool, keys, &m, &n, &stale, &nstale, e) < 0)
+	if (load_mentions(c, &pool, keys, &nt, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, &acro);
 	phase_time("resolve", "acronyms");
-	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> long form */
-	for (size_t i = 0; i < nacro; i++)
-		g_hash_table_insert(acros, acro[i][0], acro[i][1]);
+	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> struct acro_form */
+	struct acro_form *af = xmalloc((nacro ? nacro : 1) * sizeof *af);
+	for (size_t i = 0; i < nacro; i++) {
+		af[i] = (struct acro_form){acro[i][1], norms_add(&nt, acro[i][1], strlen(acro[i][1]))};
+		g_hash_table_insert(acros, acro[i][0], &af[i]);
+	}
 	size_t *lng = NULL, lcap = 0;
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
@@ -1952,8 +2014,9 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	}
 	free(lng);
 	g_hash_table_destroy(acros);
+	free(af);
 	phase_time("resolve", "within documents");
-	cluster_forms(m, n, pool.n, &nt, &f, &nf, &cl, &nc);
+	cluster_forms(m, n, &nt, keys, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
 	phase_time("resolve", "cluster forms");
