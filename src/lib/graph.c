@@ -1058,9 +1058,13 @@ static int by_size(const void *pa, const void *pb)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Betweenness over the links with a shared sentence (the ne pairs ea[2i],
- * ea[2i+1] of score[i]; a link's length is 1/score, so strong links are
- * short) into bt[n], by Brandes' algorithm ("A faster algorithm for
+/* Betweenness of people and organisations over the links between them
+ * that share a sentence (of the pairs ea[2i], ea[2i+1] of score[i]: those
+ * whose entities' type[] is PER or ORG; a link's length is 1/score, so
+ * strong links are short) into bt[n]; NAN for places and MISC entities,
+ * which are not measured.  A path through "Iraq" or "Baghdad" says nothing
+ * of who brokers between whom, and weft path avoids them too; leaving them
+ * out also halves the work.  By Brandes' algorithm ("A faster algorithm for
  * betweenness centrality", 2001): one shortest-path search from each source
  * entity.  Exact when at most BETWEEN_EXACT entities have such links;
  * otherwise estimated from BETWEEN_SOURCES sources drawn with a fixed seed
@@ -1069,12 +1073,9 @@ static int by_size(const void *pa, const void *pb)
  * hours.  A source's share of a path s..v..t is d(s,v)/d(s,t), the rest
  * being t's ("linear scaling": Geisberger, Sanders and Schultes, "Better
  * approximation of betweenness centrality", 2008): entities near a drawn
- * source are no longer overrated.  With every source the sum is exact; on
- * the corpus, against the exact values (57,727 searches), 128 sources find
- * 23 of the top 30 people and organisations where plain sampling found 17
- * (256: 25; 64: 15), at the same cost.  igraph's subset betweenness did the
- * same job ~30 times slower.  linked[i] == 2 marks the entities with such
- * links. */
+ * source are no longer overrated.  With every source the sum is exact; how
+ * close 128 sources come on the corpus is in bench/BENCHMARKS.md (Session
+ * 5).  igraph's subset betweenness did the same job ~30 times slower. */
 #define BETWEEN_EXACT 2000
 #define BETWEEN_SOURCES 128
 
@@ -1174,24 +1175,25 @@ struct barc {
 	uint32_t to;
 };
 
-/* The arcs of the pairs ea[2i], ea[2i + 1] (lengths 1/score[i]) both ways,
- * between vertices numbered vx[entity] (0..m); vertex v's are
- * [(*offp)[v], (*offp)[v + 1]).  Both arrays are the caller's to free. */
-static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint32_t *vx,
-			       uint32_t m, uint32_t **offp)
+/* The arcs of the pairs ea[2i], ea[2i + 1] (lengths 1/score[i]) for i in
+ * keep[0..nk), both ways, between vertices numbered vx[entity] (0..m);
+ * vertex v's are [(*offp)[v], (*offp)[v + 1]).  Both arrays are the
+ * caller's to free. */
+static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint32_t *keep,
+			       size_t nk, const uint32_t *vx, uint32_t m, uint32_t **offp)
 {
-	size_t ne = (size_t)igraph_vector_size(score);
-	struct barc *arc = xmalloc((2 * ne + 1) * sizeof *arc);
+	struct barc *arc = xmalloc((2 * nk + 1) * sizeof *arc);
 	uint32_t *off = xcalloc((size_t)m + 1, sizeof *off);
-	for (size_t i = 0; i < ne; i++) {
-		off[vx[VECTOR(*ea)[2 * i]] + 1]++;
-		off[vx[VECTOR(*ea)[2 * i + 1]] + 1]++;
+	for (size_t k = 0; k < nk; k++) {
+		off[vx[VECTOR(*ea)[2 * keep[k]]] + 1]++;
+		off[vx[VECTOR(*ea)[2 * keep[k] + 1]] + 1]++;
 	}
 	for (uint32_t v = 0; v < m; v++)
 		off[v + 1] += off[v];
 	uint32_t *fill = xmalloc(((size_t)m + 1) * sizeof *fill);
 	memcpy(fill, off, ((size_t)m + 1) * sizeof *fill);
-	for (size_t i = 0; i < ne; i++) {
+	for (size_t k = 0; k < nk; k++) {
+		size_t i = keep[k];
 		uint32_t a = vx[VECTOR(*ea)[2 * i]], b = vx[VECTOR(*ea)[2 * i + 1]];
 		double l = 1 / VECTOR(*score)[i];
 		arc[fill[a]++] = (struct barc){l, b};
@@ -1211,20 +1213,28 @@ static int by_degree(const void *pa, const void *pb, void *ctx)
 	return (a > b) - (a < b);
 }
 
-static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint8_t *linked,
+static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint8_t *type,
 			uint32_t n, double *bt)
 {
 	size_t ne = (size_t)igraph_vector_size(score);
 	for (uint32_t v = 0; v < n; v++)
-		bt[v] = 0;
-	/* the entities with such links, numbered 0..m from the most linked
-	 * down (most arcs lead to the hubs: their distances then share a few
-	 * cache lines), and their arcs both ways */
+		bt[v] = type[v] & (T_PER | T_ORG) ? 0 : NAN;
+	/* the links between people and organisations */
+	uint32_t *keep = xmalloc((ne + 1) * sizeof *keep);
+	size_t nk = 0;
+	for (size_t i = 0; i < ne; i++)
+		if (type[VECTOR(*ea)[2 * i]] & (T_PER | T_ORG) && type[VECTOR(*ea)[2 * i + 1]] & (T_PER | T_ORG))
+			keep[nk++] = (uint32_t)i;
+	/* their entities, numbered 0..m from the most linked down (most arcs
+	 * lead to the hubs: their distances then share a few cache lines),
+	 * and their arcs both ways */
 	uint32_t *vx = xcalloc((size_t)n + 1, sizeof *vx), *orig = xmalloc(((size_t)n + 1) * sizeof *orig), m = 0;
-	for (size_t i = 0; i < 2 * ne; i++)
-		vx[VECTOR(*ea)[i]]++;
+	for (size_t k = 0; k < nk; k++) {
+		vx[VECTOR(*ea)[2 * keep[k]]]++;
+		vx[VECTOR(*ea)[2 * keep[k] + 1]]++;
+	}
 	for (uint32_t v = 0; v < n; v++)
-		if (linked[v] == 2)
+		if (vx[v])
 			orig[m++] = v;
 	qsort_r(orig, m, sizeof *orig, by_degree, vx);
 	for (uint32_t v = 0; v < n; v++)
@@ -1232,7 +1242,8 @@ static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *sc
 	for (uint32_t i = 0; i < m; i++)
 		vx[orig[i]] = i;
 	uint32_t *off;
-	struct barc *arc = barcs_make(ea, score, vx, m, &off);
+	struct barc *arc = barcs_make(ea, score, keep, nk, vx, m, &off);
+	free(keep);
 	/* sources: every one of them, or a sample drawn with a fixed seed
 	 * from them in entity order */
 	uint32_t *src = xmalloc(((size_t)m + 1) * sizeof *src), nsrc = 0;
@@ -1256,7 +1267,7 @@ static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *sc
 	double *delta = xcalloc((size_t)m + 1, sizeof *delta), *acc = xcalloc((size_t)m + 1, sizeof *acc);
 	/* settled vertices in order, and where each one's predecessors start in pred */
 	uint32_t *stack = xmalloc(((size_t)m + 1) * sizeof *stack), *pstart = xmalloc(((size_t)m + 2) * sizeof *pstart);
-	uint32_t *pred = xmalloc((2 * ne + 1) * sizeof *pred);
+	uint32_t *pred = xmalloc((2 * nk + 1) * sizeof *pred);
 	uint8_t *done = xcalloc((size_t)m + 1, 1);
 	struct iheap q = {xmalloc(((size_t)m + 1) * sizeof *q.h), xmalloc(((size_t)m + 1) * sizeof *q.pos), 0};
 	for (uint32_t v = 0; v < m; v++) {
@@ -1432,7 +1443,7 @@ static int rank_and_cluster(struct builder *g, const double *pscore, double *pr,
 	}
 	free(best);
 	phase_time("network", "pagerank, communities");
-	betweenness(&edges, &w, linked, g->nent, bt);
+	betweenness(&edges, &w, g->ent_type, g->nent, bt);
 	phase_time("network", "betweenness");
 	/* renumber communities by size, largest 0; entities without links have none */
 	long ncomm = 0;
@@ -1904,7 +1915,10 @@ static int save(struct builder *g, struct net *t, struct err *e)
 			sqlite3_bind_int64(upd, 2, comm[i]);
 		else
 			sqlite3_bind_null(upd, 2);
-		sqlite3_bind_double(upd, 3, bt[i]);
+		if (isnan(bt[i]))
+			sqlite3_bind_null(upd, 3);
+		else
+			sqlite3_bind_double(upd, 3, bt[i]);
 		sqlite3_bind_int64(upd, 4, g->ent_id[i]);
 		if (step_done(c, upd, e) < 0)
 			goto out;

@@ -548,12 +548,27 @@ static void test_betweenness(void **state)
 	mentions(c, 3, "Dara Delta", 4);
 	mentions(c, 4, "Ezra Epsilon", 5);
 	mentions(c, 4, "Farid Zeta", 6);
+	/* a place both Alpha and Zeta went to: it does not join the two
+	 * groups (a path through a city everyone names says nothing) */
+	entity(c, 7, "LOC", "Baghdad");
+	const char *d5[] = {"Ali Alpha went to Baghdad."};
+	const char *d6[] = {"Farid Zeta went to Baghdad."};
+	document(c, 5, d5, 1);
+	document(c, 6, d6, 1);
+	mentions(c, 5, "Ali Alpha", 1);
+	mentions(c, 5, "Baghdad", 7);
+	mentions(c, 6, "Farid Zeta", 6);
+	mentions(c, 6, "Baghdad", 7);
 	build(c);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE 7 IN (a, b)"), 2);
 	/* Beta is on the chains Alpha-Gamma and Alpha-Delta; Gamma on Alpha-Delta and Beta-Delta */
 	assert_true(fabs(sql_real(c, "SELECT betweenness FROM entities WHERE id = 2") - 2) < 1e-9);
 	assert_true(fabs(sql_real(c, "SELECT betweenness FROM entities WHERE id = 3") - 2) < 1e-9);
 	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 1") == 0);
 	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 5") == 0);
+	assert_true(sql_real(c, "SELECT betweenness FROM entities WHERE id = 6") == 0);
+	/* not measured for a place */
+	assert_int_equal(sql_int(c, "SELECT betweenness IS NULL FROM entities WHERE id = 7"), 1);
 }
 
 /* Betweenness by igraph (exact, weighted as graph.c weighs: a link's
