@@ -23,7 +23,8 @@ const char help_entities[] =
 	"options:\n"
 	"  --type T      PER, ORG, LOC or MISC\n"
 	"  --sort KEY    mentions (default), documents, name, pagerank (central in the\n"
-	"                network) or betweenness (brokers: on the chains between others)\n"
+	"                network) or betweenness (brokers: people and organisations on\n"
+	"                the chains between others; places are not measured)\n"
 	"  -n, --top N   at most N (default 50); --limit N is the same\n"
 	"  --json        an array of objects: id, name, type, aliases [names, most\n"
 	"                frequent first], alias_counts {alias: count}, mentions,\n"
@@ -103,8 +104,12 @@ int cmd_entities(int argc, char **argv)
 		printf("%6.0f  %-4s  ", cli_num(ent, "id"), cli_str(ent, "type"));
 		cli_put_safe(stdout, cli_str(ent, "name"));
 		printf("  — %.0f mentions in %.0f documents", cli_num(ent, "mentions"), cli_num(ent, "documents"));
-		if (!strcmp(sort, "pagerank") || !strcmp(sort, "betweenness"))
-			printf(", %s %.3g", sort, cli_num(ent, sort));
+		if (!strcmp(sort, "pagerank") || !strcmp(sort, "betweenness")) {
+			if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(ent, sort)))
+				printf(", %s %.3g", sort, cli_num(ent, sort));
+			else /* betweenness: places and MISC are not measured */
+				printf(", %s not measured", sort);
+		}
 		fputs("\n        aka ", stdout);
 		print_aliases(ent, 6, ", ");
 		putchar('\n');
