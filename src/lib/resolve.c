@@ -695,7 +695,14 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 	sqlite3_stmt *st = NULL;
 	size_t scap = 0;
 	*stale = NULL;
+	/* room for every row at once (growing by copies took 0.07 s on the
+	 * corpus; pages never written are never touched) */
 	size_t cap = 1024, k = 0;
+	if (case_prepare(c, "SELECT count(*) FROM mentions", &st, "reading mentions", e) < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > (long long)cap)
+		cap = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	struct rmention *m = xmalloc(cap * sizeof *m);
 	struct buf b[2] = {BUF_INIT, BUF_INIT};
 	for (int q = 0; q < 2; q++) {
