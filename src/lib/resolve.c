@@ -426,6 +426,7 @@ struct cluster {
 	int name_form;          /* the form its name is taken from */
 	long count;
 	long long entity;
+	const struct names_name *best; /* best_form's name, once compared (cluster_forms) */
 };
 
 static int cmp_form_key(const void *a, const void *b)
@@ -485,20 +486,53 @@ static char *acronym_long_form(const struct rmention *m, const size_t *lng, size
 	return af->full;
 }
 
+/* The first mention of each (text, type) in one document at a time:
+ * at[i] for i = text id * NTYPES + type, valid where stamp[i] is now (a
+ * search back through the document was quadratic in its acronyms). */
+struct first_seen {
+	int *stamp, *at;
+	int now;
+};
+
+static struct first_seen first_seen_new(size_t ntexts)
+{
+	return (struct first_seen){xcalloc(ntexts * NTYPES + 1, sizeof(int)), xmalloc((ntexts * NTYPES + 1) * sizeof(int)), 0};
+}
+
+static void first_seen_free(struct first_seen *fs)
+{
+	free(fs->stamp);
+	free(fs->at);
+}
+
+/* The index of the first mention of mention i's (text, type) in the
+ * current document, marking i as that if it is the first. */
+static int first_of(struct first_seen *fs, const struct rmention *m, int i)
+{
+	size_t k = (size_t)m[i].sf->id * NTYPES + (size_t)m[i].type;
+	if (fs->stamp[k] != fs->now) {
+		fs->stamp[k] = fs->now;
+		fs->at[k] = i;
+	}
+	return fs->at[k];
+}
+
 /* Within one document: a one-word person mention takes the fuller name of
  * the same document that ends (or starts) with it, when exactly one does;
  * an acronym takes the long form it abbreviates.  A text seen again in the
  * document resolves as it did the first time. */
-static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size_t **lng, size_t *lcap)
+static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size_t **lng, size_t *lcap,
+			   struct first_seen *fs)
 {
 	size_t nlng = long_mentions(m, n, lng, lcap);
+	fs->now++;
 	for (size_t i = 0; i < n; i++) {
 		struct rmention *a = &m[i];
 		const char *acro = a->sf->acro;
 		if ((a->type == 1 || a->type == 3 || a->type == 2) && *acro) {
-			size_t k = 0;
-			while (k < i && !(m[k].sf == a->sf && m[k].type == a->type))
-				k++;
+			/* (same text, same acronym: an earlier one of this type
+			 * took this branch too) */
+			size_t k = (size_t)first_of(fs, m, (int)i);
 			if (k < i) {
 				a->resolved = m[k].resolved;
 				a->rn = m[k].rn;
@@ -738,8 +772,9 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 /* Adds acronym definitions seen anywhere ("Islamic Revolutionary Guard
  * Corps (IRGC)", or an acronym next to its long form in one document) to
  * the built-in list: acronym -> long normalised form, the first one seen. */
-static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
+static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, char *(**out)[2])
 {
+	struct first_seen fs = first_seen_new(ntexts);
 	size_t cap = 64, k = 0;
 	char *(*map)[2] = xmalloc(cap * sizeof *map);
 	for (size_t i = 0; i < sizeof known_acronyms / sizeof *known_acronyms; i++) {
@@ -755,14 +790,14 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
 		size_t nlng = long_mentions(m + d0, i - d0, &lng, &lcap);
+		fs.now++;
 		for (size_t a = d0; a < i; a++) {
 			const char *acro = m[a].sf->acro;
 			if (!*acro || g_hash_table_contains(known, acro))
 				continue;
-			size_t seen = d0; /* the same text and type again: nothing new */
-			while (seen < a && !(m[seen].sf == m[a].sf && m[seen].type == m[a].type))
-				seen++;
-			if (seen < a)
+			/* the same text and type again: nothing new (an earlier
+			 * one was not known either, known only grows) */
+			if (first_of(&fs, m + d0, (int)(a - d0)) < (int)(a - d0))
 				continue;
 			for (size_t x = 0; x < nlng; x++) {
 				const struct rmention *l = &m[d0 + lng[x]];
@@ -780,6 +815,7 @@ static size_t collect_acronyms(struct rmention *m, size_t n, char *(**out)[2])
 		d0 = i;
 	}
 	free(lng);
+	first_seen_free(&fs);
 	g_hash_table_destroy(known);
 	*out = map;
 	return k;
@@ -933,6 +969,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 			int best = -1, nmatch = 0;
 			long top = 0, second = 0;
 			double best_score = 0;
+			const struct names_name *an = NULL; /* a's name, once compared */
 			for (size_t cidx = first_cluster; cidx < nc; cidx++) {
 				/* same type; or a name the tagger called MISC that
 				 * matches a person (a common tagging slip) */
@@ -943,9 +980,12 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 				 * "Cease-Fire", "Art" not "Business Art") */
 				if (f[a].tokens == 1 && f[cl[cidx].best_form].tokens > 1 && 3 * cl[cidx].count < f[a].count)
 					continue;
-				const struct form *cf = &f[cl[cidx].best_form];
+				if (!an)
+					an = form_name(&f[a]);
+				if (!cl[cidx].best)
+					cl[cidx].best = form_name(&f[cl[cidx].best_form]);
 				double sc = 0;
-				if (!names_same(form_name(&f[a]), form_name(cf), &sc))
+				if (!names_same(an, cl[cidx].best, &sc))
 					continue;
 				nmatch++;
 				long cnt = cl[cidx].count;
@@ -971,6 +1011,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 				cl[nc].best_form = (int)a;
 				cl[nc].count = 0;
 				cl[nc].entity = 0;
+				cl[nc].best = an;
 				best = (int)nc++;
 			}
 			f[a].cluster = best;
@@ -2179,7 +2220,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	if (load_mentions(c, &pool, keys, &nt, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
-	nacro = collect_acronyms(m, n, &acro);
+	nacro = collect_acronyms(m, n, pool.n, &acro);
 	phase_time("resolve", "acronyms");
 	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> struct acro_form */
 	struct acro_form *af = xmalloc((nacro ? nacro : 1) * sizeof *af);
@@ -2188,12 +2229,14 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		g_hash_table_insert(acros, acro[i][0], &af[i]);
 	}
 	size_t *lng = NULL, lcap = 0;
+	struct first_seen fs = first_seen_new(pool.n);
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
-		resolve_in_doc(m + d0, i - d0, acros, &lng, &lcap);
+		resolve_in_doc(m + d0, i - d0, acros, &lng, &lcap, &fs);
 		d0 = i;
 	}
+	first_seen_free(&fs);
 	free(lng);
 	g_hash_table_destroy(acros);
 	free(af);
