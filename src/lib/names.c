@@ -1813,11 +1813,15 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 		double soft = (sim00 + 1.5 * token_sim(&s[n - 1], &l[m - 1])) / 2.5;
 		return 0.7 * soft;
 	}
-	if (!known)
-		sim00 = token_sim(&s[0], &l[0]);
+	/* Without a score only the pairs at TOK_MATCH or above count (align
+	 * and the decision read no other), so a pair that certainly stays
+	 * below is 0 without computing it: the same decision and, when the
+	 * names are the same, the same score (made of those pairs alone). */
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < m; j++)
-			sim[i][j] = i || j ? token_sim(&s[i], &l[j]) : sim00;
+			sim[i][j] = !i && !j && known ? sim00
+				    : score || tok_may_match(&s[i], &l[j]) ? token_sim(&s[i], &l[j])
+									   : 0.0;
 	int given_only = 0;
 	double v = align(s, n, l, m, (const double(*)[MAXT])sim, NULL, &given_only);
 	if (v < 0 || given_only) {
