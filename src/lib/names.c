@@ -1393,11 +1393,33 @@ static unsigned expand_vowels(unsigned m)
  * Hussein: a against u; Maliki vs Malik: i against nothing).  Skeletons
  * must be equal.  Between two abjad romanisations the slots must be equal,
  * with one slot of slack for Persian/Arabic spelling in long names. */
+/* What slot j of the abjad token t allows against a Latin spelling: a
+ * word that starts with alef starts with a vowel (إسماعيل is Ismail, not
+ * Samuel; أحمد not Hamid), and a taa marbuta (read h) ends it on a or e
+ * (حمزة is Hamza, not Hamid; رحمة Rahma, not Rahim; فاطمة Fatima or
+ * Fatemeh).  Between two abjad spellings the slots stay as they are
+ * (فاطمة = فاطمه). */
+static unsigned abjad_slot(const struct names_token *t, size_t j)
+{
+	unsigned x = t->vowels[j];
+	if (!t->text || !t->len) /* a parsed name's first two tokens joined keep no text */
+		return x;
+	if (j == 0 && t->skel_len && is_vowel(t->text[0]))
+		x &= VALL;
+	if (j == t->skel_len && (t->flags & NAMES_TOK_TAA) && t->text[t->len - 1] == 'h')
+		x &= VA | VE;
+	return x;
+}
+
 static int vowel_conflicts(const struct names_token *a, const struct names_token *b)
 {
 	int aa = a->flags & NAMES_TOK_ABJAD, ba = b->flags & NAMES_TOK_ABJAD, c = 0;
 	for (size_t j = 0; j <= a->skel_len; j++) {
 		unsigned x = a->vowels[j], y = b->vowels[j];
+		if (aa != ba) {
+			x = aa ? abjad_slot(a, j) : x;
+			y = ba ? abjad_slot(b, j) : y;
+		}
 		if (aa && ba)
 			c += x != y;
 		else if (!((x & y & VNONE) || (expand_vowels(x & VALL) & y & VALL)))

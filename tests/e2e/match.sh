@@ -20,6 +20,12 @@ expect_in "initial alef: U" "${TAB}same" "$("$WEFT" match "أسامة بن لا�
 expect_in "taa marbuta read t" "${TAB}same" "$("$WEFT" match "عزة إبراهيم الدوري" "Izzat Ibrahim al-Douri")"
 expect_in "Osama is not Osman" "${TAB}different" "$("$WEFT" match "أسامة" "Osman")"
 expect_in "Izzat al-Douri is not Azhar al-Douri" "${TAB}different" "$("$WEFT" match "عزة الدوري" "Azhar al-Douri")"
+# an initial alef is a written vowel, a taa marbuta ends on a or e
+expect_in "Ismail is not Samuel" "${TAB}different" "$("$WEFT" match "إسماعيل" "Samuel")"
+expect_in "Hamza is not Hamid" "${TAB}different" "$("$WEFT" match "حمزة" "Hamid")"
+expect_in "Rahma is not Rahim" "${TAB}different" "$("$WEFT" match "رحمة" "Rahim")"
+expect_in "Rahma" "${TAB}same" "$("$WEFT" match "رحمة" "Rahma")"
+expect_in "Fatemeh" "${TAB}same" "$("$WEFT" match "فاطمة" "Fatemeh")"
 
 cat >"$T/pairs.tsv" <<EOT
 # a comment line: skipped
