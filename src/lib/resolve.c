@@ -950,13 +950,27 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 		f[i].key = f[i].nr->key;
 		f[i].krank = f[i].nr->krank;
 	}
-	/* sort forms, remembering where each went */
+	/* sort forms, remembering where each went: by key rank first (a
+	 * counting sort), then each key's forms (a few, mostly) by the rest */
 	int *order = xmalloc(nf * sizeof *order);
 	struct form *sorted = xmalloc(nf * sizeof *sorted);
-	memcpy(sorted, f, nf * sizeof *f);
+	size_t *start = xcalloc(nt->n + 2, sizeof *start);
 	for (size_t i = 0; i < nf; i++)
-		sorted[i].cluster = (int)i; /* temporarily: original index */
-	qsort(sorted, nf, sizeof *sorted, cmp_form_key);
+		start[f[i].krank + 1]++;
+	for (size_t r = 0; r <= nt->n; r++)
+		start[r + 1] += start[r];
+	for (size_t i = 0; i < nf; i++) {
+		size_t at = start[f[i].krank]++;
+		sorted[at] = f[i];
+		sorted[at].cluster = (int)i; /* temporarily: original index */
+	}
+	free(start);
+	for (size_t g0 = 0, i = 1; i <= nf; i++)
+		if (i == nf || sorted[i].krank != sorted[g0].krank) {
+			if (i - g0 > 1)
+				qsort(sorted + g0, i - g0, sizeof *sorted, cmp_form_key);
+			g0 = i;
+		}
 	for (size_t i = 0; i < nf; i++)
 		order[sorted[i].cluster] = (int)i;
 	for (size_t i = 0; i < n; i++)
