@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static void out_of_memory(void)
@@ -18,12 +19,31 @@ static void out_of_memory(void)
 	exit(1);
 }
 
+/* Asks the kernel for 2 MB pages under the big arrays (n bytes at p) that
+ * the network build and resolution index at random: one TLB entry then
+ * covers 512 pages, and one page fault fills 2 MB.  Only where the kernel
+ * leaves it to the program (transparent_hugepage = madvise, Debian's
+ * default); pages already touched stay as they are.  The rebuild of the
+ * corpus' network takes ~7% less CPU (bench/BENCHMARKS.md, session 5). */
+#define HUGE_MIN ((size_t)4 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+static void *huge(void *p, size_t n)
+{
+	if (n >= HUGE_MIN) {
+		uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		uintptr_t to = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+		if (to > from)
+			madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice: failure changes nothing */
+	}
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		out_of_memory();
-	return p;
+	return huge(p, n);
 }
 
 void *xcalloc(size_t n, size_t size)
@@ -31,7 +51,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		out_of_memory();
-	return p;
+	return huge(p, n * size);
 }
 
 void *xrealloc(void *p, size_t n)
@@ -39,7 +59,7 @@ void *xrealloc(void *p, size_t n)
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		out_of_memory();
-	return p;
+	return huge(p, n);
 }
 
 char *xstrdup(const char *s)
