@@ -571,6 +571,46 @@ static void test_betweenness(void **state)
 	assert_int_equal(sql_int(c, "SELECT betweenness IS NULL FROM entities WHERE id = 7"), 1);
 }
 
+/* The build reads mentions in the order they are stored: stored in any
+ * other order (here reversed), the network comes out the same, byte for
+ * byte. */
+static void test_mentions_any_order(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	const char *names[] = {"", "Ali Alpha", "Bashir Beta", "Camil Gamma", "Baghdad"};
+	entity(c, 1, "PER", names[1]);
+	entity(c, 2, "PER", names[2]);
+	entity(c, 3, "PER", names[3]);
+	entity(c, 4, "LOC", names[4]);
+	const char *d1[] = {"Ali Alpha met Bashir Beta in Baghdad.", "Camil Gamma stayed home.",
+			    "Later Camil Gamma called Ali Alpha."};
+	const char *d2[] = {"Bashir Beta left Baghdad.", "Ali Alpha spoke.", "Bashir Beta and Ali Alpha wrote."};
+	document(c, 1, d1, 3);
+	document(c, 2, d2, 3);
+	for (int d = 1; d <= 2; d++)
+		for (int i = 4; i >= 1; i--) /* last entity first: not in order of offset */
+			if (d == 1 || i != 3)
+				mentions(c, d, names[i], i);
+	build(c);
+	const char *dump = "SELECT group_concat(printf('%%d %%d %%s %%d %%d %%.17g %%.17g %%s', a, b, kind, docs, sentences,"
+			   " weight, score, evidence), ';') FROM (SELECT * FROM edges ORDER BY a, b, kind)";
+	char *before = sql_text(c, dump);
+	assert_true(sql_int(c, "SELECT count(*) FROM edges") >= 4);
+	sql(c, "CREATE TEMP TABLE m AS SELECT * FROM mentions ORDER BY doc DESC, start DESC");
+	sql(c, "DELETE FROM mentions");
+	sql(c, "INSERT INTO mentions(doc, sentence, start, end, type, text, entity)"
+	       " SELECT doc, sentence, start, end, type, text, entity FROM temp.m ORDER BY rowid");
+	/* every next mention now comes before the last one */
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM mentions a JOIN mentions b ON b.id = a.id + 1"
+				    " WHERE b.doc < a.doc OR (b.doc = a.doc AND b.start < a.start)"),
+			 sql_int(c, "SELECT count(*) - 1 FROM mentions"));
+	build(c);
+	char *after = sql_text(c, dump);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
 /* Betweenness by igraph (exact, weighted as graph.c weighs: a link's
  * length is 1 over the pair's summed score; only pairs that share a
  * sentence) of entities 1..n, into want[0..n) (the caller destroys it). */
@@ -1371,6 +1411,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stored_adjacency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mentions_any_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness_matches_igraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness_estimated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
