@@ -1532,13 +1532,46 @@ out:
 	return ok ? 0 : err_set(e, "building the network: igraph could not rank the entities (out of memory?)");
 }
 
-static int by_pair(const void *pa, const void *pb, void *ctx)
+/* The builder's pairs that have evidence, in (a, b) order: an LSD radix sort
+ * of their (a, b) keys, 11 bits a pass, over the bits entity indexes use
+ * (the pairs themselves are scattered in memory: a comparison sort reading
+ * them took 0.3 s on the corpus).  Returns their indexes; *n is set to how
+ * many. */
+struct pkey {
+	uint64_t key;           /* a << 32 | b */
+	uint32_t i;
+};
+
+static uint32_t *pairs_in_order(const struct builder *g, uint32_t *n)
 {
-	const struct builder *g = ctx;
-	const struct pair *x = &g->pairs[*(const uint32_t *)pa], *y = &g->pairs[*(const uint32_t *)pb];
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	return (x->b > y->b) - (x->b < y->b);
+	uint32_t m = 0, bits = 1;
+	while (bits < 32 && (1u << bits) < g->nent)
+		bits++;
+	struct pkey *key = xmalloc(((size_t)g->npairs + 1) * sizeof *key),
+		    *tmp = xmalloc(((size_t)g->npairs + 1) * sizeof *tmp);
+	for (uint32_t i = 0; i < g->npairs; i++)
+		if (g->pairs[i].nev)
+			key[m++] = (struct pkey){(uint64_t)g->pairs[i].a << 32 | g->pairs[i].b, i};
+	for (unsigned half = 0; half < 64; half += 32)
+		for (unsigned shift = half; shift < half + bits; shift += 11) {
+			uint32_t count[2049] = {0};
+			for (uint32_t i = 0; i < m; i++)
+				count[(key[i].key >> shift & 2047) + 1]++;
+			for (int d = 0; d < 2048; d++)
+				count[d + 1] += count[d];
+			for (uint32_t i = 0; i < m; i++)
+				tmp[count[key[i].key >> shift & 2047]++] = key[i];
+			struct pkey *t = key;
+			key = tmp;
+			tmp = t;
+		}
+	uint32_t *order = xmalloc(((size_t)m + 1) * sizeof *order);
+	for (uint32_t i = 0; i < m; i++)
+		order[i] = key[i].i;
+	free(key);
+	free(tmp);
+	*n = m;
+	return order;
 }
 
 /* ---- the adjacency, stored for path searches and the network view ----
@@ -1904,20 +1937,19 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ?, betweenness = ? WHERE id = ?", &upd,
 			 "saving the network", e) < 0)
 		goto out;
-	/* in (a, b) order, so that the unique index on edges grows at its end */
-	uint32_t *order = xmalloc((g->npairs ? g->npairs : 1) * sizeof *order);
-	for (uint32_t i = 0; i < g->npairs; i++)
-		order[i] = i;
-	qsort_r(order, g->npairs, sizeof *order, by_pair, g);
+	/* in (a, b) order, so that the unique index on edges grows at its end;
+	 * a pair without a sentence to show for it is left out */
+	uint32_t nord;
+	uint32_t *order = pairs_in_order(g, &nord);
 	net_start(g, t);
 	int whole = 1; /* t holds every edge */
 	uint32_t *place = xmalloc((g->npairs ? g->npairs : 1) * sizeof *place); /* pair -> its place in t */
-	for (uint32_t oi = 0; oi < g->npairs; oi++) {
+	for (uint32_t oi = 0; oi < nord; oi++) {
 		uint32_t i = order[oi];
+		if (oi + 8 < nord)
+			__builtin_prefetch(&g->pairs[order[oi + 8]]);
 		struct pair *p = &g->pairs[i];
 		place[i] = t->np;
-		if (!p->nev)
-			continue; /* no sentence to show for it */
 		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
 		enum kind k = p->sdocs ? K_COOCCURS : K_SAMEDOC;
 		pscore[i] = weight * specificity(g, p->a, p->b);
