@@ -275,6 +275,9 @@ struct matcher {
 	int nwords;
 	uint64_t needs[NPATTERNS];
 	uint8_t first2[8192];
+	/* typed[tx][ty]: some pattern could link a mention of type bit tx to
+	 * a later one of type bit ty (most pairs of places cannot) */
+	uint8_t typed[16][16];
 };
 
 static const char *pattern_re(const struct pattern *p, int k)
@@ -347,6 +350,12 @@ static int matcher_init(struct matcher *m, struct err *e)
 	if (regcomp(&m->reject, reject_re, REG_EXTENDED | REG_NOSUB))
 		return err_set(e, "building the network: a link pattern does not compile");
 	m->reject_ok = 1;
+	for (int i = 0; i < NPATTERNS; i++)
+		for (int x = 1; x < 16; x <<= 1)
+			for (int y = 1; y < 16; y <<= 1)
+				if (patterns[i].swap ? (y & patterns[i].xt) && (x & patterns[i].yt)
+						     : (x & patterns[i].xt) && (y & patterns[i].yt))
+					m->typed[x][y] = 1;
 	for (int i = 0; i < NPATTERNS; i++) {
 		for (int k = 0; k < NRE; k++) {
 			const char *re = pattern_re(&patterns[i], k);
@@ -709,6 +718,8 @@ static void do_sentence(struct builder *g, uint32_t doc, long long doc_id, const
 				continue;
 			if (m[j].start - m[i].end > 100)
 				break;
+			if (!g->m.typed[g->ent_type[m[i].ent]][g->ent_type[m[j].ent]])
+				continue;
 			if (!load_body(g, doc_id))
 				goto cooccur;
 			match_pair(g, doc, &m[i], &m[j]);
