@@ -556,7 +556,14 @@ static int open_case(const char *path, enum case_mode mode, const struct how *h,
 		*out = c;
 		return 0;
 	}
-	/* From here on the file is ours to change. */
+	/* From here on the file is ours to change.  A new case gets 16 KB
+	 * pages (set before WAL, which fixes them): the network's rebuild
+	 * writes ~120 MB of edges and adjacency for the corpus, and with
+	 * 4 KB pages took ~15% more CPU, a third of it in the kernel
+	 * (bench/BENCHMARKS.md, session 5).  An encrypted case keeps
+	 * CRYPT_PAGE_SIZE (crypt.c). */
+	if (is_new && !c->encrypted && case_exec(c, "PRAGMA page_size=16384", path, e) < 0)
+		goto fail;
 	if (case_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 		      path, e) < 0)
 		goto fail;
