@@ -326,18 +326,30 @@ static int needles_init(struct matcher *m)
 	return 0;
 }
 
-/* Which needles occur in text (len bytes): bit w for word[w].  One pass,
- * a table lookup per byte: most texts have none. */
+/* Which needles occur in text (len bytes), ASCII case aside: bit w for
+ * word[w].  One pass, a table lookup per byte: most texts have none.  The
+ * needles are lower-case letters, which normalize() leaves in place: the
+ * raw text and its normalised form have the same needles. */
 static uint64_t needles_in(const struct matcher *m, const char *text, size_t len)
 {
 	uint64_t found = 0;
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned bi = (unsigned char)text[i] << 8 | (unsigned char)text[i + 1];
+		unsigned char c0 = (unsigned char)text[i], c1 = (unsigned char)text[i + 1];
+		c0 = c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0;
+		c1 = c1 >= 'A' && c1 <= 'Z' ? c1 + 32 : c1;
+		unsigned bi = (unsigned)c0 << 8 | c1;
 		if (!(m->first2[bi >> 3] & (1u << (bi & 7))))
 			continue;
-		for (int w = 0; w < m->nwords; w++)
-			if (m->wlen[w] <= len - i && !memcmp(text + i, m->word[w], m->wlen[w]))
+		for (int w = 0; w < m->nwords; w++) {
+			if ((unsigned char)m->word[w][0] != c0 || (unsigned char)m->word[w][1] != c1 || m->wlen[w] > len - i)
+				continue;
+			size_t k = 2;
+			while (k < m->wlen[w] && (text[i + k] | (text[i + k] >= 'A' && text[i + k] <= 'Z' ? 32 : 0)) ==
+						     m->word[w][k])
+				k++;
+			if (k == m->wlen[w])
 				found |= 1ull << w;
+		}
 	}
 	return found;
 }
@@ -645,19 +657,27 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 	size_t post_to = y->end + 40 <= y->send ? y->end + 40 : y->send;
 	if (post_to > g->body_len)
 		post_to = g->body_len;
+	/* the needles, from the raw text: most pairs have none, and are
+	 * done with before any text is normalised */
+	uint64_t in[3] = {needles_in(&g->m, g->body + pre_from, x->start - pre_from),
+			  needles_in(&g->m, g->body + x->end, y->start - x->end),
+			  needles_in(&g->m, g->body + y->end, post_to - y->end)};
+	int any = 0;
+	for (int i = 0; i < NPATTERNS && !any; i++)
+		any = (in[patterns[i].in] & g->m.needs[i]) != 0;
+	if (!any)
+		return;
 	normalize(&g->mid, g->body + x->end, y->start - x->end);
 	normalize(&g->post, g->body + y->end, post_to - y->end); /* always needed: "X met Y's deputy" */
-	uint64_t in[3] = {0, needles_in(&g->m, g->mid.p, g->mid.len), needles_in(&g->m, g->post.p, g->post.len)};
 	int pre_done = 0, rejected = -1;
 	for (int i = 0; i < NPATTERNS; i++) {
 		const struct pattern *p = &patterns[i];
-		if ((p->pre || p->in == IN_PRE) && !pre_done) {
-			normalize(&g->pre, g->body + pre_from, x->start - pre_from);
-			in[IN_PRE] = needles_in(&g->m, g->pre.p, g->pre.len);
-			pre_done = 1;
-		}
 		if (!(in[p->in] & g->m.needs[i]))
 			continue;
+		if (p->pre && !pre_done) {
+			normalize(&g->pre, g->body + pre_from, x->start - pre_from);
+			pre_done = 1;
+		}
 		regex_t *re = g->m.re[i];
 		if ((p->mid && regexec(&re[RE_MID], g->mid.p, 0, NULL, 0)) ||
 		    (p->pre && regexec(&re[RE_PRE], g->pre.p, 0, NULL, 0)) ||
