@@ -1237,6 +1237,12 @@ static unsigned norm_hash(const char *s)
 
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e)
 {
+	return names_parse_with(name, len, out, NULL, NULL, e);
+}
+
+int names_parse_with(const char *name, size_t len, struct names_name *out, void *(*alloc)(void *ctx, size_t n),
+		     void *ctx, struct err *e)
+{
 	memset(out, 0, sizeof *out);
 	struct work ws, *w = &ws;
 	if (analyse(w, name, len, e) < 0)
@@ -1266,7 +1272,7 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 		need += w->u[i].len + 1 + 2 * (slen[i] + 1);
 	if (join)
 		need += 2 * ((size_t)j01.t.skel_len + 1);
-	char *mem = xmalloc(need);
+	char *mem = alloc ? alloc(ctx, need) : xmalloc(need);
 	struct names_token *tok = (struct names_token *)(void *)mem;
 	char *p = mem + (size_t)w->nu * sizeof(struct names_token);
 	memcpy(p, norm.p, norm.len + 1);
@@ -1304,7 +1310,7 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 	out->ntok = (size_t)w->nu;
 	out->generation = w->suffix;
 	out->tok = tok;
-	out->mem = mem;
+	out->mem = alloc ? NULL : mem;
 	buf_free(&norm);
 	return 0;
 }

@@ -108,7 +108,8 @@ struct names_name {
 	                                 * Bakr as Abubakr): its skel, vowels and flags
 	                                 * only; skel NULL if fewer than two tokens or
 	                                 * an initial among them */
-	void *mem;                      /* the one allocation that owns all the above */
+	void *mem;                      /* the one allocation that owns all the above
+	                                 * (NULL: the caller's, names_parse_with) */
 };
 
 /* Writes the normalised name (folded, romanised, titles and articles
@@ -149,6 +150,14 @@ double names_similarity(const char *a, size_t alen, const char *b, size_t blen, 
  * then empty and names_name_free() on it is harmless).  The caller frees
  * *out with names_name_free(). */
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e);
+
+/* names_parse(), with the one block a parse needs taken from alloc(ctx,
+ * size) (suitably aligned for pointers and 64-bit integers, never NULL)
+ * instead of malloc: for callers that parse many names and free them all at
+ * once.  out->mem is then NULL (names_name_free() frees nothing) and the
+ * block is the caller's. */
+int names_parse_with(const char *name, size_t len, struct names_name *out, void *(*alloc)(void *ctx, size_t n),
+		     void *ctx, struct err *e);
 
 /* Writes to out (replacing its contents) the key names_key() gives for the
  * name n was parsed from, read from its last token without analysing the
