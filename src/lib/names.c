@@ -1670,9 +1670,14 @@ static double align(const struct names_token *s, size_t n, const struct names_to
  * Joining costs a skeleton, so a pair is joined only if some s[i] could
  * equal it: a token of two consonants or more and no particle starts its
  * joined skeleton with its own first consonant (every letter that decides
- * that one is inside the token), so no s[i] starting otherwise can match. */
-static void joined_table(const struct names_token *s, size_t n, const struct names_token *l, size_t m, simtab jsim)
+ * that one is inside the token), so no s[i] starting otherwise can match.
+ * l01, if not NULL, is l[0] and l[1] written together (names_name's
+ * join01).  Returns 1 if some entry is set (> 0), else 0 (jsim is then all
+ * -1, and align() with it is align() without it). */
+static int joined_table(const struct names_token *s, size_t n, const struct names_token *l, size_t m,
+			const struct names_token *l01, simtab jsim)
 {
+	int any = 0;
 	struct joined jl, js[MAXT];
 	const struct names_token *sp[MAXT];
 	for (size_t i = 0; i < n; i++) {
@@ -1692,19 +1697,23 @@ static void joined_table(const struct names_token *s, size_t n, const struct nam
 			need = sp[i]->skel_len > 0 && sp[i]->skel[0] == l[j].skel[0];
 		if (!need)
 			continue;
-		join_tokens(&jl, &l[j], &l[j + 1]);
-		const struct names_token *t = &jl.t;
+		const struct names_token *t = l01;
+		if (j || !t) {
+			join_tokens(&jl, &l[j], &l[j + 1]);
+			t = &jl.t;
+		}
 		for (size_t i = 0; i < n; i++) {
 			const struct names_token *si = sp[i];
 			if (si->flags & NAMES_TOK_INITIAL)
 				continue;
 			if (si->skel_len == t->skel_len && !memcmp(si->skel, t->skel, si->skel_len) && !vowel_conflicts(si, t))
-				jsim[i][j] = 0.9;
+				jsim[i][j] = 0.9, any = 1;
 		}
 	}
+	return any;
 }
 
-/* Where joined_table(s, n, l, m, jsim) puts a match into jsim[0][0]: s[0]
+/* Where joined_table(s, n, l, m, NULL, jsim) puts a match into jsim[0][0]: s[0]
  * (its particle written in) against l[0] and l[1] written together, under
  * the same condition for joining them (some s[i] could equal the join).
  * Returns jsim[0][0]: 0.9 or -1. */
@@ -1854,16 +1863,16 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 	double v = align(s, n, l, m, (const double(*)[MAXT])sim, NULL, &given_only);
 	if (v < 0 || given_only) {
 		/* again, letting a token match two written together */
-		int g2 = 0;
-		joined_table(s, n, l, m, jsim);
-		double v2 = align(s, n, l, m, (const double(*)[MAXT])sim, (const double(*)[MAXT])jsim, &g2);
-		if (n == m) {
+		int g2 = given_only;
+		double v2 = v;  /* no join in either table: align() as before */
+		if (joined_table(s, n, l, m, l01, jsim))
+			v2 = align(s, n, l, m, (const double(*)[MAXT])sim, (const double(*)[MAXT])jsim, &g2);
+		if (n == m && joined_table(l, m, s, n, s01, jsim)) {
 			simtab simt;
 			int g3 = 0;
 			for (size_t i = 0; i < n; i++)
 				for (size_t j = 0; j < m; j++)
 					simt[j][i] = sim[i][j];
-			joined_table(l, m, s, n, jsim);
 			double v3 = align(l, m, s, n, (const double(*)[MAXT])simt, (const double(*)[MAXT])jsim, &g3);
 			if (v3 > v2)
 				v2 = v3, g2 = g3;
