@@ -277,6 +277,41 @@ static int cmp_ranked(const void *a, const void *b)
 	return strcmp(x->s + 8, y->s + 8);
 }
 
+/* Sorts v[0, n) as cmp_ranked does: an LSD radix sort of the heads (the
+ * histograms of all eight bytes from one pass; a byte alike in every head
+ * is not moved on), then each run of equal heads longer than 8 bytes by the
+ * rest.  (qsort took 0.03 s for the corpus' 71k keys and 82k texts.) */
+static void sort_ranked(struct ranked *v, size_t n)
+{
+	struct ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *src = v, *dst = tmp;
+	size_t (*count)[257] = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][(v[i].head >> 8 * b & 0xff) + 1]++;
+	for (int b = 0; b < 8; b++) {
+		size_t *c = count[b];
+		if (!n || c[(v[0].head >> 8 * b & 0xff) + 1] == n)
+			continue;
+		for (int x = 0; x < 256; x++)
+			c[x + 1] += c[x];
+		for (size_t i = 0; i < n; i++)
+			dst[c[src[i].head >> 8 * b & 0xff]++] = src[i];
+		struct ranked *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(count);
+	free(tmp);
+	for (size_t g0 = 0, i = 1; i <= n; i++)
+		if (i == n || v[i].head != v[g0].head) {
+			if (i - g0 > 1 && (v[g0].head & 0xff))
+				qsort(v + g0, i - g0, sizeof *v, cmp_ranked);
+			g0 = i;
+		}
+}
+
 /* Sets rank[i] to the rank of s[i] among s[0, n) in strcmp order, equal
  * strings ranking alike, so that they compare as integers; a NULL s[i]
  * gets -1. */
@@ -294,7 +329,7 @@ static void rank_strings(const char *const *s, size_t n, int *rank)
 			head |= (uint64_t)(unsigned char)s[i][b] << (56 - 8 * b);
 		v[k++] = (struct ranked){head, s[i], (int)i};
 	}
-	qsort(v, k, sizeof *v, cmp_ranked);
+	sort_ranked(v, k);
 	for (size_t j = 0, r = 0; j < k; j++) {
 		if (j && cmp_ranked(&v[j - 1], &v[j]))
 			r++;
@@ -1390,7 +1425,16 @@ static int write_alias_rows(struct case_db *c, const struct alias_row *rows, siz
 	    case_prepare(c, "UPDATE aliases SET count=? WHERE entity=? AND alias=?", &upd, "resolving entities", e) < 0 ||
 	    case_prepare(c, "DELETE FROM aliases WHERE entity=? AND alias=?", &del, "resolving entities", e) < 0)
 		goto out;
-	/* read whole first: the table changes below */
+	/* read whole first: the table changes below; room for as many rows
+	 * and bytes as are written (a run that finds what the last one found
+	 * reads as many: growing by copies took 0.015 s on the corpus) */
+	cap = n + 1024;
+	have = xmalloc(cap * sizeof *have);
+	off = xmalloc(cap * sizeof *off);
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(rows[i].alias) + 1;
+	buf_grow(&text, bytes + 4096);
 	while (sqlite3_step(old) == SQLITE_ROW) {
 		if (nhave == cap) {
 			cap = cap ? 2 * cap : 1024;
