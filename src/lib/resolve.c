@@ -2012,26 +2012,29 @@ out:
 
 /* Sorts v[0, n) in increasing order: a radix sort, a byte at a time,
  * skipping the bytes all values share (qsort took 0.12 s for the corpus'
- * 700k pairs). */
+ * 700k pairs); the histograms of all eight bytes from one pass. */
 static void sort_u64(uint64_t *v, size_t n)
 {
 	uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *src = v, *dst = tmp;
+	size_t (*count)[257] = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][(v[i] >> 8 * b & 0xff) + 1]++;
 	for (int shift = 0; shift < 64; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift & 0xff) + 1]++;
-		if (n && count[(src[0] >> shift & 0xff) + 1] == n)
+		size_t *c = count[shift / 8];
+		if (!n || c[(v[0] >> shift & 0xff) + 1] == n)
 			continue; /* one value of this byte: nothing to move */
 		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
+			c[b + 1] += c[b];
 		for (size_t i = 0; i < n; i++)
-			dst[count[src[i] >> shift & 0xff]++] = src[i];
+			dst[c[src[i] >> shift & 0xff]++] = src[i];
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
 	}
 	if (src != v)
 		memcpy(v, src, n * sizeof *v);
+	free(count);
 	free(tmp);
 }
 
