@@ -1246,6 +1246,9 @@ static uint32_t iheap_pop(struct iheap *q)
 	struct hitem last = q->h[--q->n];
 	if (!q->n)
 		return top;
+	/* the hole goes down to a leaf along the least children, then the
+	 * last item up from there (Floyd): the last item belongs near the
+	 * bottom, and comparing it at every level on the way down is wasted */
 	size_t i = 0;
 	for (;;) {
 		size_t c = 4 * i + 1, end = MIN(c + 4, q->n);
@@ -1254,11 +1257,14 @@ static uint32_t iheap_pop(struct iheap *q)
 		for (size_t k = c + 1; k < end; k++)
 			if (q->h[k].d < q->h[c].d)
 				c = k;
-		if (q->h[c].d >= last.d)
-			break;
 		q->h[i] = q->h[c];
 		q->pos[q->h[i].v] = (uint32_t)i;
 		i = c;
+	}
+	while (i > 0 && q->h[(i - 1) / 4].d > last.d) {
+		q->h[i] = q->h[(i - 1) / 4];
+		q->pos[q->h[i].v] = (uint32_t)i;
+		i = (i - 1) / 4;
 	}
 	q->h[i] = last;
 	q->pos[last.v] = (uint32_t)i;
