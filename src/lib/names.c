@@ -1235,6 +1235,19 @@ static unsigned norm_hash(const char *s)
 	return h;
 }
 
+static int has_h_digraph(const char *t, size_t n);
+
+/* NAMES_TOK_PLAIN for a token of that text and flags: token_sim() tries no
+ * other reading of it (taa_token, literal_token). */
+static unsigned plain_flag(const char *t, size_t n, unsigned flags)
+{
+	if (flags & NAMES_TOK_TAA)
+		return 0;
+	if (flags & NAMES_TOK_ABJAD)
+		return NAMES_TOK_PLAIN;
+	return has_h_digraph(t, n) || memmem(t, n, "ch", 2) ? 0 : NAMES_TOK_PLAIN;
+}
+
 int names_parse(const char *name, size_t len, struct names_name *out, struct err *e)
 {
 	return names_parse_with(name, len, out, NULL, NULL, e);
@@ -1295,7 +1308,7 @@ int names_parse_with(const char *name, size_t len, struct names_name *out, void 
 		p += slen[i] + 1;
 		t->skel_len = (unsigned short)slen[i];
 		t->particle = u->part;
-		t->flags = u->flags;
+		t->flags = (unsigned char)(u->flags | plain_flag(t->text, t->len, u->flags));
 		t->skel_mask = skel_mask(t->skel, slen[i]);
 	}
 	if (join) {
@@ -1765,9 +1778,12 @@ static size_t popcount64(uint64_t x)
 /* 0 if token_sim(a, b) is certainly below TOK_MATCH, judged without
  * computing it; else 1.  For two plain tokens (no particle, no initial)
  * whose texts and skeletons differ, token_sim is below TOK_MATCH when the
- * Jaro-Winkler similarity of the skeletons is below 0.6; it is bounded
- * above from the letters they share (skel_mask: a and b are parsed tokens)
- * and their common prefix. */
+ * Jaro-Winkler similarity js of the skeletons is below 0.6; and, when
+ * neither has another reading (NAMES_TOK_PLAIN), when js is below 0.88 and
+ * the shorter skeleton has fewer than 4 letters (at most (0.5 js + 0.5)
+ * 0.85 < 0.8) or one token is romanised and the other not (at most 0.9 js).
+ * js is bounded above from the letters they share (skel_mask: a and b are
+ * parsed tokens) and their common prefix. */
 static int tok_may_match(const struct names_token *a, const struct names_token *b)
 {
 	if (a->particle || b->particle || ((a->flags | b->flags) & NAMES_TOK_INITIAL) || !a->skel_len || !b->skel_len)
@@ -1786,12 +1802,17 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 		/* jaro <= (mt/an + mt/bn + 1) / 3 and jaro_winkler = jaro + pre/10
 		 * (1 - jaro) >= 0.6 needs jaro >= (6 - pre) / (10 - pre), that is
 		 * mt (an + bn) >= (3 (6 - pre) / (10 - pre) - 1) an bn: in
-		 * integers, exact (a bound below 0.6 is at least 1e-5 below) */
-		static const unsigned num[5] = {4, 2, 1, 2, 0}, den[5] = {5, 3, 2, 7, 1};
+		 * integers, exact (a bound below 0.6 is at least 1e-5 below);
+		 * for 0.88, 3 (8.8 - pre) / (10 - pre) - 1 = (82 - 10 pre) /
+		 * (5 (10 - pre)) */
+		static const unsigned num[2][5] = {{4, 2, 1, 2, 0}, {82, 72, 62, 52, 42}},
+				      den[2][5] = {{5, 3, 2, 7, 1}, {50, 45, 40, 35, 30}};
+		int tight = (a->flags & b->flags & NAMES_TOK_PLAIN) &&
+			    ((an < bn ? an : bn) < 4 || ((a->flags ^ b->flags) & NAMES_TOK_ABJAD));
 		size_t pre = 0;
 		while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
 			pre++;
-		if (mt * (an + bn) * den[pre] >= num[pre] * an * bn)
+		if (mt * (an + bn) * den[tight][pre] >= num[tight][pre] * an * bn)
 			return 1;
 	}
 	/* the same text may read to other skeletons (one romanised) */

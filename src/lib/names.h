@@ -73,6 +73,9 @@ enum names_particle { NAMES_PART_NONE = 0, NAMES_PART_BIN, NAMES_PART_BINT, NAME
 #define NAMES_TOK_TAA 4u      /* an abjad word ending in taa marbuta (ة): its final h
                                * may be read t, as in a name before another
                                * (عزة إبراهيم Izzat Ibrahim) */
+#define NAMES_TOK_PLAIN 8u    /* read one way only: no taa marbuta, and no Latin
+                               * h digraph (sh, th ...) nor ch that might be
+                               * two letters or a j (names_parse sets it) */
 
 /* One token of a parsed name.  All pointers point into the owning
  * names_name's memory. */
