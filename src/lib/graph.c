@@ -1999,8 +1999,12 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	uint32_t *place = xmalloc((g->npairs ? g->npairs : 1) * sizeof *place); /* pair -> its place in t */
 	for (uint32_t oi = 0; oi < nord; oi++) {
 		uint32_t i = order[oi];
+		/* the pairs are scattered, and so is their evidence: fetch
+		 * a pair ahead, and the head of its evidence when it is there */
+		if (oi + 16 < nord)
+			__builtin_prefetch(&g->pairs[order[oi + 16]]);
 		if (oi + 8 < nord)
-			__builtin_prefetch(&g->pairs[order[oi + 8]]);
+			__builtin_prefetch(&g->pool[g->pairs[order[oi + 8]].ev]);
 		struct pair *p = &g->pairs[i];
 		place[i] = t->np;
 		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
