@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "graph.h"
@@ -119,10 +120,28 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 
 
 
+/* Memory touched all over, backed by 2 MB pages from its first byte to its
+ * last: n bytes (zeroed if zero), to free().  A page fault costs ~7 us
+ * here, and the corpus' resolve took ~15k of them on 4 KB pages (util.c's
+ * xmalloc advises only the whole 2 MB pages inside a block).  Small blocks
+ * (under 512 KB) come from malloc as usual. */
+#define PAGE_2M ((size_t)2 << 20)
+static void *big_alloc(size_t n, int zero)
+{
+	if (n < PAGE_2M / 4)
+		return zero ? xcalloc(n, 1) : xmalloc(n);
+	size_t sz = (n + PAGE_2M - 1) & ~(PAGE_2M - 1);
+	void *p = aligned_alloc(PAGE_2M, sz);
+	if (!p)
+		return zero ? xcalloc(n, 1) : xmalloc(n); /* fails as xmalloc does */
+	madvise(p, sz, MADV_HUGEPAGE); /* advice: failure changes nothing */
+	return zero ? memset(p, 0, n) : p;
+}
+
 /* Many small blocks freed all at once: the texts and parsed names of a
- * resolve (the corpus has 82k and 71k).  Taken from chunks of 4 MB, which
- * util.c backs with 2 MB pages: a page fault costs ~6 us here, and malloc
- * touching fresh 4 KB pages one by one took ~0.05 s of the corpus'. */
+ * resolve (the corpus has 82k and 71k), from chunks of 4 MB (big_alloc):
+ * malloc touching fresh 4 KB pages one by one took ~0.05 s of the
+ * corpus'. */
 struct arena {
 	char *p;                /* the current chunk's free bytes */
 	size_t left;
@@ -140,7 +159,7 @@ static void *arena_alloc(void *a_, size_t n)
 	if (n > a->left) {
 		size_t sz = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 		a->chunk = xrealloc(a->chunk, (a->nchunk + 1) * sizeof *a->chunk);
-		a->p = a->chunk[a->nchunk++] = xmalloc(sz);
+		a->p = a->chunk[a->nchunk++] = big_alloc(sz, 0);
 		a->left = sz;
 	}
 	void *r = a->p;
@@ -183,7 +202,7 @@ struct surfs {
 		struct surf *sf;
 	} *slot;
 	size_t cap, n;          /* cap: a power of two */
-	struct arena mem;       /* the surfs themselves */
+	struct arena mem;       /* the surfs themselves, their collapsed texts and initials */
 };
 
 /* The surf of text s[0, len) (hash h), or NULL. */
@@ -205,7 +224,7 @@ static void surfs_add(struct surfs *t, struct surf *sf, uint64_t h)
 {
 	if (2 * (t->n + 1) > t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 262144; /* the corpus has 82k texts */
-		struct surf_slot *g = xcalloc(cap, sizeof *g);
+		struct surf_slot *g = big_alloc(cap * sizeof *g, 1);
 		for (size_t j = 0; j < t->cap; j++) {
 			if (!t->slot[j].sf)
 				continue;
@@ -285,7 +304,7 @@ static int cmp_ranked(const void *a, const void *b)
  * rest.  (qsort took 0.03 s for the corpus' 71k keys and 82k texts.) */
 static void sort_ranked(struct ranked *v, size_t n)
 {
-	struct ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *src = v, *dst = tmp;
+	struct ranked *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
 	size_t (*count)[257] = xcalloc(8, sizeof *count);
 	for (size_t i = 0; i < n; i++)
 		for (int b = 0; b < 8; b++)
@@ -319,7 +338,7 @@ static void sort_ranked(struct ranked *v, size_t n)
  * gets -1. */
 static void rank_strings(const char *const *s, size_t n, int *rank)
 {
-	struct ranked *v = xmalloc((n ? n : 1) * sizeof *v);
+	struct ranked *v = big_alloc((n ? n : 1) * sizeof *v, 0);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		rank[i] = -1;
@@ -386,11 +405,12 @@ static void initials(const char *s, char ini[3][16])
 }
 
 /* 1 if acro (an acronym: two letters or more) abbreviates the long form sf,
- * one of whose initials (initials(), read once per text) it is. */
-static int abbreviates(const char *acro, struct surf *sf)
+ * one of whose initials (initials(), read once per text, kept in mem) it
+ * is. */
+static int abbreviates(const char *acro, struct surf *sf, struct arena *mem)
 {
 	if (!sf->ini) {
-		sf->ini = xmalloc(3 * sizeof *sf->ini);
+		sf->ini = arena_alloc(mem, 3 * sizeof *sf->ini);
 		initials(sf->text, sf->ini);
 	}
 	for (int mode = 0; mode < 3; mode++)
@@ -454,7 +474,7 @@ static int norms_add(struct norms *t, const char *s, size_t len)
 	uint64_t h = XXH3_64bits(s, len);
 	if (2 * (t->n + 1) > t->scap) {
 		size_t cap = t->scap ? 2 * t->scap : 262144; /* the corpus has 71k */
-		struct norm_slot *g = xcalloc(cap, sizeof *g);
+		struct norm_slot *g = big_alloc(cap * sizeof *g, 1);
 		for (size_t j = 0; j < t->scap; j++) {
 			if (!t->slot[j].i)
 				continue;
@@ -473,8 +493,13 @@ static int norms_add(struct norms *t, const char *s, size_t len)
 		if (t->slot[i].hash == h && !strncmp(r->s, s, len) && !r->s[len])
 			return t->slot[i].i - 1;
 	}
-	if (t->n == t->cap)
-		t->v = xrealloc(t->v, (t->cap = t->cap ? 2 * t->cap : 65536) * sizeof *t->v);
+	if (t->n == t->cap) { /* the corpus has 71k */
+		struct norm *v = big_alloc((t->cap = t->cap ? 2 * t->cap : 131072) * sizeof *v, 0);
+		if (t->n)
+			memcpy(v, t->v, t->n * sizeof *v);
+		free(t->v);
+		t->v = v;
+	}
 	t->v[t->n] = (struct norm){.s = s, .ntok = ntokens(s)};
 	t->slot[i] = (struct norm_slot){h, (int)++t->n};
 	return (int)t->n - 1;
@@ -552,13 +577,13 @@ struct acro_form {
  * stands for in the document m[0, n) whose mentions of two words or more
  * are lng[0, nlng): the first such mention of that type it abbreviates;
  * failing that, acros' (acronym -> struct acro_form); else NULL.  *ni gets
- * the form's index in struct norms. */
+ * the form's index in struct norms.  mem: the texts' arena (abbreviates). */
 static char *acronym_long_form(const struct rmention *m, const size_t *lng, size_t nlng, int type, const char *acro,
-			       GHashTable *acros, int *ni)
+			       GHashTable *acros, struct arena *mem, int *ni)
 {
 	for (size_t x = 0; x < nlng; x++) {
 		const struct rmention *l = &m[lng[x]];
-		if (l->type == type && abbreviates(acro, l->sf)) {
+		if (l->type == type && abbreviates(acro, l->sf, mem)) {
 			*ni = l->sf->ni;
 			return l->sf->norm;
 		}
@@ -580,7 +605,8 @@ struct first_seen {
 
 static struct first_seen first_seen_new(size_t ntexts)
 {
-	return (struct first_seen){xcalloc(ntexts * NTYPES + 1, sizeof(int)), xmalloc((ntexts * NTYPES + 1) * sizeof(int)), 0};
+	size_t n = (ntexts * NTYPES + 1) * sizeof(int);
+	return (struct first_seen){big_alloc(n, 1), big_alloc(n, 0), 0};
 }
 
 static void first_seen_free(struct first_seen *fs)
@@ -604,9 +630,9 @@ static int first_of(struct first_seen *fs, const struct rmention *m, int i)
 /* Within one document: a one-word person mention takes the fuller name of
  * the same document that ends (or starts) with it, when exactly one does;
  * an acronym takes the long form it abbreviates.  A text seen again in the
- * document resolves as it did the first time. */
-static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size_t **lng, size_t *lcap,
-			   struct first_seen *fs)
+ * document resolves as it did the first time.  mem: the texts' arena. */
+static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, struct arena *mem, size_t **lng,
+			   size_t *lcap, struct first_seen *fs)
 {
 	size_t nlng = long_mentions(m, n, lng, lcap);
 	fs->now++;
@@ -623,7 +649,7 @@ static void resolve_in_doc(struct rmention *m, size_t n, GHashTable *acros, size
 				continue;
 			}
 			int ni;
-			char *full = acronym_long_form(m, *lng, nlng, a->type, acro, acros, &ni);
+			char *full = acronym_long_form(m, *lng, nlng, a->type, acro, acros, mem, &ni);
 			if (full) {
 				a->moved = 1;
 				a->rn = ni;
@@ -673,13 +699,13 @@ static int has_person_title(const char *s)
 	return 0;
 }
 
-/* A copy of s with each run of whitespace made one space ("Quds\nForce"),
- * or NULL if s has no whitespace: it is its own. */
-static char *collapse_space(const char *s)
+/* A copy of s (in a) with each run of whitespace made one space
+ * ("Quds\nForce"), or NULL if s has no whitespace: it is its own. */
+static char *collapse_space(const char *s, struct arena *a)
 {
 	if (!s[strcspn(s, " \n\t\r")])
 		return NULL;
-	char *out = xmalloc(strlen(s) + 1), *o = out;
+	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
 	int sp = 0;
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
@@ -718,14 +744,6 @@ static int is_furniture(const char *s)
 
 static void surfs_free(struct surfs *t)
 {
-	for (size_t i = 0; i < t->cap; i++) {
-		struct surf *sf = t->slot[i].sf;
-		if (!sf)
-			continue;
-		if (sf->text != sf->raw)
-			free(sf->text);
-		free(sf->ini);
-	}
 	free(t->slot);
 	arena_free(&t->mem);
 }
@@ -750,7 +768,7 @@ static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, GHashT
 		sf = memset(arena_alloc(&pool->mem, size), 0, size);
 		memcpy(sf->raw, text, len);
 		sf->raw_len = len;
-		sf->text = collapse_space(text);
+		sf->text = collapse_space(text, &pool->mem);
 		if (!sf->text)
 			sf->text = sf->raw;
 		sf->ni = -1;
@@ -823,7 +841,7 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > (long long)cap)
 		cap = (size_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	struct rmention *m = xmalloc(cap * sizeof *m);
+	struct rmention *m = big_alloc(cap * sizeof *m, 0);
 	struct buf b[2] = {BUF_INIT, BUF_INIT};
 	for (int q = 0; q < 2; q++) {
 		if (case_prepare(c, queries[q], &st, "reading mentions", e) < 0) {
@@ -861,7 +879,7 @@ static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys
 /* Adds acronym definitions seen anywhere ("Islamic Revolutionary Guard
  * Corps (IRGC)", or an acronym next to its long form in one document) to
  * the built-in list: acronym -> long normalised form, the first one seen. */
-static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, char *(**out)[2])
+static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, struct arena *mem, char *(**out)[2])
 {
 	struct first_seen fs = first_seen_new(ntexts);
 	size_t cap = 64, k = 0;
@@ -890,7 +908,7 @@ static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, char
 				continue;
 			for (size_t x = 0; x < nlng; x++) {
 				const struct rmention *l = &m[d0 + lng[x]];
-				if (l->type != m[a].type || !abbreviates(acro, l->sf))
+				if (l->type != m[a].type || !abbreviates(acro, l->sf, mem))
 					continue;
 				if (k == cap)
 					map = xrealloc(map, (cap *= 2) * sizeof *map);
@@ -981,8 +999,8 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 	/* forms: (type, resolved), numbered in order of first use (room for
 	 * a quarter more than norms: the corpus has 79k forms of 71k) */
 	size_t cap = nt->n + nt->n / 4 + 256, nf = 0;
-	struct form *f = xmalloc(cap * sizeof *f);
-	int *form_of = xcalloc(nt->n * NTYPES + 1, sizeof *form_of); /* [norm index * NTYPES + type]: form index + 1 */
+	struct form *f = big_alloc(cap * sizeof *f, 0);
+	int *form_of = big_alloc((nt->n * NTYPES + 1) * sizeof *form_of, 1); /* [norm index * NTYPES + type]: form index + 1 */
 	struct buf kb = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		int ni = m[i].rn;
@@ -1021,8 +1039,8 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 	buf_free(&kb);
 	free(form_of);
 	{
-		const char **key = xmalloc((nt->n ? nt->n : 1) * sizeof *key);
-		int *krank = xmalloc((nt->n ? nt->n : 1) * sizeof *krank);
+		const char **key = big_alloc((nt->n ? nt->n : 1) * sizeof *key, 0);
+		int *krank = big_alloc((nt->n ? nt->n : 1) * sizeof *krank, 0);
 		for (size_t i = 0; i < nt->n; i++)
 			key[i] = nt->v[i].key;
 		rank_strings(key, nt->n, krank);
@@ -1037,9 +1055,9 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 	}
 	/* sort forms, remembering where each went: by key rank first (a
 	 * counting sort), then each key's forms (a few, mostly) by the rest */
-	int *order = xmalloc(nf * sizeof *order);
-	struct form *sorted = xmalloc(nf * sizeof *sorted);
-	size_t *start = xcalloc(nt->n + 2, sizeof *start);
+	int *order = big_alloc(nf * sizeof *order, 0);
+	struct form *sorted = big_alloc(nf * sizeof *sorted, 0);
+	size_t *start = big_alloc((nt->n + 2) * sizeof *start, 1);
 	for (size_t i = 0; i < nf; i++)
 		start[f[i].krank + 1]++;
 	for (size_t r = 0; r <= nt->n; r++)
@@ -1147,10 +1165,10 @@ struct text_use {
  * alike (malloc'd, ntexts of them; ids no mention has rank -1). */
 static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
 {
-	const char **byid = xcalloc(ntexts ? ntexts : 1, sizeof *byid);
+	const char **byid = big_alloc((ntexts ? ntexts : 1) * sizeof *byid, 1);
 	for (size_t i = 0; i < n; i++)
 		byid[m[i].sf->id] = m[i].sf->text;
-	int *out = xmalloc((ntexts ? ntexts : 1) * sizeof *out);
+	int *out = big_alloc((ntexts ? ntexts : 1) * sizeof *out, 0);
 	rank_strings(byid, ntexts, out);
 	free(byid);
 	return out;
@@ -1160,8 +1178,8 @@ static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
  * then position: two stable counting sorts, rank first. */
 static void sort_text_uses(struct text_use *u, size_t n, size_t nranks, size_t nc)
 {
-	struct text_use *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	size_t *count = xcalloc((nranks > nc ? nranks : nc) + 1, sizeof *count);
+	struct text_use *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0);
+	size_t *count = big_alloc(((nranks > nc ? nranks : nc) + 1) * sizeof *count, 1);
 	for (size_t i = 0; i < n; i++)
 		count[u[i].rank + 1]++;
 	for (size_t r = 0; r < nranks; r++)
@@ -1435,8 +1453,8 @@ static int write_alias_rows(struct case_db *c, const struct alias_row *rows, siz
 	 * and bytes as are written (a run that finds what the last one found
 	 * reads as many: growing by copies took 0.015 s on the corpus) */
 	cap = n + 1024;
-	have = xmalloc(cap * sizeof *have);
-	off = xmalloc(cap * sizeof *off);
+	have = big_alloc(cap * sizeof *have, 0);
+	off = big_alloc(cap * sizeof *off, 0);
 	size_t bytes = 0;
 	for (size_t i = 0; i < n; i++)
 		bytes += strlen(rows[i].alias) + 1;
@@ -1625,7 +1643,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 	assert(n <= 0x7fffffffu); /* text_use.pos */
 	naming_forms(f, nf, cl, nc);
 	int *rank = text_ranks(m, n, ntexts), nranks = 0;
-	struct text_use *uses = xmalloc((n ? n : 1) * sizeof *uses);
+	struct text_use *uses = big_alloc((n ? n : 1) * sizeof *uses, 0);
 	for (size_t i = 0; i < n; i++) {
 		int k = m[i].cluster;
 		uses[i].cluster = k;
@@ -1662,7 +1680,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 		cl[i].entity = (long long)++nrows;
 	}
 	/* each distinct text of an entity's mentions once, with its count */
-	struct alias_row *al = xmalloc((n ? n : 1) * sizeof *al);
+	struct alias_row *al = big_alloc((n ? n : 1) * sizeof *al, 0);
 	size_t nal = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		j = text_run(uses, i, n);
@@ -2021,7 +2039,7 @@ out:
  * 700k pairs); the histograms of all eight bytes from one pass. */
 static void sort_u64(uint64_t *v, size_t n)
 {
-	uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *src = v, *dst = tmp;
+	uint64_t *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
 	size_t (*count)[257] = xcalloc(8, sizeof *count);
 	for (size_t i = 0; i < n; i++)
 		for (int b = 0; b < 8; b++)
@@ -2194,7 +2212,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	 * at first: the corpus has 656k for 468k; pages never written are
 	 * never touched, where doubling from 1024 copied 8 MB) */
 	size_t np = 0, cap = 2 * n + 1024, dcap = 0, pcap = 0;
-	uint64_t *pairs = xmalloc(cap * sizeof *pairs);
+	uint64_t *pairs = big_alloc(cap * sizeof *pairs, 0);
 	int *dc = NULL, *pc = NULL;
 	struct doc_marks dm = {xcalloc(nc ? nc : 1, sizeof *dm.mark), 0};
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
@@ -2341,7 +2359,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	if (load_mentions(c, &pool, keys, &nt, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
-	nacro = collect_acronyms(m, n, pool.n, &acro);
+	nacro = collect_acronyms(m, n, pool.n, &pool.mem, &acro);
 	phase_time("resolve", "acronyms");
 	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> struct acro_form */
 	struct acro_form *af = xmalloc((nacro ? nacro : 1) * sizeof *af);
@@ -2354,7 +2372,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
-		resolve_in_doc(m + d0, i - d0, acros, &lng, &lcap, &fs);
+		resolve_in_doc(m + d0, i - d0, acros, &pool.mem, &lng, &lcap, &fs);
 		d0 = i;
 	}
 	first_seen_free(&fs);
