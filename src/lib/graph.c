@@ -1079,10 +1079,26 @@ static int by_evidence(const void *pa, const void *pb)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
+/* Edges go to the table EDGE_BATCH rows to an INSERT: one statement a row
+ * opened and closed the table's and the index's cursors, and sought
+ * their ends, for every edge. */
+#define EDGE_BATCH 64
+#define EDGE_COLS 9
+
+struct erow {
+	long long id, a, b;
+	enum kind k;
+	uint32_t docs, sentences;
+	double weight, score;
+	struct buf ev;          /* its evidence, as JSON */
+};
+
 struct writer {
-	sqlite3_stmt *edge;
+	sqlite3_stmt *batch;    /* INSERT of EDGE_BATCH rows */
+	sqlite3_stmt *one;      /* of one row, for the last few */
+	struct erow row[EDGE_BATCH];
+	int n;                  /* rows waiting */
 	long long next_id;
-	struct buf ev;          /* the edge's evidence, as JSON */
 	long long nev;          /* pieces of evidence written */
 };
 
@@ -1096,19 +1112,45 @@ static int step_done(struct case_db *c, sqlite3_stmt *st, struct err *e)
 	return 0;
 }
 
-/* Writes one edge and its evidence list; returns 0 or -1. */
+/* Writes the rows waiting in w: a whole batch in one statement, fewer
+ * one by one.  Returns 0 or -1. */
+static int flush_edges(struct case_db *c, struct writer *w, struct err *e)
+{
+	sqlite3_stmt *st = w->n == EDGE_BATCH ? w->batch : w->one;
+	for (int i = 0; i < w->n; i++) {
+		const struct erow *r = &w->row[i];
+		int at = st == w->batch ? i * EDGE_COLS : 0;
+		sqlite3_bind_int64(st, at + 1, r->id);
+		sqlite3_bind_int64(st, at + 2, r->a);
+		sqlite3_bind_int64(st, at + 3, r->b);
+		sqlite3_bind_text(st, at + 4, kind_names[r->k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, at + 5, r->docs);
+		sqlite3_bind_int64(st, at + 6, r->sentences);
+		sqlite3_bind_double(st, at + 7, r->weight);
+		sqlite3_bind_double(st, at + 8, r->score);
+		sqlite3_bind_text(st, at + 9, r->ev.p, (int)r->ev.len, SQLITE_STATIC);
+		if (st == w->one && step_done(c, st, e) < 0)
+			return -1;
+	}
+	int batch = st == w->batch;
+	w->n = 0;
+	return batch ? step_done(c, st, e) : 0;
+}
+
+/* Writes one edge and its evidence list (in batches: flush_edges() writes
+ * the last); returns 0 or -1. */
 static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t b, enum kind k, uint32_t docs,
 		      uint32_t sentences, double weight, double score, uint32_t head, struct err *e)
 {
-	long long id = w->next_id++;
-	sqlite3_bind_int64(w->edge, 1, id);
-	sqlite3_bind_int64(w->edge, 2, g->ent_id[a]);
-	sqlite3_bind_int64(w->edge, 3, g->ent_id[b]);
-	sqlite3_bind_text(w->edge, 4, kind_names[k], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(w->edge, 5, docs);
-	sqlite3_bind_int64(w->edge, 6, sentences);
-	sqlite3_bind_double(w->edge, 7, weight);
-	sqlite3_bind_double(w->edge, 8, score);
+	struct erow *r = &w->row[w->n++];
+	r->id = w->next_id++;
+	r->a = g->ent_id[a];
+	r->b = g->ent_id[b];
+	r->k = k;
+	r->docs = docs;
+	r->sentences = sentences;
+	r->weight = weight;
+	r->score = score;
 	struct evn list[GRAPH_EVIDENCE] = {{0}};
 	int n = 0;
 	for (uint32_t i = head; i != NONE && n < GRAPH_EVIDENCE; i = g->pool[i].next)
@@ -1120,7 +1162,7 @@ static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t 
 		n = 3;
 	/* [[doc, sentence, start, end], ...], best first (see the view
 	 * evidence in case.c) */
-	struct buf *js = &w->ev;
+	struct buf *js = &r->ev;
 	buf_reset(js);
 	buf_addc(js, '[');
 	for (int i = 0; i < n; i++)
@@ -1139,8 +1181,7 @@ static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t 
 			buf_addc(js, ']');
 		}
 	buf_addc(js, ']');
-	sqlite3_bind_text(w->edge, 9, js->p, (int)js->len, SQLITE_STATIC);
-	return step_done(g->c, w->edge, e);
+	return w->n == EDGE_BATCH ? flush_edges(g->c, w, e) : 0;
 }
 
 struct comm {
@@ -1964,13 +2005,29 @@ static void net_start(const struct builder *g, struct net *t)
 	net_reserve(t, (uint32_t)np);
 }
 
+static const char edges_insert_sql_one[] =
+	"INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence) VALUES(?,?,?,?,?,?,?,?,?)";
+
+/* The INSERT of n edges (the caller frees it). */
+static char *edges_insert_sql(int n)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence) VALUES");
+	for (int i = 0; i < n; i++)
+		buf_adds(&b, i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)");
+	return buf_detach(&b);
+}
+
 /* Writes edges, evidence, PageRank, betweenness and communities, and fills
  * t with the network written (t->np = 0 when it could not: the adjacency is
  * then read back from the edges). */
 static int save(struct builder *g, struct net *t, struct err *e)
 {
 	struct case_db *c = g->c;
-	struct writer w = {NULL, 1, BUF_INIT, 0};
+	struct writer w;
+	memset(&w, 0, sizeof w);
+	w.next_id = 1;
+	char *batch_sql = edges_insert_sql(EDGE_BATCH);
 	sqlite3_stmt *upd = NULL;
 	double *pscore = xcalloc(g->npairs ? g->npairs : 1, sizeof *pscore);
 	double *pr = xcalloc(g->nent ? g->nent : 1, sizeof *pr);
@@ -1983,10 +2040,8 @@ static int save(struct builder *g, struct net *t, struct err *e)
 			 " WHERE type NOT IN ('PER','ORG','LOC','MISC')"
 			 " AND (pagerank IS NOT NULL OR community IS NOT NULL OR betweenness IS NOT NULL)",
 		      "clearing the old network", e) < 0 ||
-	    case_prepare(c,
-			 "INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence)"
-			 " VALUES(?,?,?,?,?,?,?,?,?)",
-			 &w.edge, "saving the network", e) < 0 ||
+	    case_prepare(c, batch_sql, &w.batch, "saving the network", e) < 0 ||
+	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0 ||
 	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ?, betweenness = ? WHERE id = ?", &upd,
 			 "saving the network", e) < 0)
 		goto out;
@@ -2040,6 +2095,8 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	free(place);
 	if (!whole)
 		t->np = 0;
+	if (flush_edges(c, &w, e) < 0)
+		goto out;
 	/* the evidence counted here: counting it again would read every edge */
 	char sql[96];
 	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)", w.nev);
@@ -2064,8 +2121,11 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(w.edge);
-	buf_free(&w.ev);
+	sqlite3_finalize(w.batch);
+	sqlite3_finalize(w.one);
+	for (int i = 0; i < EDGE_BATCH; i++)
+		buf_free(&w.row[i].ev);
+	free(batch_sql);
 	sqlite3_finalize(upd);
 	free(pscore);
 	free(pr);
