@@ -936,10 +936,12 @@ static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, stru
  * span "Vince Kaminski Jeff Skilling" must not join Kaminski to Skilling). */
 static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 {
-	/* the first form (in key order) of each key: where its group starts */
+	/* the first form (in key order) of each key: where its group starts
+	 * (a key's forms are together, equal keys ranking alike) */
 	GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
-	for (size_t i = nf; i-- > 0;)
-		g_hash_table_insert(first, (gpointer)f[i].key, GINT_TO_POINTER((int)i));
+	for (size_t i = 0; i < nf; i++)
+		if (!i || f[i].krank != f[i - 1].krank)
+			g_hash_table_insert(first, (gpointer)f[i].key, GINT_TO_POINTER((int)i));
 	struct buf keys = BUF_INIT;
 	for (size_t a = 0; a < nf; a++) {
 		if (f[a].tokens < 3 || f[a].type != 0)
