@@ -176,6 +176,67 @@ static void arena_free(struct arena *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* A slot of an open-addressing table of pointers found by a 64-bit hash
+ * (NULL: free).  Kept less than half full, a power of two in size: the
+ * texts' and the keys' tables.  (A GHashTable took three cache misses a
+ * row: its hashes, keys and values apart.) */
+struct hslot {
+	uint64_t hash;
+	void *p;
+};
+
+/* Makes room for one more entry in the table *slot of *cap slots, n of
+ * them used: doubles it (from first slots) once it would be half full. */
+static void hslots_room(struct hslot **slot, size_t *cap, size_t n, size_t first)
+{
+	if (2 * (n + 1) <= *cap)
+		return;
+	size_t ncap = *cap ? 2 * *cap : first;
+	struct hslot *g = big_alloc(ncap * sizeof *g, 1);
+	for (size_t j = 0; j < *cap; j++) {
+		if (!(*slot)[j].p)
+			continue;
+		size_t i = (*slot)[j].hash & (ncap - 1);
+		while (g[i].p)
+			i = (i + 1) & (ncap - 1);
+		g[i] = (*slot)[j];
+	}
+	free(*slot);
+	*slot = g;
+	*cap = ncap;
+}
+
+/* The keys of the texts and norms, each string once (equal keys, equal
+ * pointers), the strings in mem.  (A GHashTable of strdup'd keys took
+ * longer: its hashes, keys and allocations apart.) */
+struct keyset {
+	struct hslot *slot;     /* p: the string */
+	size_t cap, n;
+	struct arena mem;
+};
+
+/* The one copy of s in t, added if new. */
+static const char *keys_intern(struct keyset *t, const char *s)
+{
+	size_t len = strlen(s);
+	uint64_t h = XXH3_64bits(s, len);
+	hslots_room(&t->slot, &t->cap, t->n, 65536);
+	size_t i = h & (t->cap - 1);
+	for (; t->slot[i].p; i = (i + 1) & (t->cap - 1))
+		if (t->slot[i].hash == h && !strcmp(t->slot[i].p, s))
+			return t->slot[i].p;
+	char *own = memcpy(arena_alloc(&t->mem, len + 1), s, len + 1);
+	t->slot[i] = (struct hslot){h, own};
+	t->n++;
+	return own;
+}
+
+static void keys_free(struct keyset *t)
+{
+	free(t->slot);
+	arena_free(&t->mem);
+}
+
 /* One distinct surface text, normalised once however often it occurs. */
 struct surf {
 	char *text;             /* whitespace collapsed */
@@ -193,15 +254,10 @@ struct surf {
 	                         * (then norm's bytes) */
 };
 
-/* The distinct texts of the mentions, found by their bytes: open
- * addressing over (hash, surf), less than half full.  (A GHashTable took
- * three cache misses a row: its hashes, keys and values apart.) */
+/* The distinct texts of the mentions, found by their bytes. */
 struct surfs {
-	struct surf_slot {
-		uint64_t hash;
-		struct surf *sf;
-	} *slot;
-	size_t cap, n;          /* cap: a power of two */
+	struct hslot *slot;     /* p: the struct surf */
+	size_t cap, n;
 	struct arena mem;       /* the surfs themselves, their collapsed texts and initials */
 };
 
@@ -211,7 +267,7 @@ static struct surf *surfs_find(const struct surfs *t, const char *s, size_t len,
 	if (!t->cap)
 		return NULL;
 	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		struct surf *sf = t->slot[i].sf;
+		struct surf *sf = t->slot[i].p;
 		if (!sf)
 			return NULL;
 		if (t->slot[i].hash == h && sf->raw_len == len && !memcmp(sf->raw, s, len))
@@ -222,25 +278,11 @@ static struct surf *surfs_find(const struct surfs *t, const char *s, size_t len,
 /* Adds sf (not in t) under hash h; sf->id becomes its number. */
 static void surfs_add(struct surfs *t, struct surf *sf, uint64_t h)
 {
-	if (2 * (t->n + 1) > t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 262144; /* the corpus has 82k texts */
-		struct surf_slot *g = big_alloc(cap * sizeof *g, 1);
-		for (size_t j = 0; j < t->cap; j++) {
-			if (!t->slot[j].sf)
-				continue;
-			size_t i = t->slot[j].hash & (cap - 1);
-			while (g[i].sf)
-				i = (i + 1) & (cap - 1);
-			g[i] = t->slot[j];
-		}
-		free(t->slot);
-		t->slot = g;
-		t->cap = cap;
-	}
+	hslots_room(&t->slot, &t->cap, t->n, 262144); /* the corpus has 82k texts */
 	size_t i = h & (t->cap - 1);
-	while (t->slot[i].sf)
+	while (t->slot[i].p)
 		i = (i + 1) & (t->cap - 1);
-	t->slot[i] = (struct surf_slot){h, sf};
+	t->slot[i] = (struct hslot){h, sf};
 	sf->id = (int)t->n++;
 }
 
@@ -750,7 +792,7 @@ static void surfs_free(struct surfs *t)
  * shares the keys); a mention with nothing of a name left goes to
  * *stale instead if it has an entity.  b[0] and b[1] are scratch space.
  * Returns the new count. */
-static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, GHashTable *keys, struct norms *nt,
+static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, struct keyset *keys, struct norms *nt,
 			  struct rmention **m, size_t k, size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf b[2])
 {
 	const char *text = (const char *)sqlite3_column_text(st, 3);
@@ -772,12 +814,7 @@ static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, GHashT
 		if (b[0].len && !is_furniture(sf->text)) {
 			sf->norm = memcpy(sf->raw + len + 1, b[0].p, b[0].len + 1);
 			sf->ni = norms_add(nt, sf->norm, b[0].len);
-			const char *key = b[1].len ? b[1].p : sf->norm;
-			if (!(sf->key = g_hash_table_lookup(keys, key))) {
-				char *own = xstrdup(key);
-				g_hash_table_add(keys, own);
-				sf->key = own;
-			}
+			sf->key = keys_intern(keys, b[1].len ? b[1].p : sf->norm);
 			sf->ntok = ntokens(sf->norm);
 			sf->person_title = has_person_title(text);
 			if (!is_acronym(sf->text, sf->acro, sizeof sf->acro))
@@ -813,7 +850,7 @@ static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, GHashT
  * them.  The ids of mentions
  * left out (nothing of a name in them) that still have an entity go to
  * *stale (malloc'd, *nstale of them) to be cleared. */
-static int load_mentions(struct case_db *c, struct surfs *pool, GHashTable *keys, struct norms *nt, struct rmention **out,
+static int load_mentions(struct case_db *c, struct surfs *pool, struct keyset *keys, struct norms *nt, struct rmention **out,
 			 size_t *n, long long **stale, size_t *nstale, struct err *e)
 {
 	/* Ingest writes a document's mentions in order, so the table in rowid
@@ -992,7 +1029,7 @@ static int cross_type_ok(const struct form *f, const struct cluster *c, const st
  * share a key and that the matcher calls the same name.  The forms' norms
  * are nt's (complete: it does not grow any more), keyed here, their keys
  * shared through keys. */
-static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTable *keys, struct form **fout,
+static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct keyset *keys, struct form **fout,
 			 size_t *nf_out, struct cluster **cout, size_t *nc_out)
 {
 	/* forms: (type, resolved), numbered in order of first use (room for
@@ -1015,12 +1052,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, GHashTa
 			/* parsed now: nearly every form is compared (all but 6k of
 			 * the corpus' 79k), and its key is read from that */
 			names_name_key(norm_name(nt, r), &kb);
-			const char *key = kb.len ? kb.p : r->s;
-			if (!(r->key = g_hash_table_lookup(keys, key))) {
-				char *own = xstrdup(key);
-				g_hash_table_add(keys, own);
-				r->key = own;
-			}
+			r->key = keys_intern(keys, kb.len ? kb.p : r->s);
 		}
 		if (nf == cap)
 			f = xrealloc(f, (cap *= 2) * sizeof *f);
@@ -2350,12 +2382,12 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 		return -1;
 	}
 	struct surfs pool = {0};
-	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL); /* the texts' keys, each once */
+	struct keyset keys = {0}; /* the texts' and norms' keys, each once */
 	phase_time("resolve", NULL);
 	if (find_script_names(c, e) < 0)
 		goto out;
 	phase_time("resolve", "script names");
-	if (load_mentions(c, &pool, keys, &nt, &m, &n, &stale, &nstale, e) < 0)
+	if (load_mentions(c, &pool, &keys, &nt, &m, &n, &stale, &nstale, e) < 0)
 		goto out;
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, pool.n, &pool.mem, &acro);
@@ -2379,7 +2411,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	g_hash_table_destroy(acros);
 	free(af);
 	phase_time("resolve", "within documents");
-	cluster_forms(m, n, &nt, keys, &f, &nf, &cl, &nc);
+	cluster_forms(m, n, &nt, &keys, &f, &nf, &cl, &nc);
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
 	phase_time("resolve", "cluster forms");
@@ -2412,7 +2444,7 @@ out:
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pragma_restore(c, fk, cache);
 	surfs_free(&pool);
-	g_hash_table_destroy(keys);
+	keys_free(&keys);
 	free(m);
 	free(stale);
 	norms_free(&nt);
