@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "graph.h"
@@ -118,28 +117,8 @@ long long resolve_find(struct case_db *c, const char *ref, const char *type, str
 
 /* ---- resolve_all ---- */
 
-
-
-/* Memory touched all over, backed by 2 MB pages from its first byte to its
- * last: n bytes (zeroed if zero), to free().  A page fault costs ~7 us
- * here, and the corpus' resolve took ~15k of them on 4 KB pages (util.c's
- * xmalloc advises only the whole 2 MB pages inside a block).  Small blocks
- * (under 512 KB) come from malloc as usual. */
-#define PAGE_2M ((size_t)2 << 20)
-static void *big_alloc(size_t n, int zero)
-{
-	if (n < PAGE_2M / 4)
-		return zero ? xcalloc(n, 1) : xmalloc(n);
-	size_t sz = (n + PAGE_2M - 1) & ~(PAGE_2M - 1);
-	void *p = aligned_alloc(PAGE_2M, sz);
-	if (!p)
-		return zero ? xcalloc(n, 1) : xmalloc(n); /* fails as xmalloc does */
-	madvise(p, sz, MADV_HUGEPAGE); /* advice: failure changes nothing */
-	return zero ? memset(p, 0, n) : p;
-}
-
 /* Many small blocks freed all at once: the texts and parsed names of a
- * resolve (the corpus has 82k and 71k), from chunks of 4 MB (big_alloc):
+ * resolve (the corpus has 82k and 71k), from chunks of 4 MB (xmalloc_huge):
  * malloc touching fresh 4 KB pages one by one took ~0.05 s of the
  * corpus'. */
 struct arena {
@@ -159,7 +138,7 @@ static void *arena_alloc(void *a_, size_t n)
 	if (n > a->left) {
 		size_t sz = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 		a->chunk = xrealloc(a->chunk, (a->nchunk + 1) * sizeof *a->chunk);
-		a->p = a->chunk[a->nchunk++] = big_alloc(sz, 0);
+		a->p = a->chunk[a->nchunk++] = xmalloc_huge(sz, 0);
 		a->left = sz;
 	}
 	void *r = a->p;
@@ -192,7 +171,7 @@ static void hslots_room(struct hslot **slot, size_t *cap, size_t n, size_t first
 	if (2 * (n + 1) <= *cap)
 		return;
 	size_t ncap = *cap ? 2 * *cap : first;
-	struct hslot *g = big_alloc(ncap * sizeof *g, 1);
+	struct hslot *g = xmalloc_huge(ncap * sizeof *g, 1);
 	for (size_t j = 0; j < *cap; j++) {
 		if (!(*slot)[j].p)
 			continue;
@@ -343,7 +322,7 @@ static int cmp_ranked(const void *a, const void *b)
  * rest.  (qsort took 0.03 s for the corpus' 71k keys and 82k texts.) */
 static void sort_ranked(struct ranked *v, size_t n)
 {
-	struct ranked *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
+	struct ranked *tmp = xmalloc_huge((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
 	size_t (*count)[257] = xcalloc(8, sizeof *count);
 	for (size_t i = 0; i < n; i++)
 		for (int b = 0; b < 8; b++)
@@ -377,7 +356,7 @@ static void sort_ranked(struct ranked *v, size_t n)
  * gets -1. */
 static void rank_strings(const char *const *s, size_t n, int *rank)
 {
-	struct ranked *v = big_alloc((n ? n : 1) * sizeof *v, 0);
+	struct ranked *v = xmalloc_huge((n ? n : 1) * sizeof *v, 0);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		rank[i] = -1;
@@ -513,7 +492,7 @@ static int norms_add(struct norms *t, const char *s, size_t len)
 	uint64_t h = XXH3_64bits(s, len);
 	if (2 * (t->n + 1) > t->scap) {
 		size_t cap = t->scap ? 2 * t->scap : 262144; /* the corpus has 71k */
-		struct norm_slot *g = big_alloc(cap * sizeof *g, 1);
+		struct norm_slot *g = xmalloc_huge(cap * sizeof *g, 1);
 		for (size_t j = 0; j < t->scap; j++) {
 			if (!t->slot[j].i)
 				continue;
@@ -533,7 +512,7 @@ static int norms_add(struct norms *t, const char *s, size_t len)
 			return t->slot[i].i - 1;
 	}
 	if (t->n == t->cap) { /* the corpus has 71k */
-		struct norm *v = big_alloc((t->cap = t->cap ? 2 * t->cap : 131072) * sizeof *v, 0);
+		struct norm *v = xmalloc_huge((t->cap = t->cap ? 2 * t->cap : 131072) * sizeof *v, 0);
 		if (t->n)
 			memcpy(v, t->v, t->n * sizeof *v);
 		free(t->v);
@@ -645,7 +624,7 @@ struct first_seen {
 static struct first_seen first_seen_new(size_t ntexts)
 {
 	size_t n = (ntexts * NTYPES + 1) * sizeof(int);
-	return (struct first_seen){big_alloc(n, 1), big_alloc(n, 0), 0};
+	return (struct first_seen){xmalloc_huge(n, 1), xmalloc_huge(n, 0), 0};
 }
 
 static void first_seen_free(struct first_seen *fs)
@@ -875,7 +854,7 @@ static int load_mentions(struct case_db *c, struct surfs *pool, struct keyset *k
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > (long long)cap)
 		cap = (size_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	struct rmention *m = big_alloc(cap * sizeof *m, 0);
+	struct rmention *m = xmalloc_huge(cap * sizeof *m, 0);
 	struct buf b[2] = {BUF_INIT, BUF_INIT};
 	for (int q = 0; q < 2; q++) {
 		if (case_prepare(c, queries[q], &st, "reading mentions", e) < 0) {
@@ -1035,8 +1014,8 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	/* forms: (type, resolved), numbered in order of first use (room for
 	 * a quarter more than norms: the corpus has 79k forms of 71k) */
 	size_t cap = nt->n + nt->n / 4 + 256, nf = 0;
-	struct form *f = big_alloc(cap * sizeof *f, 0);
-	int *form_of = big_alloc((nt->n * NTYPES + 1) * sizeof *form_of, 1); /* [norm index * NTYPES + type]: form index + 1 */
+	struct form *f = xmalloc_huge(cap * sizeof *f, 0);
+	int *form_of = xmalloc_huge((nt->n * NTYPES + 1) * sizeof *form_of, 1); /* [norm index * NTYPES + type]: form index + 1 */
 	struct buf kb = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		int ni = m[i].rn;
@@ -1070,8 +1049,8 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	buf_free(&kb);
 	free(form_of);
 	{
-		const char **key = big_alloc((nt->n ? nt->n : 1) * sizeof *key, 0);
-		int *krank = big_alloc((nt->n ? nt->n : 1) * sizeof *krank, 0);
+		const char **key = xmalloc_huge((nt->n ? nt->n : 1) * sizeof *key, 0);
+		int *krank = xmalloc_huge((nt->n ? nt->n : 1) * sizeof *krank, 0);
 		for (size_t i = 0; i < nt->n; i++)
 			key[i] = nt->v[i].key;
 		rank_strings(key, nt->n, krank);
@@ -1086,9 +1065,9 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	}
 	/* sort forms, remembering where each went: by key rank first (a
 	 * counting sort), then each key's forms (a few, mostly) by the rest */
-	int *order = big_alloc(nf * sizeof *order, 0);
-	struct form *sorted = big_alloc(nf * sizeof *sorted, 0);
-	size_t *start = big_alloc((nt->n + 2) * sizeof *start, 1);
+	int *order = xmalloc_huge(nf * sizeof *order, 0);
+	struct form *sorted = xmalloc_huge(nf * sizeof *sorted, 0);
+	size_t *start = xmalloc_huge((nt->n + 2) * sizeof *start, 1);
 	for (size_t i = 0; i < nf; i++)
 		start[f[i].krank + 1]++;
 	for (size_t r = 0; r <= nt->n; r++)
@@ -1196,10 +1175,10 @@ struct text_use {
  * alike (malloc'd, ntexts of them; ids no mention has rank -1). */
 static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
 {
-	const char **byid = big_alloc((ntexts ? ntexts : 1) * sizeof *byid, 1);
+	const char **byid = xmalloc_huge((ntexts ? ntexts : 1) * sizeof *byid, 1);
 	for (size_t i = 0; i < n; i++)
 		byid[m[i].sf->id] = m[i].sf->text;
-	int *out = big_alloc((ntexts ? ntexts : 1) * sizeof *out, 0);
+	int *out = xmalloc_huge((ntexts ? ntexts : 1) * sizeof *out, 0);
 	rank_strings(byid, ntexts, out);
 	free(byid);
 	return out;
@@ -1209,8 +1188,8 @@ static int *text_ranks(const struct rmention *m, size_t n, size_t ntexts)
  * then position: two stable counting sorts, rank first. */
 static void sort_text_uses(struct text_use *u, size_t n, size_t nranks, size_t nc)
 {
-	struct text_use *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0);
-	size_t *count = big_alloc(((nranks > nc ? nranks : nc) + 1) * sizeof *count, 1);
+	struct text_use *tmp = xmalloc_huge((n ? n : 1) * sizeof *tmp, 0);
+	size_t *count = xmalloc_huge(((nranks > nc ? nranks : nc) + 1) * sizeof *count, 1);
 	for (size_t i = 0; i < n; i++)
 		count[u[i].rank + 1]++;
 	for (size_t r = 0; r < nranks; r++)
@@ -1484,8 +1463,8 @@ static int write_alias_rows(struct case_db *c, const struct alias_row *rows, siz
 	 * and bytes as are written (a run that finds what the last one found
 	 * reads as many: growing by copies took 0.015 s on the corpus) */
 	cap = n + 1024;
-	have = big_alloc(cap * sizeof *have, 0);
-	off = big_alloc(cap * sizeof *off, 0);
+	have = xmalloc_huge(cap * sizeof *have, 0);
+	off = xmalloc_huge(cap * sizeof *off, 0);
 	size_t bytes = 0;
 	for (size_t i = 0; i < n; i++)
 		bytes += strlen(rows[i].alias) + 1;
@@ -1674,7 +1653,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 	assert(n <= 0x7fffffffu); /* text_use.pos */
 	naming_forms(f, nf, cl, nc);
 	int *rank = text_ranks(m, n, ntexts), nranks = 0;
-	struct text_use *uses = big_alloc((n ? n : 1) * sizeof *uses, 0);
+	struct text_use *uses = xmalloc_huge((n ? n : 1) * sizeof *uses, 0);
 	for (size_t i = 0; i < n; i++) {
 		int k = m[i].cluster;
 		uses[i].cluster = k;
@@ -1711,7 +1690,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 		cl[i].entity = (long long)++nrows;
 	}
 	/* each distinct text of an entity's mentions once, with its count */
-	struct alias_row *al = big_alloc((n ? n : 1) * sizeof *al, 0);
+	struct alias_row *al = xmalloc_huge((n ? n : 1) * sizeof *al, 0);
 	size_t nal = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		j = text_run(uses, i, n);
@@ -2070,7 +2049,7 @@ out:
  * 700k pairs); the histograms of all eight bytes from one pass. */
 static void sort_u64(uint64_t *v, size_t n)
 {
-	uint64_t *tmp = big_alloc((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
+	uint64_t *tmp = xmalloc_huge((n ? n : 1) * sizeof *tmp, 0), *src = v, *dst = tmp;
 	size_t (*count)[257] = xcalloc(8, sizeof *count);
 	for (size_t i = 0; i < n; i++)
 		for (int b = 0; b < 8; b++)
@@ -2243,7 +2222,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 	 * at first: the corpus has 656k for 468k; pages never written are
 	 * never touched, where doubling from 1024 copied 8 MB) */
 	size_t np = 0, cap = 2 * n + 1024, dcap = 0, pcap = 0;
-	uint64_t *pairs = big_alloc(cap * sizeof *pairs, 0);
+	uint64_t *pairs = xmalloc_huge(cap * sizeof *pairs, 0);
 	int *dc = NULL, *pc = NULL;
 	struct doc_marks dm = {xcalloc(nc ? nc : 1, sizeof *dm.mark), 0};
 	for (size_t d0 = 0, i = 0; i <= n; i++) {

@@ -38,6 +38,23 @@ static void *huge(void *p, size_t n)
 	return p;
 }
 
+/* Memory touched all over, backed by 2 MB pages from its first byte to its
+ * last: n bytes (zeroed if zero), to free().  A page fault costs ~7 us
+ * here, and the corpus' resolve took ~15k of them on 4 KB pages (huge()
+ * advises only the whole 2 MB pages inside a block).  Small blocks (under
+ * 512 KB) come from malloc as usual. */
+void *xmalloc_huge(size_t n, int zero)
+{
+	if (n < HUGE_PAGE / 4)
+		return zero ? xcalloc(n, 1) : xmalloc(n);
+	size_t sz = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, sz);
+	if (!p)
+		return zero ? xcalloc(n, 1) : xmalloc(n); /* fails as xmalloc does */
+	madvise(p, sz, MADV_HUGEPAGE); /* advice: failure changes nothing */
+	return zero ? memset(p, 0, n) : p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

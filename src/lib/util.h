@@ -47,6 +47,9 @@ int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* n bytes (zeroed if zero) on 2 MB pages from first byte to last, for
+ * arrays touched all over; to free(). */
+void *xmalloc_huge(size_t n, int zero);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
