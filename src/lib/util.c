@@ -55,6 +55,68 @@ void *xmalloc_huge(size_t n, int zero)
 	return zero ? memset(p, 0, n) : p;
 }
 
+/* One LSD radix pass body per element size, so that each move is a copy
+ * of a known size. */
+#define RADIX_PASS(T)                                                           \
+	do {                                                                    \
+		const T *s = (const T *)src;                                    \
+		T *d = (T *)dst;                                                \
+		for (size_t i = 0; i < n; i++) {                                \
+			uint64_t k;                                             \
+			memcpy(&k, &s[i], 8);                                   \
+			d[c[k >> shift & 0xff]++] = s[i];                       \
+		}                                                               \
+	} while (0)
+
+struct radix16 {
+	unsigned char b[16];
+};
+struct radix24 {
+	unsigned char b[24];
+};
+
+void sort_by_u64(void *v, size_t n, size_t size)
+{
+	if (n < 2)
+		return;
+	unsigned char *tmp = xmalloc_huge(n * size, 0), *src = v, *dst = tmp;
+	size_t (*count)[257] = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k;
+		memcpy(&k, src + i * size, 8);
+		for (int b = 0; b < 8; b++)
+			count[b][(k >> 8 * b & 0xff) + 1]++;
+	}
+	uint64_t k0;
+	memcpy(&k0, src, 8);
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t *c = count[shift / 8];
+		if (c[(k0 >> shift & 0xff) + 1] == n)
+			continue; /* one value of this byte: nothing to move */
+		for (int b = 0; b < 256; b++)
+			c[b + 1] += c[b];
+		if (size == 8)
+			RADIX_PASS(uint64_t);
+		else if (size == 16)
+			RADIX_PASS(struct radix16);
+		else if (size == 24)
+			RADIX_PASS(struct radix24);
+		else
+			for (size_t i = 0; i < n; i++) {
+				uint64_t k;
+				memcpy(&k, src + i * size, 8);
+				memcpy(dst + c[k >> shift & 0xff]++ * size, src + i * size, size);
+			}
+		unsigned char *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != (unsigned char *)v)
+		memcpy(v, src, n * size);
+	free(count);
+	free(tmp);
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

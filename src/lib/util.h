@@ -50,6 +50,11 @@ void *xrealloc(void *p, size_t n);
 /* n bytes (zeroed if zero) on 2 MB pages from first byte to last, for
  * arrays touched all over; to free(). */
 void *xmalloc_huge(size_t n, int zero);
+/* Sorts v[0, n), elements of size bytes (8, 16 or 24) that each start with
+ * a uint64_t key, by that key, keeping the order of equal keys: an LSD
+ * radix sort a byte at a time (the histograms of all eight bytes from one
+ * pass; a byte alike in every key is not moved on). */
+void sort_by_u64(void *v, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
