@@ -868,9 +868,38 @@ static int load_mentions(struct case_db *c, struct surfs *pool, struct keyset *k
 	return 0;
 }
 
+/* A document's definition of an acronym: the acronym next to the first
+ * long form of its type it abbreviates there. */
+struct acro_def {
+	const char *acro, *full; /* borrowed from the texts */
+	long long doc;
+};
+
+/* By acronym, then long form, then document. */
+static int cmp_acro_def(const void *a, const void *b)
+{
+	const struct acro_def *x = a, *y = b;
+	int d = strcmp(x->acro, y->acro);
+	if (!d)
+		d = strcmp(x->full, y->full);
+	return d ? d : (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* The end of the run of defs[i]'s acronym (same is 1) or of its acronym and
+ * long form (same is 2) in the sorted defs[0, n). */
+static size_t acro_run(const struct acro_def *d, size_t i, size_t n, int same)
+{
+	size_t j = i + 1;
+	while (j < n && !strcmp(d[j].acro, d[i].acro) && (same < 2 || !strcmp(d[j].full, d[i].full)))
+		j++;
+	return j;
+}
+
 /* Adds acronym definitions seen anywhere ("Islamic Revolutionary Guard
  * Corps (IRGC)", or an acronym next to its long form in one document) to
- * the built-in list: acronym -> long normalised form, the first one seen. */
+ * the built-in list: acronym -> long normalised form, the one the most
+ * documents define it as, the first in byte order on a tie: the texts
+ * decide, never the order the documents were numbered in. */
 static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, struct arena *mem, char *(**out)[2])
 {
 	struct first_seen fs = first_seen_new(ntexts);
@@ -884,30 +913,27 @@ static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, stru
 	GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> 1 */
 	for (size_t i = 0; i < k; i++)
 		g_hash_table_add(known, map[i][0]);
-	size_t *lng = NULL, lcap = 0;
+	struct acro_def *def = NULL;
+	size_t ndef = 0, dcap = 0, *lng = NULL, lcap = 0;
 	for (size_t i = 0, d0 = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
 		size_t nlng = long_mentions(m + d0, i - d0, &lng, &lcap);
 		fs.now++;
-		for (size_t a = d0; a < i; a++) {
+		for (size_t a = d0; a < i && nlng; a++) {
 			const char *acro = m[a].sf->acro;
 			if (!*acro || g_hash_table_contains(known, acro))
 				continue;
-			/* the same text and type again: nothing new (an earlier
-			 * one was not known either, known only grows) */
+			/* the same text and type again: the same definition */
 			if (first_of(&fs, m + d0, (int)(a - d0)) < (int)(a - d0))
 				continue;
 			for (size_t x = 0; x < nlng; x++) {
 				const struct rmention *l = &m[d0 + lng[x]];
 				if (l->type != m[a].type || !abbreviates(acro, l->sf, mem))
 					continue;
-				if (k == cap)
-					map = xrealloc(map, (cap *= 2) * sizeof *map);
-				map[k][0] = xstrdup(acro);
-				map[k][1] = xstrdup(l->sf->norm);
-				g_hash_table_add(known, map[k][0]);
-				k++;
+				if (ndef == dcap)
+					def = xrealloc(def, (dcap = dcap ? 2 * dcap : 256) * sizeof *def);
+				def[ndef++] = (struct acro_def){acro, l->sf->norm, m[a].doc};
 				break;
 			}
 		}
@@ -916,6 +942,28 @@ static size_t collect_acronyms(struct rmention *m, size_t n, size_t ntexts, stru
 	free(lng);
 	first_seen_free(&fs);
 	g_hash_table_destroy(known);
+	if (ndef)
+		qsort(def, ndef, sizeof *def, cmp_acro_def);
+	for (size_t i = 0, j; i < ndef; i = j) {
+		j = acro_run(def, i, ndef, 1);
+		size_t best = i, top = 0;
+		for (size_t f = i, g; f < j; f = g) { /* each long form: its documents */
+			g = acro_run(def, f, j, 2);
+			size_t docs = 0;
+			for (size_t x = f; x < g; x++)
+				docs += x == f || def[x].doc != def[x - 1].doc;
+			if (docs > top) {
+				top = docs;
+				best = f;
+			}
+		}
+		if (k == cap)
+			map = xrealloc(map, (cap *= 2) * sizeof *map);
+		map[k][0] = xstrdup(def[best].acro);
+		map[k][1] = xstrdup(def[best].full);
+		k++;
+	}
+	free(def);
 	*out = map;
 	return k;
 }
@@ -1215,47 +1263,69 @@ static void naming_forms(const struct form *f, size_t nf, struct cluster *cl, si
 	}
 }
 
+/* 1 if s has capitals and no small letters (ASCII): "FRAN TOWNSEND". */
+static int shouted(const char *s)
+{
+	int upper = 0;
+	for (; *s; s++) {
+		if (*s >= 'a' && *s <= 'z')
+			return 0;
+		upper |= *s >= 'A' && *s <= 'Z';
+	}
+	return upper;
+}
+
+/* Whether text a (of length la) makes a better name than b (lb) used as
+ * often: the longer; then one not written in capitals throughout ("Fran
+ * Townsend", not "FRAN TOWNSEND"); then the first in byte order.  Only the
+ * texts decide, never where they were seen: the same documents give the
+ * same names, whatever order ingest numbered them in. */
+static int better_name(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la != lb)
+		return la > lb;
+	int sa = shouted(a), sb = shouted(b);
+	if (sa != sb)
+		return sb;
+	return strcmp(a, b) < 0;
+}
+
 /* Picks each cluster's canonical name (malloc'd array of borrowed texts):
  * the most frequent surface text of its naming form (a one-off long span
  * such as "Murtaza Hussain of The Intercept" must not name "The
- * Intercept"), the longer on a tie, then the one that got there first in
- * document order; a cluster never named so (only seen abbreviated) takes
- * its longest text.  uses[0, n) are sorted by sort_text_uses. */
+ * Intercept"), a tie broken by better_name; a cluster never named so (only
+ * seen abbreviated) takes its best text by better_name (its longest).
+ * uses[0, n) are sorted by sort_text_uses. */
 static char **canonical_names(const struct rmention *m, size_t n, const struct text_use *uses, size_t nc)
 {
 	char **name = xcalloc(nc, sizeof *name);
-	size_t *best = xcalloc(nc, sizeof *best), *when = xcalloc(nc, sizeof *when);
+	size_t *best = xcalloc(nc, sizeof *best);
 	for (size_t i = 0, j; i < n; i = j) {
 		j = text_run(uses, i, n);
-		size_t count = 0, last = 0; /* last: where the count was reached */
+		size_t count = 0;
 		for (size_t k = i; k < j; k++)
-			if (uses[k].naming) {
-				count++;
-				last = uses[k].pos;
-			}
+			count += uses[k].naming;
 		int c = uses[i].cluster;
 		if (!count || count < best[c])
 			continue;
 		char *text = m[uses[i].pos].sf->text;
-		size_t len = strlen(text), cur = name[c] ? strlen(name[c]) : 0;
-		if (count > best[c] || len > cur || (len == cur && last < when[c])) {
+		if (count > best[c] || better_name(text, strlen(text), name[c], strlen(name[c]))) {
 			best[c] = count;
-			when[c] = last;
 			name[c] = text;
 		}
 	}
 	char **seen = xcalloc(nc, sizeof *seen); /* any text of the cluster, for one only ever seen abbreviated */
-	for (size_t i = 0; i < n; i++) {
-		int c = m[i].cluster;
-		if (!name[c] && (!seen[c] || strlen(m[i].sf->text) > strlen(seen[c])))
-			seen[c] = m[i].sf->text;
+	for (size_t i = 0; i < n; i = text_run(uses, i, n)) {
+		int c = uses[i].cluster;
+		char *text = m[uses[i].pos].sf->text;
+		if (!name[c] && (!seen[c] || better_name(text, strlen(text), seen[c], strlen(seen[c]))))
+			seen[c] = text;
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!name[c])
 			name[c] = seen[c] ? seen[c] : (char *)"";
 	free(seen);
 	free(best);
-	free(when);
 	return name;
 }
 
@@ -2211,6 +2281,12 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 		if (!u || pairs[u - 1] != pairs[i])
 			pairs[u++] = pairs[i];
 	np = u;
+	/* the clusters' sizes before any surname moves, to weigh candidates
+	 * by: sizes that changed as the documents go by would make the moves
+	 * depend on the order ingest numbered the documents in */
+	long *count0 = xmalloc((nc ? nc : 1) * sizeof *count0);
+	for (size_t c = 0; c < nc; c++)
+		count0[c] = cl[c].count;
 	for (size_t d0 = 0, i = 0; i <= n; i++) {
 		if (i < n && m[i].doc == m[d0].doc)
 			continue;
@@ -2228,7 +2304,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 			int best = -1, top = 0, second = 0;
 			for (guint k = 0; k < v->len; k++) {
 				int cand = g_array_index(v, int, k);
-				if (3 * cl[cand].count < fa->count)
+				if (3 * count0[cand] < fa->count)
 					continue; /* a word far more common than the name: something else */
 				/* the document's clusters (sorted) that cand's company
 				 * (pairs from cand, sorted) holds, merged */
@@ -2261,6 +2337,7 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 		if (match[i])
 			g_array_free(match[i], TRUE);
 	free(match);
+	free(count0);
 	free(pairs);
 	free(dc);
 	free(dm.mark);

@@ -15,7 +15,11 @@
 
 /* Rebuilds entities and aliases and sets mentions.entity.  Runs in one
  * transaction and writes only what differs from the tables (a run that
- * finds what the last one found writes nothing).  *nentities (may be NULL)
+ * finds what the last one found writes nothing).  What it finds depends on
+ * the documents' contents only, never on the order they were numbered in:
+ * every tie goes by counts, then by the texts' bytes, so the same files
+ * ingested in any order give the same entities, with the same ids.
+ * *nentities (may be NULL)
  * gets the count.  Returns 0 or -1.  With WEFT_RESOLVE_TIMES set in the
  * environment it prints the CPU seconds of each phase to stderr. */
 int resolve_all(struct case_db *c, long *nentities, struct err *e);

@@ -9,7 +9,8 @@
  * across runs with its counts, and undoing it gives the first state back;
  * mentions numbered out of document order resolve alike; a name in Arabic
  * script joins its person, once however many runs; a first resolve of
- * many mentions (written in bulk) leaves what a row-by-row one would.
+ * many mentions (written in bulk) leaves what a row-by-row one would;
+ * the same documents numbered in another order give the same entities.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -111,17 +112,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Everything resolve_all writes, as text: entities, aliases, and which
- * entity each mention names.  Caller frees. */
-static char *snapshot(struct case_db *c)
+/* The rows of queries q[0, n), as text: columns joined by '|', each query
+ * ended by "--".  Caller frees. */
+static char *rows_text(struct case_db *c, const char *const *q, size_t n)
 {
-	static const char *const q[] = {
-		"SELECT id, type, name, key, mentions, docs FROM entities ORDER BY id",
-		"SELECT entity, alias, count FROM aliases ORDER BY entity, alias",
-		"SELECT id, entity FROM mentions ORDER BY id",
-	};
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st;
 		assert_int_equal(sqlite3_prepare_v2(c->db, q[i], -1, &st, NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -133,6 +129,18 @@ static char *snapshot(struct case_db *c)
 		buf_adds(&b, "--\n");
 	}
 	return buf_detach(&b);
+}
+
+/* Everything resolve_all writes, as text: entities, aliases, and which
+ * entity each mention names.  Caller frees. */
+static char *snapshot(struct case_db *c)
+{
+	static const char *const q[] = {
+		"SELECT id, type, name, key, mentions, docs FROM entities ORDER BY id",
+		"SELECT entity, alias, count FROM aliases ORDER BY entity, alias",
+		"SELECT id, entity FROM mentions ORDER BY id",
+	};
+	return rows_text(c, q, sizeof q / sizeof *q);
 }
 
 static long long entity_of(struct case_db *c, const char *text)
@@ -333,6 +341,101 @@ static void test_first_resolve_in_bulk(void **state)
 	free(after);
 }
 
+/* The documents of test_numbering_does_not_matter: ties that fell to the
+ * order documents were numbered in (two spellings of a name as often, an
+ * acronym defined two ways). */
+static const struct {
+	const char *body;
+	const char *const *ms;
+} numbered_docs[] = {
+	{"Fran Townsend spoke.", (const char *const[]){"PER:Fran Townsend", NULL}},
+	{"FRAN TOWNSEND SPOKE.", (const char *const[]){"PER:FRAN TOWNSEND", NULL}},
+	{"The National Security Council (NSC) met.", (const char *const[]){"ORG:National Security Council", "ORG:NSC", NULL}},
+	{"The Nuclear Suppliers Committee (NSC) met.",
+	 (const char *const[]){"ORG:Nuclear Suppliers Committee", "ORG:NSC", NULL}},
+	{"Nuclear Suppliers Committee members (NSC) left.",
+	 (const char *const[]){"ORG:Nuclear Suppliers Committee", "ORG:NSC", NULL}},
+	{"The NSC said no.", (const char *const[]){"ORG:NSC", NULL}},
+	{"Hadi al-Amiri met Qassem Soleimani.", (const char *const[]){"PER:Hadi al-Amiri", "PER:Qassem Soleimani", NULL}},
+	{"Amiri left.", (const char *const[]){"PER:Amiri", NULL}},
+};
+
+/* What resolve_all found, by content only: entities (their ids too: they
+ * are numbered by content), aliases, and each mention's entity by its
+ * document's text and offset.  Caller frees. */
+static char *content_snapshot(struct case_db *c)
+{
+	static const char *const q[] = {
+		"SELECT id, type, name, key, mentions, docs FROM entities ORDER BY id",
+		"SELECT e.type, e.name, a.alias, a.count FROM aliases a JOIN entities e ON e.id = a.entity ORDER BY 1, 2, 3",
+		"SELECT d.body, m.start, m.text, e.name FROM mentions m JOIN documents d ON d.id = m.doc"
+		" LEFT JOIN entities e ON e.id = m.entity ORDER BY 1, 2, 3",
+	};
+	return rows_text(c, q, sizeof q / sizeof *q);
+}
+
+/* numbered_docs in a case of its own (path), the i-th numbered id(i) and
+ * written in that order, resolved; returns content_snapshot. */
+static char *resolve_numbered(const char *path, long long (*id)(size_t i, size_t n))
+{
+	struct case_db *c;
+	struct err e = {{0}};
+	if (case_open(path, CASE_WRITE, &c, &e) < 0)
+		fail_msg("case_open: %s", e.msg);
+	size_t n = sizeof numbered_docs / sizeof *numbered_docs;
+	for (size_t k = 0; k < n; k++) { /* written in id order, as ingest would */
+		size_t i = 0;
+		while (id(i, n) != (long long)k + 1)
+			i++;
+		document(c, id(i, n), numbered_docs[i].body, numbered_docs[i].ms);
+	}
+	resolve(c);
+	char *snap = content_snapshot(c);
+	case_close(c);
+	return snap;
+}
+
+static long long id_forward(size_t i, size_t n)
+{
+	(void)n;
+	return (long long)i + 1;
+}
+
+static long long id_backward(size_t i, size_t n)
+{
+	return (long long)(n - i);
+}
+
+static long long id_shuffled(size_t i, size_t n)
+{
+	return (long long)((i * 5 + 3) % n) + 1; /* 5 and 8 are coprime */
+}
+
+/* The same documents numbered forwards, backwards or shuffled (ingest
+ * numbers them in the order its workers finish) give the same entities,
+ * ids and all, the same aliases and the same entity for every mention;
+ * and the ties go by content: a name written in capitals throughout loses
+ * to the same name written normally, and an acronym alone takes the long
+ * form most documents define it as. */
+static void test_numbering_does_not_matter(void **state)
+{
+	const char *dir = ((struct fx *)*state)->dir;
+	char path[3][128];
+	long long (*const ids[3])(size_t, size_t) = {id_forward, id_backward, id_shuffled};
+	char *snap[3];
+	for (int k = 0; k < 3; k++) {
+		snprintf(path[k], sizeof path[k], "%s/numbered%d.weft", dir, k);
+		snap[k] = resolve_numbered(path[k], ids[k]);
+	}
+	assert_string_equal(snap[0], snap[1]);
+	assert_string_equal(snap[0], snap[2]);
+	assert_non_null(strstr(snap[0], "|PER|Fran Townsend|"));
+	assert_null(strstr(snap[0], "|PER|FRAN TOWNSEND|"));
+	assert_non_null(strstr(snap[0], "The NSC said no.|4|NSC|Nuclear Suppliers Committee\n"));
+	for (int k = 0; k < 3; k++)
+		free(snap[k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mentions_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_resolve_in_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbering_does_not_matter, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
