@@ -5,7 +5,9 @@
  *
  * Type detection trusts content first (libmagic), then a few sniffing rules
  * libmagic gets wrong for leaks (headerless RFC-822 files such as the Enron
- * maildir, mbox, XHTML), and the file name's extension only to break ties.
+ * maildir, mbox, XHTML), then the annotation formats of linguists' tools
+ * (CoNLL-U, WebAnno TSV, CoNLL-2012: token tables read as the text they
+ * annotate), and the file name's extension only to break ties.
  */
 #include "extract.h"
 
@@ -348,8 +350,19 @@ static extractor_fn pick(const char *mime, const char *data, size_t len, const c
 	if (!strcmp(mime, "text/html") || !strcmp(mime, "application/xhtml+xml") ||
 	    ((!strcmp(mime, "text/xml") || !strcmp(mime, "text/plain")) && looks_like_html(data, len)))
 		return extract_html;
-	if (!strncmp(mime, "text/", 5))
+	if (!strncmp(mime, "text/", 5)) {
+		switch (conll_sniff(data, len, name)) {
+		case CONLL_U:
+			return extract_conllu;
+		case CONLL_WEBANNO:
+			return extract_webanno;
+		case CONLL_2012:
+			return extract_conll2012;
+		case CONLL_NONE:
+			break;
+		}
 		return has_ext(name, "html") || has_ext(name, "htm") ? extract_html : extract_text;
+	}
 	/* UTF-16 text without a BOM looks binary to libmagic, and short
 	 * texts can look like an exotic format (BBC business/221.txt is
 	 * "HPGL" to it): text that decodes cleanly is text. */

@@ -105,6 +105,18 @@ int extract_email(struct xctx *x, const char *data, size_t len, struct xdoc *d, 
 int extract_mbox(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
 int extract_pdf(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
 int extract_archive(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
+/* Annotation files read as the text they annotate (extract/conll.c):
+ * CoNLL-U, WebAnno TSV 3, CoNLL-2012.  A file that turns out not to be one
+ * (no sentences, or a quarter of its lines malformed) is read as plain
+ * text, with meta "read_as" saying why. */
+int extract_conllu(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
+int extract_webanno(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
+int extract_conll2012(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e);
+
+enum conll_format { CONLL_NONE, CONLL_U, CONLL_WEBANNO, CONLL_2012 };
+/* Which annotation format text data is in, from its first 8 KB (and, for
+ * CoNLL-U without "# text"/"# sent_id" comments, name's extension). */
+enum conll_format conll_sniff(const char *data, size_t len, const char *name);
 
 /* One-time global setup of the libraries behind the extractors (libxml2,
  * GMime); call from the main thread before starting workers. */
