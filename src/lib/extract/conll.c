@@ -606,7 +606,8 @@ static void parse_conll2012(struct parse *p, const char *t, size_t len)
 
 /* ---- recognising the formats ---- */
 
-/* Judges by the first 8 KB (a line cut there is not judged):
+/* Judges by the first 8 KB (a line cut there, or at the end of a file cut
+ * short, is not judged):
  *   WebAnno TSV  the first line is "#FORMAT=WebAnno TSV ..."
  *   CoNLL-2012   the first line that is not blank is "#begin document ..."
  *   CoNLL-U      every line is a comment, blank, or ten tab-separated
@@ -620,21 +621,25 @@ enum conll_format conll_sniff(const char *data, size_t len, const char *name)
 		data += 3, lim -= 3, len -= 3;
 	if (lim >= 19 && !memcmp(data, "#FORMAT=WebAnno TSV", 19))
 		return CONLL_WEBANNO;
+	struct line l, k, v;
+	size_t pos = 0, tokens = 0, ids = 0;
+	while (next_line(data, lim, &pos, &l) && blank(&l))
+		;
+	if (pos && l.n && l.p[0] == '#') {
+		comment_kv(&l, &k, &v);
+		if (k.n >= 14 && !strncmp(k.p, "begin document", 14))
+			return CONLL_2012;
+	}
 	if (!memchr(data, '\t', lim))
 		return CONLL_NONE; /* no token table */
-	struct line l;
-	size_t pos = 0, tokens = 0, ids = 0;
-	int first = 1;
+	pos = 0;
 	while (next_line(data, lim, &pos, &l)) {
-		if (pos == lim && lim < len)
-			break; /* cut at the 8 KB mark */
+		if (pos == lim && (lim < len || data[lim - 1] != '\n'))
+			break; /* cut at the 8 KB mark, or a file cut short */
 		if (blank(&l))
 			continue;
 		if (l.p[0] == '#') {
-			struct line k, v;
 			comment_kv(&l, &k, &v);
-			if (first && k.n >= 14 && !strncmp(k.p, "begin document", 14))
-				return CONLL_2012;
 			ids += tok_is(k.p, k.n, "text") || tok_is(k.p, k.n, "sent_id");
 		} else {
 			struct line f[11];
@@ -643,7 +648,6 @@ enum conll_format conll_sniff(const char *data, size_t len, const char *name)
 				return CONLL_NONE;
 			tokens++;
 		}
-		first = 0;
 	}
 	if (!tokens)
 		return CONLL_NONE;
