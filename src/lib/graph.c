@@ -20,6 +20,7 @@
 #include <igraph.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1197,7 +1198,7 @@ static int by_size(const void *pa, const void *pb)
 }
 
 /* Betweenness of people and organisations over the links between them
- * that share a sentence (of the pairs ea[2i], ea[2i+1] of score[i]: those
+ * that share a sentence (of the pairs ea[2i], ea[2i+1] of score[i], i < ne: those
  * whose entities' type[] is PER or ORG; a link's length is 1/score, so
  * strong links are short) into bt[n]; NAN for places and MISC entities,
  * which are not measured.  A path through "Iraq" or "Baghdad" says nothing
@@ -1323,14 +1324,14 @@ struct barc {
  * keep[0..nk), both ways, between vertices numbered vx[entity] (0..m);
  * vertex v's are [(*offp)[v], (*offp)[v + 1]).  Both arrays are the
  * caller's to free. */
-static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint32_t *keep,
+static struct barc *barcs_make(const igraph_integer_t *ea, const double *score, const uint32_t *keep,
 			       size_t nk, const uint32_t *vx, uint32_t m, uint32_t **offp)
 {
 	struct barc *arc = xmalloc((2 * nk + 1) * sizeof *arc);
 	uint32_t *off = xcalloc((size_t)m + 1, sizeof *off);
 	for (size_t k = 0; k < nk; k++) {
-		off[vx[VECTOR(*ea)[2 * keep[k]]] + 1]++;
-		off[vx[VECTOR(*ea)[2 * keep[k] + 1]] + 1]++;
+		off[vx[ea[2 * keep[k]]] + 1]++;
+		off[vx[ea[2 * keep[k] + 1]] + 1]++;
 	}
 	for (uint32_t v = 0; v < m; v++)
 		off[v + 1] += off[v];
@@ -1338,8 +1339,8 @@ static struct barc *barcs_make(const igraph_vector_int_t *ea, const igraph_vecto
 	memcpy(fill, off, ((size_t)m + 1) * sizeof *fill);
 	for (size_t k = 0; k < nk; k++) {
 		size_t i = keep[k];
-		uint32_t a = vx[VECTOR(*ea)[2 * i]], b = vx[VECTOR(*ea)[2 * i + 1]];
-		double l = 1 / VECTOR(*score)[i];
+		uint32_t a = vx[ea[2 * i]], b = vx[ea[2 * i + 1]];
+		double l = 1 / score[i];
 		arc[fill[a]++] = (struct barc){l, b};
 		arc[fill[b]++] = (struct barc){l, a};
 	}
@@ -1357,25 +1358,24 @@ static int by_degree(const void *pa, const void *pb, void *ctx)
 	return (a > b) - (a < b);
 }
 
-static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *score, const uint8_t *type,
-			uint32_t n, double *bt)
+static void betweenness(const igraph_integer_t *ea, const double *score, size_t ne, const uint8_t *type, uint32_t n,
+			double *bt)
 {
-	size_t ne = (size_t)igraph_vector_size(score);
 	for (uint32_t v = 0; v < n; v++)
 		bt[v] = type[v] & (T_PER | T_ORG) ? 0 : NAN;
 	/* the links between people and organisations */
 	uint32_t *keep = xmalloc((ne + 1) * sizeof *keep);
 	size_t nk = 0;
 	for (size_t i = 0; i < ne; i++)
-		if (type[VECTOR(*ea)[2 * i]] & (T_PER | T_ORG) && type[VECTOR(*ea)[2 * i + 1]] & (T_PER | T_ORG))
+		if (type[ea[2 * i]] & (T_PER | T_ORG) && type[ea[2 * i + 1]] & (T_PER | T_ORG))
 			keep[nk++] = (uint32_t)i;
 	/* their entities, numbered 0..m from the most linked down (most arcs
 	 * lead to the hubs: their distances then share a few cache lines),
 	 * and their arcs both ways */
 	uint32_t *vx = xcalloc((size_t)n + 1, sizeof *vx), *orig = xmalloc(((size_t)n + 1) * sizeof *orig), m = 0;
 	for (size_t k = 0; k < nk; k++) {
-		vx[VECTOR(*ea)[2 * keep[k]]]++;
-		vx[VECTOR(*ea)[2 * keep[k] + 1]]++;
+		vx[ea[2 * keep[k]]]++;
+		vx[ea[2 * keep[k] + 1]]++;
 	}
 	for (uint32_t v = 0; v < n; v++)
 		if (vx[v])
@@ -1490,68 +1490,57 @@ static void betweenness(const igraph_vector_int_t *ea, const igraph_vector_t *sc
 /* PageRank over the undirected network of pairs (weights: pair scores,
  * typed links added), and Leiden communities over the pairs that share a
  * sentence: document-only links are the most numerous and the weakest, and
- * would triple the time the clustering takes for little; an entity with only such
- * links joins the community of its strongest neighbour.  Fills pr[nent],
- * comm[nent] (-1 for an entity without links) and bt[nent] (betweenness, see
- * above).  Returns 0 or -1. */
-static int rank_and_cluster(struct builder *g, const double *pscore, double *pr, long *comm, double *bt,
-			    struct err *e)
+ * would triple the time the clustering takes for little; an entity with
+ * only such links joins the community of its strongest neighbour.
+ *
+ * They run in a thread of their own, and betweenness in another, while the
+ * build writes the edges and the adjacency (on two cores the corpus'
+ * rebuild takes ~1 s less, of ~4.7: bench/BENCHMARKS.md, Session 6), on a
+ * copy of what they need: ranks_start() makes it from the builder,
+ * ranks_finish() waits and stores the results.  igraph is used by the
+ * first thread alone; the second reads the pairs as plain arrays. */
+struct ranks {
+	igraph_vector_int_t edges; /* pairs: those with a shared sentence first */
+	igraph_vector_t w;         /* their scores (at least 1e-9) */
+	igraph_integer_t ne, ns;   /* pairs, of which the first ns share a sentence */
+	uint32_t *dpair;           /* the document-only pairs again, and their */
+	double *dscore;            /* scores, for the communities of their entities */
+	uint32_t n;                /* entities */
+	long long *id;             /* their ids */
+	uint8_t *type, *linked;    /* linked: 1 by document only, 2 by a shared sentence */
+	double *pr, *bt;           /* out: PageRank, betweenness (NAN: not measured) */
+	long *comm;                /* out: community, -1 for an entity without links */
+	int ok;                    /* out: 1 when igraph could do it all */
+	int threaded, bt_threaded; /* betweenness has a thread of its own too */
+	pthread_t thread, bt_thread;
+};
+
+static void ranks_compute(struct ranks *r)
 {
 	igraph_quiet();
-	igraph_vector_int_t edges, memb;
-	igraph_vector_t w, rank;
+	igraph_vector_int_t memb, sentence_edges;
+	igraph_vector_t rank, sentence_w;
 	igraph_t gr;
-	igraph_integer_t ne = 0, ns = 0;
-	int ok = 0, stage = 0;
-	uint8_t *linked = xcalloc(g->nent ? g->nent : 1, 1);
-	for (uint32_t i = 0; i < g->npairs; i++) {
-		ne += g->pairs[i].nev > 0;
-		ns += g->pairs[i].nev > 0 && g->pairs[i].sdocs > 0;
-	}
-	if (igraph_vector_int_init(&edges, 2 * ne))
-		goto out;
-	stage = 1;
-	if (igraph_vector_init(&w, ne))
-		goto out;
-	stage = 2;
-	/* links with a shared sentence first, document-only ones after */
-	igraph_integer_t ks = 0, kw = ns;
-	for (uint32_t i = 0; i < g->npairs; i++) {
-		const struct pair *p = &g->pairs[i];
-		if (!p->nev)
-			continue;
-		igraph_integer_t k = p->sdocs ? ks++ : kw++;
-		VECTOR(edges)[2 * k] = p->a;
-		VECTOR(edges)[2 * k + 1] = p->b;
-		VECTOR(w)[k] = pscore[i] > 1e-9 ? pscore[i] : 1e-9;
-		/* linked: 1 by document only, 2 by a shared sentence */
-		if (p->sdocs)
-			linked[p->a] = linked[p->b] = 2;
-		if (!linked[p->a])
-			linked[p->a] = 1;
-		if (!linked[p->b])
-			linked[p->b] = 1;
-	}
-	if (igraph_create(&gr, &edges, g->nent, IGRAPH_UNDIRECTED))
-		goto out;
-	stage = 3;
+	int have_gr = 0, have_rank = 0, have_memb = 0;
 	if (igraph_vector_init(&rank, 0))
 		goto out;
-	stage = 4;
+	have_rank = 1;
 	if (igraph_vector_int_init(&memb, 0))
 		goto out;
-	stage = 5;
-	if (igraph_pagerank(&gr, IGRAPH_PAGERANK_ALGO_PRPACK, &rank, NULL, igraph_vss_all(), 0, 0.85, &w, NULL))
+	have_memb = 1;
+	if (igraph_create(&gr, &r->edges, r->n, IGRAPH_UNDIRECTED))
+		goto out;
+	have_gr = 1;
+	if (igraph_pagerank(&gr, IGRAPH_PAGERANK_ALGO_PRPACK, &rank, NULL, igraph_vss_all(), 0, 0.85, &r->w, NULL))
 		goto out;
 	igraph_destroy(&gr);
-	stage = 2; /* gr is gone; rank and memb are freed below */
-	if (igraph_vector_int_resize(&edges, 2 * ns) || igraph_vector_resize(&w, ns) ||
-	    igraph_create(&gr, &edges, g->nent, IGRAPH_UNDIRECTED)) {
-		igraph_vector_destroy(&rank);
-		igraph_vector_int_destroy(&memb);
+	have_gr = 0;
+	/* the links with a shared sentence, where betweenness may be reading them */
+	const igraph_vector_int_t *se = igraph_vector_int_view(&sentence_edges, VECTOR(r->edges), 2 * r->ns);
+	const igraph_vector_t *sw = igraph_vector_view(&sentence_w, VECTOR(r->w), r->ns);
+	if (igraph_create(&gr, se, r->n, IGRAPH_UNDIRECTED))
 		goto out;
-	}
-	stage = 5;
+	have_gr = 1;
 	/* Leiden, for modularity (node weights: strengths; resolution
 	 * 1 / 2m): on the corpus 0.45 s and modularity 0.711, where igraph's
 	 * Louvain took 2.3 s for 0.707.  It visits nodes in random order: a
@@ -1561,69 +1550,192 @@ static int rank_and_cluster(struct builder *g, const double *pscore, double *pr,
 	if (igraph_vector_init(&strength, 0))
 		goto out;
 	double total = 0;
-	for (igraph_integer_t i = 0; i < ns; i++)
-		total += VECTOR(w)[i];
+	for (igraph_integer_t i = 0; i < r->ns; i++)
+		total += VECTOR(*sw)[i];
 	igraph_integer_t ncomm_found;
 	igraph_real_t quality;
-	int failed = igraph_strength(&gr, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &w) ||
-		     igraph_community_leiden(&gr, &w, &strength, total > 0 ? 1 / (2 * total) : 1, 0.01, 0, 2, &memb,
+	int failed = igraph_strength(&gr, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, sw) ||
+		     igraph_community_leiden(&gr, sw, &strength, total > 0 ? 1 / (2 * total) : 1, 0.01, 0, 2, &memb,
 					     &ncomm_found, &quality);
 	igraph_vector_destroy(&strength);
 	if (failed)
 		goto out;
 	/* entities with document-only links: their strongest neighbour's community */
-	double *best = xcalloc(g->nent ? g->nent : 1, sizeof *best);
-	for (uint32_t i = 0; i < g->npairs; i++) {
-		const struct pair *p = &g->pairs[i];
-		if (!p->nev || p->sdocs)
-			continue;
+	double *best = xcalloc(r->n ? r->n : 1, sizeof *best);
+	for (igraph_integer_t k = 0; k < r->ne - r->ns; k++)
 		for (int side = 0; side < 2; side++) {
-			uint32_t x = side ? p->b : p->a, y = side ? p->a : p->b;
-			if (linked[x] == 1 && linked[y] == 2 && pscore[i] > best[x]) {
-				best[x] = pscore[i];
+			uint32_t x = r->dpair[2 * k + side], y = r->dpair[2 * k + !side];
+			if (r->linked[x] == 1 && r->linked[y] == 2 && r->dscore[k] > best[x]) {
+				best[x] = r->dscore[k];
 				VECTOR(memb)[x] = VECTOR(memb)[y];
 			}
 		}
-	}
 	free(best);
 	phase_time("network", "pagerank, communities");
-	betweenness(&edges, &w, g->ent_type, g->nent, bt);
-	phase_time("network", "betweenness");
+	if (!r->bt_threaded)
+		betweenness(VECTOR(r->edges), VECTOR(r->w), (size_t)r->ns, r->type, r->n, r->bt);
 	/* renumber communities by size, largest 0; entities without links have none */
 	long ncomm = 0;
-	for (uint32_t i = 0; i < g->nent; i++)
+	for (uint32_t i = 0; i < r->n; i++)
 		if (VECTOR(memb)[i] + 1 > ncomm)
 			ncomm = (long)VECTOR(memb)[i] + 1;
 	struct comm *cs = xcalloc((size_t)ncomm + 1, sizeof *cs);
 	for (long c = 0; c < ncomm; c++)
 		cs[c].id = c;
-	for (uint32_t i = 0; i < g->nent; i++)
-		if (linked[i])
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->linked[i])
 			cs[VECTOR(memb)[i]].size++;
 	qsort(cs, (size_t)ncomm, sizeof *cs, by_size);
 	long *renum = xmalloc(((size_t)ncomm + 1) * sizeof *renum);
 	for (long c = 0; c < ncomm; c++)
 		renum[cs[c].id] = c;
-	for (uint32_t i = 0; i < g->nent; i++) {
-		pr[i] = VECTOR(rank)[i];
-		comm[i] = linked[i] ? renum[VECTOR(memb)[i]] : -1;
+	for (uint32_t i = 0; i < r->n; i++) {
+		r->pr[i] = VECTOR(rank)[i];
+		r->comm[i] = r->linked[i] ? renum[VECTOR(memb)[i]] : -1;
 	}
 	free(cs);
 	free(renum);
-	ok = 1;
+	r->ok = 1;
 out:
-	if (stage >= 5)
+	if (have_memb)
 		igraph_vector_int_destroy(&memb);
-	if (stage >= 4)
+	if (have_rank)
 		igraph_vector_destroy(&rank);
-	if (stage >= 3)
+	if (have_gr)
 		igraph_destroy(&gr);
-	if (stage >= 2)
-		igraph_vector_destroy(&w);
-	if (stage >= 1)
-		igraph_vector_int_destroy(&edges);
-	free(linked);
-	return ok ? 0 : err_set(e, "building the network: igraph could not rank the entities (out of memory?)");
+}
+
+static void *ranks_main(void *arg)
+{
+	phase_time("network", NULL);
+	ranks_compute(arg);
+	return NULL;
+}
+
+static void *between_main(void *arg)
+{
+	struct ranks *r = arg;
+	phase_time("network", NULL);
+	betweenness(VECTOR(r->edges), VECTOR(r->w), (size_t)r->ns, r->type, r->n, r->bt);
+	phase_time("network", "betweenness");
+	return NULL;
+}
+
+/* Copies the pairs with evidence (scores pscore[], typed links added) and
+ * the entities into r, and starts ranking them, in a thread when one can
+ * be had.  Returns 0, or -1 when out of memory. */
+static int ranks_start(const struct builder *g, const double *pscore, struct ranks *r)
+{
+	memset(r, 0, sizeof *r);
+	igraph_integer_t ne = 0, ns = 0;
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		ne += g->pairs[i].nev > 0;
+		ns += g->pairs[i].nev > 0 && g->pairs[i].sdocs > 0;
+	}
+	if (igraph_vector_int_init(&r->edges, 2 * ne))
+		return -1;
+	if (igraph_vector_init(&r->w, ne)) {
+		igraph_vector_int_destroy(&r->edges);
+		return -1;
+	}
+	size_t n = g->nent ? g->nent : 1;
+	r->ne = ne;
+	r->ns = ns;
+	r->n = g->nent;
+	r->dpair = xmalloc((2 * (size_t)(ne - ns) + 1) * sizeof *r->dpair);
+	r->dscore = xmalloc(((size_t)(ne - ns) + 1) * sizeof *r->dscore);
+	r->id = xmalloc(n * sizeof *r->id);
+	memcpy(r->id, g->ent_id, g->nent * sizeof *r->id);
+	r->type = xmalloc(n);
+	memcpy(r->type, g->ent_type, g->nent);
+	r->linked = xcalloc(n, 1);
+	r->pr = xcalloc(n, sizeof *r->pr);
+	r->bt = xcalloc(n, sizeof *r->bt);
+	r->comm = xcalloc(n, sizeof *r->comm);
+	igraph_integer_t ks = 0, kw = ns;
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		const struct pair *p = &g->pairs[i];
+		if (!p->nev)
+			continue;
+		igraph_integer_t k = p->sdocs ? ks++ : kw++;
+		VECTOR(r->edges)[2 * k] = p->a;
+		VECTOR(r->edges)[2 * k + 1] = p->b;
+		VECTOR(r->w)[k] = pscore[i] > 1e-9 ? pscore[i] : 1e-9;
+		if (p->sdocs) {
+			r->linked[p->a] = r->linked[p->b] = 2;
+		} else {
+			r->dpair[2 * (k - ns)] = p->a;
+			r->dpair[2 * (k - ns) + 1] = p->b;
+			r->dscore[k - ns] = pscore[i];
+		}
+		if (!r->linked[p->a])
+			r->linked[p->a] = 1;
+		if (!r->linked[p->b])
+			r->linked[p->b] = 1;
+	}
+	/* on one CPU, threads only take turns and evict each other's caches
+	 * (~0.3 s more on the corpus) */
+	if (cpu_count() > 1) {
+		r->bt_threaded = pthread_create(&r->bt_thread, NULL, between_main, r) == 0;
+		r->threaded = pthread_create(&r->thread, NULL, ranks_main, r) == 0;
+	}
+	if (!r->threaded)
+		ranks_compute(r);
+	return 0;
+}
+
+/* Waits for the threads ranks_start() started, if any. */
+static void ranks_wait(struct ranks *r)
+{
+	if (r->threaded)
+		pthread_join(r->thread, NULL);
+	if (r->bt_threaded)
+		pthread_join(r->bt_thread, NULL);
+	r->threaded = r->bt_threaded = 0;
+}
+
+static void ranks_free(struct ranks *r)
+{
+	ranks_wait(r);
+	igraph_vector_int_destroy(&r->edges);
+	igraph_vector_destroy(&r->w);
+	free(r->dpair);
+	free(r->dscore);
+	free(r->id);
+	free(r->type);
+	free(r->linked);
+	free(r->pr);
+	free(r->bt);
+	free(r->comm);
+	memset(r, 0, sizeof *r);
+}
+
+/* Waits for the ranks and writes them to the entities.  Returns 0 or -1. */
+static int ranks_finish(struct case_db *c, struct ranks *r, struct err *e)
+{
+	ranks_wait(r);
+	if (!r->ok)
+		return err_set(e, "building the network: igraph could not rank the entities (out of memory?)");
+	sqlite3_stmt *upd;
+	if (case_prepare(c, "UPDATE entities SET pagerank = ?, community = ?, betweenness = ? WHERE id = ?", &upd,
+			 "saving the network", e) < 0)
+		return -1;
+	int rc = 0;
+	for (uint32_t i = 0; i < r->n && rc == 0; i++) {
+		sqlite3_bind_double(upd, 1, r->pr[i]);
+		if (r->comm[i] >= 0)
+			sqlite3_bind_int64(upd, 2, r->comm[i]);
+		else
+			sqlite3_bind_null(upd, 2);
+		if (isnan(r->bt[i]))
+			sqlite3_bind_null(upd, 3);
+		else
+			sqlite3_bind_double(upd, 3, r->bt[i]);
+		sqlite3_bind_int64(upd, 4, r->id[i]);
+		rc = step_done(c, upd, e);
+	}
+	sqlite3_finalize(upd);
+	return rc;
 }
 
 /* The builder's pairs that have evidence, in (a, b) order, by a radix sort
@@ -2008,18 +2120,14 @@ static char *edges_insert_sql(int n)
 /* Writes edges, evidence, PageRank, betweenness and communities, and fills
  * t with the network written (t->np = 0 when it could not: the adjacency is
  * then read back from the edges). */
-static int save(struct builder *g, struct net *t, struct err *e)
+static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *e)
 {
 	struct case_db *c = g->c;
 	struct writer w;
 	memset(&w, 0, sizeof w);
 	w.next_id = 1;
 	char *batch_sql = edges_insert_sql(EDGE_BATCH);
-	sqlite3_stmt *upd = NULL;
 	double *pscore = xcalloc(g->npairs ? g->npairs : 1, sizeof *pscore);
-	double *pr = xcalloc(g->nent ? g->nent : 1, sizeof *pr);
-	long *comm = xcalloc(g->nent ? g->nent : 1, sizeof *comm);
-	double *bt = xcalloc(g->nent ? g->nent : 1, sizeof *bt);
 	int rc = -1;
 	if (case_exec(c, "DELETE FROM edges;"
 			 /* the linkable entities get new values below */
@@ -2028,10 +2136,26 @@ static int save(struct builder *g, struct net *t, struct err *e)
 			 " AND (pagerank IS NOT NULL OR community IS NOT NULL OR betweenness IS NOT NULL)",
 		      "clearing the old network", e) < 0 ||
 	    case_prepare(c, batch_sql, &w.batch, "saving the network", e) < 0 ||
-	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0 ||
-	    case_prepare(c, "UPDATE entities SET pagerank = ?, community = ?, betweenness = ? WHERE id = ?", &upd,
-			 "saving the network", e) < 0)
+	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0)
 		goto out;
+	/* the pairs' scores, the typed links' added, for the ranks: they
+	 * are made while the edges are written */
+	for (uint32_t i = 0; i < g->npairs; i++) {
+		const struct pair *p = &g->pairs[i];
+		if (p->nev)
+			pscore[i] = (p->sdocs + 0.25 * (p->docs - p->sdocs)) * specificity(g, p->a, p->b);
+	}
+	for (uint32_t i = 0; i < g->nrels; i++) {
+		const struct rel *rl = &g->rels[i];
+		uint32_t a = MIN(rl->from, rl->to), b = MAX(rl->from, rl->to);
+		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
+		if (pi != NONE)
+			pscore[pi] += rl->docs * (1 + specificity(g, rl->from, rl->to));
+	}
+	if (ranks_start(g, pscore, rk) < 0) {
+		rc = err_set(e, "building the network: out of memory");
+		goto out;
+	}
 	/* in (a, b) order, so that the unique index on edges grows at its end;
 	 * a pair without a sentence to show for it is left out */
 	uint32_t nord;
@@ -2049,11 +2173,10 @@ static int save(struct builder *g, struct net *t, struct err *e)
 			__builtin_prefetch(&g->pool[g->pairs[order[oi + 8]].ev]);
 		struct pair *p = &g->pairs[i];
 		place[i] = t->np;
-		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs);
+		double weight = p->sdocs + 0.25 * (p->docs - p->sdocs), score = weight * specificity(g, p->a, p->b);
 		enum kind k = p->sdocs ? K_COOCCURS : K_SAMEDOC;
-		pscore[i] = weight * specificity(g, p->a, p->b);
-		net_add(t, t->np, p->a, p->b, w.next_id, k, p->docs, p->sentences, weight, pscore[i]);
-		if (write_edge(g, &w, p->a, p->b, k, p->docs, p->sentences, weight, pscore[i], p->ev, e) < 0) {
+		net_add(t, t->np, p->a, p->b, w.next_id, k, p->docs, p->sentences, weight, score);
+		if (write_edge(g, &w, p->a, p->b, k, p->docs, p->sentences, weight, score, p->ev, e) < 0) {
 			free(order);
 			free(place);
 			goto out;
@@ -2064,8 +2187,6 @@ static int save(struct builder *g, struct net *t, struct err *e)
 		double score = r->docs * (1 + specificity(g, r->from, r->to));
 		uint32_t a = r->from < r->to ? r->from : r->to, b = r->from < r->to ? r->to : r->from;
 		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
-		if (pi != NONE)
-			pscore[pi] += score;
 		if (pi != NONE && g->pairs[pi].nev)
 			net_add(t, place[pi], a, b, w.next_id, (enum kind)r->kind, r->docs, r->sentences, r->docs,
 				score);
@@ -2090,22 +2211,6 @@ static int save(struct builder *g, struct net *t, struct err *e)
 	if (case_exec(c, sql, "saving the network", e) < 0)
 		goto out;
 	phase_time("network", "edges and evidence");
-	if (rank_and_cluster(g, pscore, pr, comm, bt, e) < 0)
-		goto out;
-	for (uint32_t i = 0; i < g->nent; i++) {
-		sqlite3_bind_double(upd, 1, pr[i]);
-		if (comm[i] >= 0)
-			sqlite3_bind_int64(upd, 2, comm[i]);
-		else
-			sqlite3_bind_null(upd, 2);
-		if (isnan(bt[i]))
-			sqlite3_bind_null(upd, 3);
-		else
-			sqlite3_bind_double(upd, 3, bt[i]);
-		sqlite3_bind_int64(upd, 4, g->ent_id[i]);
-		if (step_done(c, upd, e) < 0)
-			goto out;
-	}
 	rc = 0;
 out:
 	sqlite3_finalize(w.batch);
@@ -2113,11 +2218,7 @@ out:
 	for (int i = 0; i < EDGE_BATCH; i++)
 		buf_free(&w.row[i].ev);
 	free(batch_sql);
-	sqlite3_finalize(upd);
 	free(pscore);
-	free(pr);
-	free(comm);
-	free(bt);
 	return rc;
 }
 
@@ -2192,6 +2293,8 @@ int graph_build(struct case_db *c, struct err *e)
 	g.c = c;
 	struct net net;
 	memset(&net, 0, sizeof net);
+	struct ranks ranks;
+	memset(&ranks, 0, sizeof ranks);
 	hmap_init(&g.pair_map, 4096);
 	hmap_init(&g.rel_map, 256);
 	int rc = -1;
@@ -2202,21 +2305,24 @@ int graph_build(struct case_db *c, struct err *e)
 	phase_time("network", "mention scan");
 	sqlite3_finalize(g.body_st); /* releases the last document's text */
 	g.body_st = NULL;
-	if (save(&g, &net, e) < 0)
+	if (save(&g, &net, &ranks, e) < 0)
 		goto out;
 	/* the adjacency of the network just written (read back from the
 	 * edges if save() could not keep it whole), once the builder's memory
-	 * is given back */
-	phase_time("network", "entity ranks");
+	 * is given back; then the ranks, when their thread is done */
 	builder_free(&g);
 	if ((net.np ? adjacency_store(c, &net, e) : graph_store_adjacency(c, e)) < 0)
 		goto out;
 	phase_time("network", "adjacency");
+	if (ranks_finish(c, &ranks, e) < 0)
+		goto out;
+	phase_time("network", "entity ranks");
 	rc = case_exec(c, nested ? "RELEASE graph_build" : "COMMIT", "saving the network", e);
 	phase_time("network", "commit");
 out:
 	builder_free(&g);
 	net_free(&net);
+	ranks_free(&ranks);
 	if (rc < 0)
 		sqlite3_exec(c->db, nested ? "ROLLBACK TO graph_build; RELEASE graph_build" : "ROLLBACK", NULL, NULL,
 			     NULL);

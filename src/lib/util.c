@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static void out_of_memory(void)
 {
@@ -359,16 +361,25 @@ char *str_trim(char *s)
 	return s;
 }
 
+int cpu_count(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
 void phase_time(const char *who, const char *what)
 {
 	static int on = -1;
-	static double last;
+	static _Thread_local double last; /* each thread times its own phases */
 	if (on < 0)
 		on = getenv("WEFT_TIMES") != NULL;
 	if (!on)
 		return;
 	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	if (what)
 		fprintf(stderr, "%s: %-22s %6.2f s CPU\n", who, what, now - last);

@@ -80,9 +80,14 @@ void buf_add_uint(struct buf *b, unsigned long long v);
 /* Trims ASCII whitespace at both ends, in place; returns s. */
 char *str_trim(char *s);
 
+/* The CPUs this process may run on (taskset and cgroup cpusets count), at
+ * least 1. */
+int cpu_count(void);
+
 /* With WEFT_TIMES set in the environment, prints to stderr the CPU seconds
- * since the previous call, as "who: what  N s CPU" (what NULL: only starts
- * the clock).  For profiling the phases of a long job; silent otherwise. */
+ * the calling thread used since its previous call, as "who: what  N s CPU"
+ * (what NULL: only starts its clock).  For profiling the phases of a long
+ * job; silent otherwise. */
 void phase_time(const char *who, const char *what);
 
 #endif

@@ -19,6 +19,7 @@
 #include <igraph.h>
 #include <libxml/parser.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,6 +777,28 @@ static void test_betweenness_estimated(void **state)
 			fail_msg("estimated betweenness of Qx%04d: %g, exact %g", id, got, exp);
 	}
 	igraph_vector_destroy(&want);
+	/* the ranks come out the same when they are made in threads (more
+	 * than one CPU) as when they are made in turn (one) */
+	const char *ranks = "SELECT group_concat(printf('%%d %%.17g %%s %%.17g', id, pagerank, community, betweenness), ';')"
+			    " FROM (SELECT * FROM entities ORDER BY id)";
+	char *before = sql_text(c, ranks);
+	cpu_set_t all, one;
+	assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+	CPU_ZERO(&one);
+	for (int i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &all)) {
+			CPU_SET(i, &one);
+			break;
+		}
+	assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+	assert_int_equal(cpu_count(), 1);
+	build(c);
+	char *alone = sql_text(c, ranks);
+	assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+	assert_int_equal(cpu_count(), CPU_COUNT(&all));
+	assert_string_equal(before, alone);
+	free(before);
+	free(alone);
 }
 
 static void test_paths(void **state)
