@@ -5,7 +5,7 @@
  * "# text =" lines and tag columns that must not reach the text; CoNLL-U
  * without text lines (tokens spaced by SpaceAfter=No, multiword tokens
  * once, empty nodes left out); WebAnno TSV whose "#Text=" lines are
- * tokens joined by spaces; CoNLL-2012 with OntoNotes' columns and escapes,
+ * tokens joined by spaces, or the text as written; CoNLL-2012 with OntoNotes' columns and escapes,
  * and GUM's, without sentence breaks; files that only look like one of
  * them (a spreadsheet, prose quoting a comment line); damaged ones
  * (truncated, mostly garbage, a header and nothing else, CRLF and a BOM).
@@ -212,14 +212,28 @@ static void test_webanno(void **state)
 		"2-3\t19-21\two\t_\t_\t_\t\n"
 		"\n"
 		"#Text=Her self - imposed deadline : May 1 - June 30 .\n"
-		"3-1\t90-93\tHer\tperson[3]\t_\t_\t\n";
+		"3-1\t90-93\tHer\tperson[3]\t_\t_\t\n"
+		"\n"
+		/* an export that keeps the text as written: more tokens than words */
+		"#Text=Rain (again) in Lyon - sadly.\n"
+		"4-1\t135-139\tRain\t_\t_\t_\t\n"
+		"4-2\t140-141\t(\t_\t_\t_\t\n"
+		"4-3\t141-146\tagain\t_\t_\t_\t\n"
+		"4-4\t146-147\t)\t_\t_\t_\t\n"
+		"4-5\t148-150\tin\t_\t_\t_\t\n"
+		"4-6\t151-155\tLyon\tplace[4]\t_\t_\t\n"
+		"4-6.1\t151-153\tLy\t_\t_\t_\t\n"
+		"4-7\t156-157\t-\t_\t_\t_\t\n"
+		"4-8\t158-163\tsadly\t_\t_\t_\t\n"
+		"4-9\t163-164\t.\t_\t_\t_\t\n";
 	struct xdoc d;
 	extracts(f, "talks.tsv", &d);
 	assert_string_equal(d.type, "webanno");
 	assert_string_equal(d.text.p, "Talks in Oslo\n"
 				      "\n"
 				      "\"We won't stop,\" Ana Lima (the minister) told the U.N.'s envoy.\n"
-				      "Her self-imposed deadline: May 1 - June 30.");
+				      "Her self-imposed deadline: May 1 - June 30.\n"
+				      "Rain (again) in Lyon - sadly.");
 	assert_string_equal(d.title, "Talks in Oslo");
 	assert_string_equal(meta(&d, "format"), "WebAnno TSV");
 	assert_lacks(&d, "summary");

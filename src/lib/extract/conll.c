@@ -16,8 +16,9 @@
  * Where a sentence's text comes from:
  *   CoNLL-U      its "# text =" line; else its tokens, spaced as their
  *                SpaceAfter=No says (multiword tokens once, empty nodes not)
- *   WebAnno TSV  its "#Text=" line(s), which are tokens joined by spaces in
- *                most exports: the spaces before punctuation and clitics go
+ *   WebAnno TSV  its "#Text=" line(s); when they are tokens joined by spaces
+ *                (no more token lines than words, as in GUM's), the spaces
+ *                before punctuation and clitics go
  *   CoNLL-2012   the word column, spaced the same way; files without blank
  *                lines between sentences are cut after a full stop
  * Metadata: CoNLL-U "# meta::title" / "# title", "# meta::dateCreated" /
@@ -392,7 +393,8 @@ struct parse {
 	struct xdoc *d;
 	size_t lines, malformed;
 	int have_text;          /* the current sentence has its text line */
-	int retokenize;         /* text lines are tokens joined by spaces (WebAnno) */
+	int retokenize;         /* text lines may be tokens joined by spaces (WebAnno) */
+	size_t ntok;            /* WebAnno: token lines of the sentence (not sub-tokens) */
 	struct buf text;        /* that line */
 	char *date;             /* as written, normalised at the end */
 };
@@ -411,23 +413,31 @@ static void end_sentence(struct parse *p)
 {
 	if (p->have_text) {
 		sink_flush(&p->s); /* malformed lines kept before the text line */
-		if (p->retokenize) {
-			/* join the tokens again the way a reader writes them */
-			const char *t = p->text.p, *end = t + p->text.len;
-			while (t < end) {
-				while (t < end && isspace((unsigned char)*t))
-					t++;
-				const char *w = t;
-				while (t < end && !isspace((unsigned char)*t))
-					t++;
+		/* the text line's words, joined again the way a reader writes
+		 * them, unless the tokens outnumber them: then it is the text
+		 * as written, punctuation on its words ("(again)." is 4 tokens) */
+		const char *t = p->text.p, *end = t + p->text.len;
+		size_t words = 0;
+		while (t < end) {
+			while (t < end && isspace((unsigned char)*t))
+				t++;
+			const char *w = t;
+			while (t < end && !isspace((unsigned char)*t))
+				t++;
+			if (t > w && p->retokenize) {
 				sink_token(&p->s, w, (size_t)(t - w), -1);
+				words++;
 			}
-		} else {
+		}
+		if (!p->retokenize || p->ntok > words) {
+			p->s.nt = 0;
+			buf_reset(&p->s.toks);
 			sink_sentence(&p->s, p->text.p, p->text.len);
 		}
 	}
 	sink_flush(&p->s);
 	p->have_text = 0;
+	p->ntok = 0;
 	buf_reset(&p->text);
 }
 
@@ -540,8 +550,11 @@ static void parse_webanno(struct parse *p, const char *t, size_t len)
 			buf_add(&p->text, l.p + 6, l.n - 6);
 		} else if (blank(&l)) {
 			end_sentence(p);
-		} else if (l.p[0] != '#' && !webanno_token(&l)) {
-			malformed(p, &l);
+		} else if (l.p[0] != '#') {
+			if (!webanno_token(&l))
+				malformed(p, &l);
+			else if (!memchr(l.p, '.', (size_t)((const char *)memchr(l.p, '\t', l.n) - l.p)))
+				p->ntok++; /* "1-2.1" is a part of token 1-2 */
 		}
 		/* other '#' lines: the header (#FORMAT, #T_SP ...), #Summary */
 		prev_text = is_text;
