@@ -474,7 +474,9 @@ struct builder {
 	struct hmap ent_map;
 	/* documents with linkable mentions, in order */
 	long long *docs;
+	uint32_t *drank;        /* each document's place in sha256 order */
 	uint32_t ndocs, capdocs;
+	struct hmap doc_rank;   /* document id -> its place in sha256 order */
 	/* links */
 	struct pair *pairs;
 	uint32_t npairs, cappairs;
@@ -497,11 +499,19 @@ struct builder {
 	size_t scratch_cap;
 };
 
-static int ev_worse(const struct evn *x, const struct evn *y)
+/* 1 if evidence x is worse than y: of a weaker class, then longer (or
+ * farther apart); between equals, the document later in sha256 order, then
+ * the later sentence.  By content, so that the same documents give the same
+ * evidence whatever order ingest numbered them in. */
+static int ev_worse(const struct builder *g, const struct evn *x, const struct evn *y)
 {
 	if (x->cls != y->cls)
 		return x->cls > y->cls;
-	return x->key > y->key;
+	if (x->key != y->key)
+		return x->key > y->key;
+	if (x->doc != y->doc)
+		return g->drank[x->doc] > g->drank[y->doc];
+	return x->n > y->n;
 }
 
 /* Offers a candidate to a link's evidence list (head, count): kept when the
@@ -516,7 +526,7 @@ static void ev_offer(struct builder *g, uint32_t *head, uint8_t *nev, const stru
 				g->pool[i].cls = cand->cls;
 			return;
 		}
-		if (worst == NONE || ev_worse(&g->pool[i], &g->pool[worst]))
+		if (worst == NONE || ev_worse(g, &g->pool[i], &g->pool[worst]))
 			worst = i;
 	}
 	if (*nev < GRAPH_EVIDENCE) {
@@ -531,21 +541,21 @@ static void ev_offer(struct builder *g, uint32_t *head, uint8_t *nev, const stru
 		(*nev)++;
 		return;
 	}
-	if (ev_worse(&g->pool[worst], cand)) {
+	if (ev_worse(g, &g->pool[worst], cand)) {
 		uint32_t next = g->pool[worst].next;
 		g->pool[worst] = *cand;
 		g->pool[worst].next = next;
 	}
 }
 
-/* 1 if a candidate of class cls and key would be kept (saves computing it). */
+/* 1 if a candidate of class cls and key could be kept (saves computing
+ * it): some evidence listed is not better in class and key. */
 static int ev_wanted(const struct builder *g, uint32_t head, uint8_t nev, uint8_t cls, uint32_t key)
 {
 	if (nev < GRAPH_EVIDENCE)
 		return 1;
-	struct evn probe = {.cls = cls, .key = key};
 	for (uint32_t i = head; i != NONE; i = g->pool[i].next)
-		if (ev_worse(&g->pool[i], &probe))
+		if (g->pool[i].cls > cls || (g->pool[i].cls == cls && g->pool[i].key >= key))
 			return 1;
 	return 0;
 }
@@ -832,9 +842,11 @@ static void do_document(struct builder *g, long long doc_id, const struct dm *m,
 	if (g->ndocs == g->capdocs) {
 		g->capdocs = g->capdocs ? g->capdocs * 2 : 1024;
 		g->docs = xrealloc(g->docs, (size_t)g->capdocs * sizeof *g->docs);
+		g->drank = xrealloc(g->drank, (size_t)g->capdocs * sizeof *g->drank);
 	}
 	uint32_t doc = g->ndocs++;
 	g->docs[doc] = doc_id;
+	g->drank[doc] = hmap_get(&g->doc_rank, (uint64_t)doc_id);
 	g->body = NULL;
 	g->body_loaded = 0;
 
@@ -917,6 +929,21 @@ static int load_entities(struct builder *g, struct err *e)
 	g->slot = xcalloc(n, sizeof *g->slot);
 	g->cstamp = xcalloc(n, sizeof *g->cstamp);
 	return 0;
+}
+
+/* Each document's place in sha256 order, for ev_worse(). */
+static int load_doc_ranks(struct builder *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(g->c, "SELECT id FROM documents ORDER BY sha256", &st, "building the network", e) < 0)
+		return -1;
+	hmap_init(&g->doc_rank, 1024);
+	uint32_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*hmap_slot(&g->doc_rank, (uint64_t)sqlite3_column_int64(st, 0)) = n++;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : case_fail(g->c, "building the network", e);
 }
 
 /* A mention as read, before its sentence is looked up. */
@@ -1068,16 +1095,11 @@ static double specificity(const struct builder *g, uint32_t a, uint32_t b)
 	return ia * ib / (max * max);
 }
 
-static int by_evidence(const void *pa, const void *pb)
+/* Best evidence first (qsort_r, with the builder as context: ev_worse's order). */
+static int by_evidence(const void *pa, const void *pb, void *ctx)
 {
 	const struct evn *x = pa, *y = pb;
-	if (x->cls != y->cls)
-		return x->cls - y->cls;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	if (x->doc != y->doc)
-		return x->doc < y->doc ? -1 : 1;
-	return (x->n > y->n) - (x->n < y->n);
+	return ev_worse(ctx, x, y) - ev_worse(ctx, y, x);
 }
 
 /* Edges go to the table EDGE_BATCH rows to an INSERT: one statement a row
@@ -1156,7 +1178,7 @@ static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t 
 	int n = 0;
 	for (uint32_t i = head; i != NONE && n < GRAPH_EVIDENCE; i = g->pool[i].next)
 		list[n++] = g->pool[i];
-	qsort(list, (size_t)n, sizeof *list, by_evidence);
+	qsort_r(list, (size_t)n, sizeof *list, by_evidence, g);
 	/* a document-only link shows its three closest pairs of sentences:
 	 * enough to judge a weak link, and these links are the most numerous */
 	if (k == K_SAMEDOC && n > 3)
@@ -2103,6 +2125,18 @@ static void net_start(const struct builder *g, struct net *t)
 static const char edges_insert_sql_one[] =
 	"INSERT INTO edges(id, a, b, kind, docs, sentences, weight, score, evidence) VALUES(?,?,?,?,?,?,?,?,?)";
 
+/* Typed links by their entities, then kind (a scan sees them in document
+ * order, and the same documents may come numbered in another). */
+static int by_rel(const void *pa, const void *pb)
+{
+	const struct rel *x = pa, *y = pb;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
 /* The INSERT of n edges (the caller frees it).  OR FAIL: a statement that
  * writes many rows and may abort halfway makes SQLite keep a statement
  * journal, a copy of every page the statement touches (here ~870 MB
@@ -2138,6 +2172,8 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 	    case_prepare(c, batch_sql, &w.batch, "saving the network", e) < 0 ||
 	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0)
 		goto out;
+	/* (rel_map is no longer needed: no rel_get from here on) */
+	qsort(g->rels, g->nrels, sizeof *g->rels, by_rel);
 	/* the pairs' scores, the typed links' added, for the ranks: they
 	 * are made while the edges are written */
 	for (uint32_t i = 0; i < g->npairs; i++) {
@@ -2234,7 +2270,9 @@ static void builder_free(struct builder *g)
 	free(g->slot);
 	free(g->cstamp);
 	hmap_free(&g->ent_map);
+	hmap_free(&g->doc_rank);
 	free(g->docs);
+	free(g->drank);
 	free(g->pairs);
 	hmap_free(&g->pair_map);
 	free(g->rels);
@@ -2300,7 +2338,7 @@ int graph_build(struct case_db *c, struct err *e)
 	int rc = -1;
 	if (matcher_init(&g.m, e) < 0 ||
 	    case_prepare(c, "SELECT body FROM documents WHERE id = ?", &g.body_st, "building the network", e) < 0 ||
-	    load_entities(&g, e) < 0 || scan_mentions(&g, e) < 0)
+	    load_entities(&g, e) < 0 || load_doc_ranks(&g, e) < 0 || scan_mentions(&g, e) < 0)
 		goto out;
 	phase_time("network", "mention scan");
 	sqlite3_finalize(g.body_st); /* releases the last document's text */

@@ -1348,6 +1348,34 @@ static void test_evidence_keeps_best_five(void **state)
 	sqlite3_finalize(st);
 }
 
+/* Between pieces of evidence alike (class, length), the document first in
+ * sha256 order goes first: not the one ingest happened to number first. */
+static void test_evidence_by_content(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Ali Alpha");
+	entity(c, 2, "PER", "Bashir Beta");
+	for (int d = 1; d <= 8; d++) {
+		char text[64];
+		snprintf(text, sizeof text, "Ali Alpha and Bashir Beta, %d.", d); /* all as long */
+		const char *sent[] = {text};
+		document(c, d, sent, 1);
+		mentions(c, d, "Ali Alpha", 1);
+		mentions(c, d, "Bashir Beta", 2);
+	}
+	/* the later numbered, the earlier in sha256 order */
+	sql(c, "UPDATE documents SET sha256 = printf('%%064d', 100 - id)");
+	build(c);
+	assert_true(GRAPH_EVIDENCE < 8);
+	char *got = sql_text(c, "SELECT group_concat(doc, ',') FROM (SELECT doc FROM evidence WHERE edge = %lld ORDER BY rank)",
+			     edge_id(c, 1, 2, "co-occurs"));
+	char want[64] = "";
+	for (int d = 8; d > 8 - GRAPH_EVIDENCE; d--)
+		snprintf(want + strlen(want), sizeof want - strlen(want), d == 8 ? "%d" : ",%d", d);
+	assert_string_equal(got, want);
+	free(got);
+}
+
 /* ---- exporters ---- */
 
 static long count_lines(const char *path)
@@ -1439,6 +1467,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_betweenness_estimated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_by_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_csv_rows, setup, teardown),
 	};
