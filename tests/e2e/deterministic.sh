@@ -6,8 +6,9 @@
 # in walk order by one worker; copied under names that walk the other way
 # round; and in two batches, the second half first, by the default
 # workers.  Entities (type, name, mentions, documents, aliases with their
-# counts) and links (by the names of their ends, kind, documents,
-# sentences, weight) must be the same, ids left out.
+# counts), links (by the names of their ends, kind, documents, sentences,
+# weight) and their evidence (rank, document by sha256, sentence) must be
+# the same, ids left out.
 . "$(dirname "$0")/lib.sh"
 SRC="${SHARED:-}/corpora/cablegate_html"
 [ -d "$SRC/cable" ] || skip "no Cablegate corpus at $SRC"
@@ -60,6 +61,11 @@ dump() {
 		u AS (SELECT kind IN ('co-occurs', 'same document', 'met') AND y < x AS swap, * FROM l)
 		SELECT CASE WHEN swap THEN y ELSE x END, CASE WHEN swap THEN x ELSE y END, kind, docs, sentences,
 		 printf('%.6f', weight) FROM u" | LC_ALL=C sort > "$2.links" || fail "reading the links of $1"
+	# each link's evidence, best first: documents by content (sha256)
+	sqlite3 -separator '|' "$1" "SELECT ea.type || ':' || ea.name, eb.type || ':' || eb.name, g.kind, v.rank,
+		 d.sha256, v.sentence FROM edges g JOIN entities ea ON ea.id = g.a JOIN entities eb ON eb.id = g.b
+		 JOIN evidence v ON v.edge = g.id JOIN documents d ON d.id = v.doc" | LC_ALL=C sort > "$2.evidence" ||
+		fail "reading the evidence of $1"
 }
 ingest() { # ingest CASE ARGS...
 	c=$1
@@ -89,6 +95,8 @@ for x in b c; do
 	ok "entities of $x as in walk order"
 	diff "$T/a.links" "$T/$x.links" > "$T/d" || { head -n 40 "$T/d"; fail "links of $x differ from walk order's"; }
 	ok "links of $x as in walk order"
+	diff "$T/a.evidence" "$T/$x.evidence" > "$T/d" || { head -n 40 "$T/d"; fail "evidence of $x differs from walk order's"; }
+	ok "evidence of $x as in walk order"
 done
 # the tie between the two spellings goes to the one not in capitals
 grep -q '^PER|Fran Townsend|' "$T/a.entities" || fail "no entity named Fran Townsend: $(grep -i '|fran townsend|' "$T/a.entities")"
