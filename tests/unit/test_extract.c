@@ -8,7 +8,8 @@
  * tokens joined by spaces, or the text as written; CoNLL-2012 with OntoNotes' columns and escapes,
  * and GUM's, without sentence breaks; files that only look like one of
  * them (a spreadsheet, prose quoting a comment line); damaged ones
- * (truncated, mostly garbage, a header and nothing else, CRLF and a BOM).
+ * (truncated, mostly garbage, a header and nothing else, CRLF and a BOM,
+ * a NUL byte, Latin-1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -378,6 +379,15 @@ static void test_damaged(void **state)
 	extracts(crlf, "crlf.tsv", &d);
 	assert_string_equal(d.type, "webanno");
 	assert_string_equal(d.text.p, "Rain in Lyon.\nSnow next.");
+	xdoc_free(&d);
+
+	/* a NUL byte in a text line: a space, counted invalid */
+	static const char nul[] = "# sent_id = 1\n# text = Ink\0blots dry.\n"
+				  "1\tInk\t_\t_\t_\t_\t0\troot\t_\t_\n";
+	extract(nul, sizeof nul - 1, "nul.conllu", &d);
+	assert_string_equal(d.type, "conllu");
+	assert_string_equal(d.text.p, "Ink blots dry.");
+	assert_int_equal(d.invalid_bytes, 1);
 	xdoc_free(&d);
 
 	/* Latin-1 bytes in a CoNLL-U file: converted, not dropped */

@@ -63,6 +63,7 @@ struct sink {
 	int quotes;             /* straight double quotes seen in it */
 	int after_final;        /* the last token was a full stop (or closed one) */
 	int glue;               /* CoNLL-U: the last token had SpaceAfter=No */
+	size_t nul;             /* NUL bytes met */
 };
 
 /* Whether s[0,n) ends a sentence: its last character, closing quotes and
@@ -93,21 +94,29 @@ static int ends_sentence(const char *s, size_t n)
 	return 0;
 }
 
+/* Whitespace, or a NUL byte (never text: it becomes a space, as in plain
+ * text, and is counted invalid). */
+static int gap(char c)
+{
+	return isspace((unsigned char)c) || c == 0;
+}
+
 /* Writes one sentence (whitespace runs, tabs and line breaks included,
  * become one space; nothing is written for a blank one). */
 static void sink_sentence(struct sink *s, const char *t, size_t n)
 {
-	while (n > 0 && isspace((unsigned char)*t))
-		t++, n--;
-	while (n > 0 && isspace((unsigned char)t[n - 1]))
-		n--;
+	while (n > 0 && gap(*t))
+		s->nul += *t == 0, t++, n--;
+	while (n > 0 && gap(t[n - 1]))
+		s->nul += t[n - 1] == 0, n--;
 	if (!n)
 		return;
 	if (s->out->len)
 		buf_add(s->out, s->para || s->open_end ? "\n\n" : "\n", s->para || s->open_end ? 2 : 1);
 	for (size_t i = 0; i < n; i++) {
-		if (isspace((unsigned char)t[i])) {
-			if (!isspace((unsigned char)t[i + 1]))
+		if (gap(t[i])) {
+			s->nul += t[i] == 0;
+			if (!gap(t[i + 1]))
 				buf_addc(s->out, ' ');
 			continue;
 		}
@@ -718,6 +727,7 @@ static int extract_kind(struct xctx *x, const char *data, size_t len, struct xdo
 		return 0;
 	}
 	d->type = kind_type[kind];
+	d->invalid_bytes += p.s.nul;
 	xdoc_meta_set(d, "format", kind_name[kind]);
 	if (p.malformed) {
 		char n[32];
