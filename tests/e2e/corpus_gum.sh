@@ -31,6 +31,7 @@ SRC="${SHARED:-}/corpora/gum_wikinews_entities"
 [ -d "$SRC/conllu" ] && [ -d "$SRC/tsv" ] && [ -d "$SRC/conll" ] || skip "no GUM Wikinews corpus at $SRC"
 [ -f "${WEFT_MODEL:-$WEFT_ROOT/models/ner.model}" ] || skip "no NER model (WEFT_MODEL): the entity checks need it"
 command -v node >/dev/null 2>&1 || skip "node is needed to read the JSON"
+SRC=$(cd "$SRC" && pwd -P) # the case keeps paths as the file system names them
 
 docs=$(ls "$SRC/conllu" | sed -n 's/\.conllu$//p' | LC_ALL=C sort)
 ndocs=$(echo "$docs" | wc -l)
