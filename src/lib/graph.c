@@ -2173,7 +2173,8 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0)
 		goto out;
 	/* (rel_map is no longer needed: no rel_get from here on) */
-	qsort(g->rels, g->nrels, sizeof *g->rels, by_rel);
+	if (g->nrels)
+		qsort(g->rels, g->nrels, sizeof *g->rels, by_rel);
 	/* the pairs' scores, the typed links' added, for the ranks: they
 	 * are made while the edges are written */
 	for (uint32_t i = 0; i < g->npairs; i++) {
