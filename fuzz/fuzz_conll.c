@@ -1,8 +1,8 @@
 /*
  * fuzz_conll.c — libFuzzer target for the annotation formats
  * (extract/conll.c): the first byte picks extract_conllu(),
- * extract_webanno(), extract_conll2012() or extract_any() (which sniffs
- * them by content), the rest is the file.
+ * extract_webanno(), extract_conll2012() or conll_sniff() (the choice
+ * extract_any makes for text), the rest is the file.
  *
  * Any bytes must be read: as the format (type conllu, webanno or conll) or,
  * when they are not one after all, as plain text with meta "read_as" saying
@@ -26,9 +26,20 @@
 
 typedef int (*extractor)(struct xctx *, const char *, size_t, struct xdoc *, struct err *);
 
+/* conll_sniff's choice (as extract_any makes it for text), else plain text */
 static int by_content(struct xctx *x, const char *data, size_t len, struct xdoc *d, struct err *e)
 {
-	return extract_any(x, data, len, "input.conllu", d, e);
+	switch (conll_sniff(data, len, "input.conllu")) {
+	case CONLL_U:
+		return extract_conllu(x, data, len, d, e);
+	case CONLL_WEBANNO:
+		return extract_webanno(x, data, len, d, e);
+	case CONLL_2012:
+		return extract_conll2012(x, data, len, d, e);
+	case CONLL_NONE:
+		break;
+	}
+	return extract_text(x, data, len, d, e);
 }
 
 static void check(extractor fn, const char *data, size_t size)

@@ -390,6 +390,13 @@ static void test_damaged(void **state)
 	assert_int_equal(d.invalid_bytes, 1);
 	xdoc_free(&d);
 
+	/* a title of NUL bytes and spaces is no title: the first sentence is */
+	static const char nult[] = "# meta::title = \0 \0\n# sent_id = 1\n# text = Ink dries.\n"
+				   "1\tInk\t_\t_\t_\t_\t0\troot\t_\t_\n";
+	extract(nult, sizeof nult - 1, "nult.conllu", &d);
+	assert_string_equal(d.title, "Ink dries.");
+	xdoc_free(&d);
+
 	/* Latin-1 bytes in a CoNLL-U file: converted, not dropped */
 	const char *latin = "# sent_id = 1\n# text = Caf\xe9 in S\xe3o Paulo.\n"
 			    "1\tCaf\xe9\t_\t_\t_\t_\t0\troot\t_\t_\n";

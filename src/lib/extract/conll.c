@@ -380,18 +380,33 @@ static void comment_kv(const struct line *l, struct line *key, struct line *val)
 	val->n = (size_t)(end - v);
 }
 
+/* A copy of a metadata value, NUL bytes as spaces, trimmed; NULL when
+ * nothing is left. */
+static char *value_dup(const struct line *v)
+{
+	char *s = xstrndup(v->p, v->n);
+	for (size_t i = 0; i < v->n; i++)
+		if (!s[i])
+			s[i] = ' ';
+	if (!*str_trim(s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static void set_once(char **field, const struct line *v)
 {
-	if (!*field && v->n)
-		*field = xstrndup(v->p, v->n);
+	if (!*field)
+		*field = value_dup(v);
 }
 
 static void meta_once(struct xdoc *d, const char *key, const struct line *v)
 {
-	if (!v->n || (d->meta && cJSON_GetObjectItemCaseSensitive(d->meta, key)))
+	if (d->meta && cJSON_GetObjectItemCaseSensitive(d->meta, key))
 		return;
-	char *s = xstrndup(v->p, v->n);
-	xdoc_meta_set(d, key, s);
+	char *s = value_dup(v);
+	xdoc_meta_set(d, key, s); /* nothing when s is NULL */
 	free(s);
 }
 
