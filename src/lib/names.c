@@ -1487,6 +1487,62 @@ static void taa_token(struct joined *j, const struct names_token *x)
 	}
 }
 
+/* 1 if t is read by its letters only (names.h): a Latin token without a
+ * vowel; 2 if it has three letters or fewer. */
+static int bare_token(const struct names_token *t)
+{
+	for (size_t i = 0; i < t->len; i++)
+		if (is_vowel(t->text[i]) || t->text[i] == 'y')
+			return t->len <= 3 ? 2 : 0;
+	return 1;
+}
+
+/* 1 if a and b (as long) differ only in vowels, y among them (Ali, Aly). */
+static int vowels_apart(const struct names_token *a, const struct names_token *b)
+{
+	if (a->len != b->len)
+		return 0;
+	for (size_t i = 0; i < a->len; i++) {
+		char x = a->text[i], y = b->text[i];
+		if (x != y && !((is_vowel(x) || x == 'y') && (is_vowel(y) || y == 'y')))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 if one of a and b is the other with an s after it (Union, Unions). */
+static int plural_pair(const struct names_token *a, const struct names_token *b)
+{
+	const struct names_token *s = a->len < b->len ? a : b, *l = a->len < b->len ? b : a;
+	return l->len == s->len + 1 && l->text[s->len] == 's' && memcmp(l->text, s->text, s->len) == 0;
+}
+
+/* For two plain tokens (no initial) whose texts differ: -1 if sound may
+ * join them; else 1 if one is the other's plural (-s), 0 if they are two
+ * words (see names.h).  A token of three letters may still be another
+ * spelt with other vowels. */
+static int letters_only(const struct names_token *a, const struct names_token *b)
+{
+	if (((a->flags | b->flags) & NAMES_TOK_ABJAD) || !a->text || !b->text || !a->len || !b->len)
+		return -1;
+	int ba = bare_token(a), bb = bare_token(b);
+	if (ba != 1 && bb != 1 && (!(ba | bb) || vowels_apart(a, b)))
+		return -1;
+	return plural_pair(a, b);
+}
+
+/* For a one-word name's token a against b (either way round): -1 if
+ * neither is an ordinary word (NAMES_TOK_WORD), their texts are the same
+ * or one is romanised from Arabic script; else 1 if one is the other's
+ * plural, 0 if not (names.h). */
+static int word_letters(const struct names_token *a, const struct names_token *b)
+{
+	if (!((a->flags | b->flags) & NAMES_TOK_WORD) || ((a->flags | b->flags) & NAMES_TOK_ABJAD) ||
+	    (a->len == b->len && !memcmp(a->text, b->text, a->len)))
+		return -1;
+	return plural_pair(a, b);
+}
+
 /* How well two tokens agree, in [0,1]; TOK_MATCH or more means they can be
  * the same word. */
 static double token_sim(const struct names_token *a, const struct names_token *b)
@@ -1523,6 +1579,9 @@ static double token_sim(const struct names_token *a, const struct names_token *b
 	}
 	if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
 		return pf;
+	int lo = letters_only(a, b);
+	if (lo >= 0)
+		return lo ? 0.95 * pf : 0.0;
 	int mixed = (a->flags ^ b->flags) & NAMES_TOK_ABJAD;
 	if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0) {
 		int c = vowel_conflicts(a, b);
@@ -1788,6 +1847,10 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 {
 	if (a->particle || b->particle || ((a->flags | b->flags) & NAMES_TOK_INITIAL) || !a->skel_len || !b->skel_len)
 		return 1;
+	if (a->len == b->len && !memcmp(a->text, b->text, a->len))
+		return 1;
+	if (letters_only(a, b) == 0)
+		return 0;
 	/* matches: at most the shorter length, and, when either skeleton has
 	 * no letter twice, at most the letters both have (equal skeletons
 	 * pass: the bound is then 1) */
@@ -1880,6 +1943,15 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 			sim[i][j] = !i && !j && known ? sim00
 				    : score || tok_may_match(&s[i], &l[j]) ? token_sim(&s[i], &l[j])
 									   : 0.0;
+	/* a one-word name that is an ordinary word, or meets one, by its
+	 * letters alone (names.h) */
+	for (size_t j = 0; n == 1 && j < m; j++) {
+		int w = s[0].text && l[j].text && !((s[0].flags | l[j].flags) & NAMES_TOK_INITIAL)
+				? word_letters(&s[0], &l[j])
+				: -1;
+		if (w >= 0)
+			sim[0][j] = w ? 0.95 : 0.0;
+	}
 	int given_only = 0;
 	double v = align(s, n, l, m, (const double(*)[MAXT])sim, NULL, &given_only);
 	if (v < 0 || given_only) {

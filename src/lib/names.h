@@ -76,6 +76,12 @@ enum names_particle { NAMES_PART_NONE = 0, NAMES_PART_BIN, NAMES_PART_BINT, NAME
 #define NAMES_TOK_PLAIN 8u    /* read one way only: no taa marbuta, and no Latin
                                * h digraph (sh, th ...) nor ch that might be
                                * two letters or a j (names_parse sets it) */
+#define NAMES_TOK_WORD 16u    /* an ordinary word where the name was found (the
+                               * caller sets it: resolve, from the case's text):
+                               * a one-word name meets it, or it as a one-word
+                               * name meets another, by its letters only, never
+                               * by sound (Union is not Onion, nor Born Gordon
+                               * Brown); see names_compare */
 
 /* One token of a parsed name.  All pointers point into the owning
  * names_name's memory. */
@@ -140,6 +146,13 @@ int names_normalize_key(const char *name, size_t len, struct buf *norm, struct b
  * Solagh Jabr al-Zubaidi is also filed under Jabr's "JBR").  No key is
  * repeated.  Returns 0 or -1 with e set; the caller owns out. */
 int names_keys(const char *name, size_t len, struct buf *out, struct err *e);
+
+/* Two Latin-script tokens, one flagged NAMES_TOK_WORD or too bare to be
+ * sounded out (no vowel, y counted as one: an acronym, DVD is not David,
+ * GC not CCCCC; or three letters or fewer: DAS is not Davis), are one word
+ * only when their letters are the same, or one is the other's plural (-s);
+ * two of three letters or fewer may still differ in vowels (Ali, Aly).  A
+ * token romanised from Arabic script is never read that way (علي is Ali). */
 
 /* Compares two names: returns a score in [0,1] and sets *same (if not NULL)
  * to 1 when they can be the same person (score >= NAMES_SAME_THRESHOLD and

@@ -545,6 +545,73 @@ static void test_threads(void **state)
 	}
 }
 
+static int same(const char *a, const char *b)
+{
+	int s = 0;
+	names_similarity(a, strlen(a), b, strlen(b), &s);
+	return s;
+}
+
+/* Tokens too bare to be sounded out (no vowel, or three letters or fewer)
+ * meet others by their letters: acronyms are not the names they sound
+ * like; three letters may still differ in vowels (Ali, Aly), and a name in
+ * Arabic script is still read by sound. */
+static void test_bare_tokens(void **state)
+{
+	(void)state;
+	static const char *const apart[][2] = {
+		{"DVD", "David"}, {"GC", "CCCCC"}, {"DAS", "Gray Davis"}, {"CNN", "Ken"},
+		{"PKK", "PAK"},   {"SRC", "SARG"}, {"KAI", "CIA"},        {"ROK", "ROYG"},
+	};
+	for (size_t i = 0; i < sizeof apart / sizeof *apart; i++)
+		if (same(apart[i][0], apart[i][1]))
+			fail_msg("%s and %s should be different", apart[i][0], apart[i][1]);
+	static const char *const alike[][2] = {
+		{"Ali Larijani", "Aly Larijani"}, {"\xd8\xb9\xd9\x84\xd9\x8a", "Ali"}, {"Bush", "George W. Bush"},
+		{"BBC", "bbc"},                   {"Omar", "Umar"},
+	};
+	for (size_t i = 0; i < sizeof alike / sizeof *alike; i++)
+		if (!same(alike[i][0], alike[i][1]))
+			fail_msg("%s and %s should be the same", alike[i][0], alike[i][1]);
+}
+
+/* names_same() of word and other (either way round: the same), with the
+ * last token of word flagged NAMES_TOK_WORD (flag_word), else token
+ * flag_tok of other. */
+static int same_as_word(const char *word, const char *other, size_t flag_tok, int flag_word)
+{
+	struct names_name a, b;
+	struct err e = {{0}};
+	assert_int_equal(names_parse(word, strlen(word), &a, &e), 0);
+	assert_int_equal(names_parse(other, strlen(other), &b, &e), 0);
+	if (flag_word)
+		a.tok[a.ntok - 1].flags |= NAMES_TOK_WORD;
+	else
+		b.tok[flag_tok].flags |= NAMES_TOK_WORD;
+	int s = names_same(&a, &b, NULL), s2 = names_same(&b, &a, NULL);
+	assert_int_equal(s, s2);
+	names_name_free(&a);
+	names_name_free(&b);
+	return s;
+}
+
+/* NAMES_TOK_WORD: a one-word name that is an ordinary word, or that meets
+ * one, matches by its letters (plural aside); the same names unflagged
+ * still meet by sound, and names of two words or more are not concerned. */
+static void test_ordinary_words(void **state)
+{
+	(void)state;
+	assert_true(same("Onion", "European Union"));
+	assert_true(same("Born", "Gordon Brown"));
+	assert_false(same_as_word("Onion", "European Union", 1, 0)); /* union flagged */
+	assert_false(same_as_word("Born", "Gordon Brown", 0, 1));
+	assert_true(same_as_word("Union", "European Union", 1, 0));
+	assert_true(same_as_word("Union", "Unions", 0, 1));
+	assert_true(same_as_word("Brown", "Gordon Brown", 1, 0));
+	assert_true(same_as_word("Omar", "\xd8\xb9\xd9\x85\xd8\xb1", 0, 1)); /* عمر: read by sound */
+	assert_true(same_as_word("Ministry of Defence", "Ministry of Defense", 2, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +627,8 @@ int main(void)
 		cmocka_unit_test(test_gold_accuracy),
 		cmocka_unit_test(test_same_and_key_agree),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_bare_tokens),
+		cmocka_unit_test(test_ordinary_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
