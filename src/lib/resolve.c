@@ -424,6 +424,155 @@ static const char *const known_acronyms[][2] = {
 	{"UAE", "united arab emirates"}, {"IAEA", "international atomic energy agency"},
 };
 
+/* ---- ordinary words ----
+ * A name that is also a word the case's own text writes in lower case,
+ * often ("union", "born", "suite"), is matched by its letters only
+ * (NAMES_TOK_WORD, names.h): by sound classes "The Onion" joined the
+ * European Union and "Born" Gordon Brown.  Transliterated names
+ * (Soleimani, Umar, Usama) are hardly ever written in lower case and keep
+ * their fuzzy matching. */
+
+/* A word is ordinary when the text writes it in lower case at least
+ * WORD_MIN_LOWER times and in one use of WORD_LOWER_SHARE or more of those
+ * not in capitals throughout ("union" 117 of 594 in the corpus; "brown" 9
+ * of 998, "kaminski" 12 of 344 (e-mail addresses left out), "soleimani"
+ * never). */
+#define WORD_MIN_LOWER 3
+#define WORD_LOWER_SHARE 20
+#define WORD_MAX 19             /* words as long or longer are not looked at (a
+                                 * word a slot of 32 bytes) */
+
+/* A word of the norms, and how the text writes it: a slot of the table,
+ * its letters in it, so that the lookup of each word of the text reads
+ * one cache line (the corpus' text has 5M words). */
+struct text_word {
+	uint32_t tag;           /* the hash's high half, never 0; 0: an empty slot */
+	uint32_t lower, upper;  /* uses written "word", "Word" */
+	unsigned char len;
+	char s[WORD_MAX];       /* its letters, len of them */
+};
+
+/* The words of the norms, found by their letters (open addressing). */
+struct text_words {
+	struct text_word *v;
+	size_t cap, n;          /* cap: a power of two, n at most 3/4 of it */
+};
+
+/* A hash of a short word, cheap enough for every word of the text: an
+ * FNV-1a step a letter (word_hash_step), finished by word_hash_end. */
+#define WORD_HASH_START 0xcbf29ce484222325u
+static inline uint64_t word_hash_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3u;
+}
+
+static inline uint64_t word_hash_end(uint64_t h)
+{
+	h ^= h >> 29;
+	return h * 0xbf58476d1ce4e5b9u;
+}
+
+static uint64_t word_hash(const char *s, size_t len)
+{
+	uint64_t h = WORD_HASH_START;
+	for (size_t i = 0; i < len; i++)
+		h = word_hash_step(h, (unsigned char)s[i]);
+	return word_hash_end(h);
+}
+
+/* The slot of s[0, len) (hash h; len < WORD_MAX) in t: its word's, or
+ * the empty slot where it would go.  first, if not 0, replaces s[0] (a
+ * capital read as its small letter). */
+static struct text_word *words_slot(const struct text_words *t, const char *s, size_t len, uint64_t h, char first)
+{
+	uint32_t tag = (uint32_t)(h >> 32) | 1;
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct text_word *w = &t->v[i];
+		if (!w->tag || (w->tag == tag && w->len == len && w->s[0] == (first ? first : s[0]) &&
+				!memcmp(w->s + 1, s + 1, len - 1)))
+			return w;
+	}
+}
+
+/* Adds s[0, len) (1 <= len < WORD_MAX) to t if new. */
+static void words_add(struct text_words *t, const char *s, size_t len)
+{
+	if (4 * (t->n + 1) > 3 * t->cap) {
+		struct text_words g = {xcalloc(t->cap ? 2 * t->cap : 65536, sizeof *g.v), t->cap ? 2 * t->cap : 65536, t->n};
+		for (size_t j = 0; j < t->cap; j++)
+			if (t->v[j].tag)
+				*words_slot(&g, t->v[j].s, t->v[j].len, word_hash(t->v[j].s, t->v[j].len), 0) = t->v[j];
+		free(t->v);
+		*t = g;
+	}
+	uint64_t h = word_hash(s, len);
+	struct text_word *w = words_slot(t, s, len, h, 0);
+	if (!w->tag) {
+		w->tag = (uint32_t)(h >> 32) | 1;
+		w->len = (unsigned char)len;
+		memcpy(w->s, s, len);
+		t->n++;
+	}
+}
+
+/* 1 if w is written as an ordinary word. */
+static int word_ordinary(const struct text_word *w)
+{
+	return w->lower >= WORD_MIN_LOWER && (size_t)w->lower * WORD_LOWER_SHARE >= (size_t)w->lower + w->upper;
+}
+
+/* 1 if s[0, len) is a word of t that the text writes as an ordinary word. */
+static int words_ordinary(const struct text_words *t, const char *s, size_t len)
+{
+	if (!t->n || !len || len >= WORD_MAX)
+		return 0;
+	const struct text_word *w = words_slot(t, s, len, word_hash(s, len), 0);
+	return w->tag && word_ordinary(w);
+}
+
+static int ascii_letter(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* Counts in t the words of p[0, n) written in lower case or capitalised
+ * (capitals throughout say nothing: cables shout every word).  A word
+ * against a digit, a non-ASCII letter or in an address (@ . / _ before
+ * it; @ _ or a dot and a letter after it: "vince.kaminski@enron.com",
+ * "www.union.org") is not counted. */
+static void words_count_text(struct text_words *t, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		if (!ascii_letter(p[i])) {
+			i++;
+			continue;
+		}
+		char first = (char)(p[i] | 0x20);
+		uint64_t h = word_hash_step(WORD_HASH_START, (unsigned char)first);
+		size_t j = i + 1;
+		int lower = 1;
+		for (; j < n && ascii_letter(p[j]); j++) {
+			lower &= p[j] >= 'a';
+			h = word_hash_step(h, p[j]);
+		}
+		size_t len = j - i;
+		unsigned char before = i ? p[i - 1] : ' ', after = j < n ? p[j] : ' ';
+		int in_address = (before && strchr("@./_\\", before)) || after == '@' || after == '_' ||
+				 (after == '.' && j + 1 < n && ascii_letter(p[j + 1]));
+		if (lower && len >= 2 && len < WORD_MAX && before < 0x80 && after < 0x80 && !isdigit(before) &&
+		    !isdigit(after) && !in_address) {
+			struct text_word *w = words_slot(t, (const char *)p + i, len, word_hash_end(h), first);
+			if (w->tag) {
+				if (p[i] >= 'a')
+					w->lower++;
+				else
+					w->upper++;
+			}
+		}
+		i = j;
+	}
+}
+
 /* One distinct normalised form (a text's norm, or an acronym's long
  * form), parsed and keyed once a form of it is made (a text's own norm may
  * be none's: "Gen. Soleimani" resolved to "qassem soleimani"). */
@@ -462,6 +611,8 @@ struct norms {
 	} *slot;
 	size_t scap;            /* a power of two, more than twice n */
 	struct arena mem;       /* the parsed names */
+	const struct text_words *words; /* the case's ordinary words, once counted */
+	size_t nword;           /* tokens parsed that are ordinary words */
 };
 
 /* The index of norm s[0, len) (NUL-terminated there; borrowed, so it must
@@ -508,6 +659,13 @@ static const struct names_name *norm_name(struct norms *t, struct norm *r)
 	if (!r->parsed) {
 		r->parsed = arena_alloc(&t->mem, sizeof *r->parsed);
 		names_parse_with(r->s, strlen(r->s), r->parsed, arena_alloc, &t->mem, NULL);
+		for (size_t i = 0; t->words && i < r->parsed->ntok; i++) {
+			struct names_token *k = &r->parsed->tok[i];
+			if (!(k->flags & NAMES_TOK_ABJAD) && words_ordinary(t->words, k->text, k->len)) {
+				k->flags |= NAMES_TOK_WORD;
+				t->nword++;
+			}
+		}
 	}
 	return r->parsed;
 }
@@ -524,6 +682,32 @@ static void norms_free(struct norms *t)
 	free(t->v);
 	free(t->slot);
 	arena_free(&t->mem);
+}
+
+/* Fills t with the words of the norms nt->v[0, n) (letters a-z only) and
+ * counts how the documents' text writes them.  0, or -1 with e set. */
+static int count_words(struct case_db *c, const struct norm *v, size_t n, struct text_words *t, struct err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *s = v[i].s; *s;) {
+			size_t len = strcspn(s, " ");
+			size_t k = 0;
+			while (k < len && s[k] >= 'a' && s[k] <= 'z')
+				k++;
+			if (k == len && len >= 2 && len < WORD_MAX)
+				words_add(t, s, len);
+			s += len + (s[len] == ' ');
+		}
+	if (!t->n)
+		return 0;
+	sqlite3_stmt *st;
+	if (case_prepare(c, "SELECT body FROM documents WHERE body IS NOT NULL", &st, "reading the text's words", e) < 0)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		words_count_text(t, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	if (sqlite3_finalize(st) != SQLITE_OK)
+		return err_set(e, "reading the text's words: %s", sqlite3_errmsg(c->db));
+	return 0;
 }
 
 struct cluster {
@@ -2390,6 +2574,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	}
 	struct surfs pool = {0};
 	struct keyset keys = {0}; /* the texts' and norms' keys, each once */
+	struct text_words words = {0}; /* the norms' words, and how the text writes them */
 	phase_time("resolve", NULL);
 	if (find_script_names(c, e) < 0)
 		goto out;
@@ -2399,6 +2584,10 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, pool.n, &pool.mem, &acro);
 	phase_time("resolve", "acronyms");
+	if (count_words(c, nt.v, nt.n, &words, e) < 0)
+		goto out;
+	nt.words = &words;
+	phase_time("resolve", "ordinary words");
 	GHashTable *acros = g_hash_table_new(g_str_hash, g_str_equal); /* acronym -> struct acro_form */
 	struct acro_form *af = xmalloc((nacro ? nacro : 1) * sizeof *af);
 	for (size_t i = 0; i < nacro; i++) {
@@ -2422,6 +2611,13 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	for (size_t i = 0; i < n; i++)
 		m[i].cluster = f[m[i].form].cluster;
 	phase_time("resolve", "cluster forms");
+	if (getenv("WEFT_TIMES")) {
+		size_t nord = 0;
+		for (size_t i = 0; i < words.cap; i++)
+			nord += words.v[i].tag && word_ordinary(&words.v[i]);
+		fprintf(stderr, "resolve: %zu of %zu words of names ordinary, %zu times in the names compared\n", nord,
+			words.n, nt.nword);
+	}
 	surnames_by_context(m, n, f, nf, cl, nc);
 	phase_time("resolve", "surnames by context");
 	/* 64 MB of page cache while the entity tables and indexes are
@@ -2454,6 +2650,7 @@ out:
 	keys_free(&keys);
 	free(m);
 	free(stale);
+	free(words.v);
 	norms_free(&nt);
 	free(f);
 	free(cl);

@@ -10,7 +10,8 @@
  * mentions numbered out of document order resolve alike; a name in Arabic
  * script joins its person, once however many runs; a first resolve of
  * many mentions (written in bulk) leaves what a row-by-row one would;
- * the same documents numbered in another order give the same entities.
+ * the same documents numbered in another order give the same entities;
+ * a name the case writes as an ordinary word meets others by its letters.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -291,6 +292,41 @@ static void test_script_names(void **state)
 	}
 }
 
+/* A one-word name that the case's text writes as an ordinary word, often
+ * ("union" in lower case), meets other names by its letters only: "The
+ * Onion" is not the European Union, whose "Union" it sounds like, nor
+ * "Born" Gordon Brown.  A
+ * transliterated name never written in lower case keeps its variants
+ * (Usama ~ Osama), and where the case never writes "union" in lower case
+ * Onion still meets the Union by sound. */
+static void test_ordinary_words(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	document(c, 4, "The European Union met. The Union said no.",
+		 (const char *const[]){"ORG:European Union", "ORG:Union", NULL});
+	document(c, 5, "Gordon Brown spoke; Brown left. Usama bin Laden was named.",
+		 (const char *const[]){"PER:Gordon Brown", "PER:Brown", "PER:Usama bin Laden", NULL});
+	document(c, 6, "A satire in Onion ran. Born spoke. Osama bin Laden again.",
+		 (const char *const[]){"ORG:Onion", "PER:Born", "PER:Osama bin Laden", NULL});
+	resolve(c);
+	long long eu = entity_of(c, "European Union");
+	assert_int_equal(entity_of(c, "Union"), eu);
+	assert_int_equal(entity_of(c, "Onion"), eu); /* no text says "union" in lower case yet */
+	assert_int_equal(entity_of(c, "Osama bin Laden"), entity_of(c, "Usama bin Laden"));
+	document(c, 7,
+		 "The union and the trade union talked; a union man, union dues, union rules. He was born here, born "
+		 "poor, born late. Nobody wrote usama or osama in small letters.",
+		 (const char *const[]){NULL});
+	resolve(c);
+	eu = entity_of(c, "European Union");
+	assert_int_equal(entity_of(c, "Union"), eu);
+	assert_true(entity_of(c, "Onion") != eu);
+	assert_true(entity_of(c, "Born") != entity_of(c, "Gordon Brown"));
+	assert_int_equal(entity_of(c, "Brown"), entity_of(c, "Gordon Brown"));
+	assert_int_equal(entity_of(c, "Osama bin Laden"), entity_of(c, "Usama bin Laden"));
+	assert_rerun_writes_nothing(c);
+}
+
 /* The indexes of the case, as text: name and SQL.  Caller frees. */
 static char *indexes(struct case_db *c)
 {
@@ -447,6 +483,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_script_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_resolve_in_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_does_not_matter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ordinary_words, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
