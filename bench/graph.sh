@@ -12,8 +12,9 @@
 #      hyperfine when installed (else a shell loop); `weft --version` is
 #      timed the same way, so that the process start can be subtracted.
 #   2. rebuild on the whole corpus with NER: one `weft ingest` with the
-#      model, then GRAPH_REBUILD_RUNS × `weft resolve` (entities + network)
-#      and × `weft graph --rebuild` (network only), then the whole network
+#      model, then GRAPH_REBUILD_RUNS × `weft resolve` (entities + network),
+#      × `weft graph --rebuild` (network only) and × `weft resolve` on one
+#      CPU (taskset -c 0, when there is taskset), then the whole network
 #      exported to GEXF and to Neo4j: wall, CPU, peak RSS (/usr/bin/time).
 #
 # Alone:    bench/graph.sh            (uses build/weft; make first)
@@ -191,11 +192,16 @@ if ! skipped rebuild; then
 	}
 	PH=$RESULTS/graph-phases.tsv
 	printf 'label\trun\tphase\tcpu_s\n' > "$PH"
-	rb "weft ingest --model \$WEFT_MODEL -q \$CORPUS" 1 \
+	# (its phases: the first build of the network, which reads every document's text)
+	WEFT_TIMES=1 rb "weft ingest --model \$WEFT_MODEL -q \$CORPUS" 1 \
 		"$WEFT" ingest --model "$MODEL" -q --case "$CASE" "$CORPUS"
 	for r in $(seq 1 "$REBUILD_RUNS"); do
 		WEFT_TIMES=1 rb "weft resolve" "$r" "$WEFT" resolve --case "$CASE"
 		WEFT_TIMES=1 rb "weft graph --rebuild" "$r" "$WEFT" graph --rebuild --case "$CASE"
+		# the target's "one core": the ranks' threads then take turns
+		if command -v taskset >/dev/null; then
+			WEFT_TIMES=1 rb "taskset -c 0 weft resolve (one CPU)" "$r" taskset -c 0 "$WEFT" resolve --case "$CASE"
+		fi
 	done
 	# the whole network out, as for Gephi and Neo4j (was 9 minutes before the export's fix)
 	rb "weft export --format gexf (whole network)" 1 "$WEFT" export --case "$CASE" --format gexf -o "$W/all.gexf"

@@ -148,6 +148,15 @@ static const char *const migrations[] = {
 	"CREATE VIEW evidence(edge, rank, doc, sentence, start, end) AS"
 	"  SELECT e.id, j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),"
 	"  json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]') FROM edges e, json_each(e.evidence) j;",
+	/* 7 -> 8: the cues, which patterns of typed links the text matches
+	 * between two mentions, kept by document so that a rebuild need not
+	 * read the documents again (graph.c); hash: of the mentions they were
+	 * found for */
+	"CREATE TABLE cue_docs(doc INTEGER PRIMARY KEY REFERENCES documents(id), hash INTEGER NOT NULL);"
+	"CREATE TABLE cues("
+	"  doc INTEGER NOT NULL REFERENCES cue_docs(doc), xs INTEGER NOT NULL, xe INTEGER NOT NULL,"
+	"  ys INTEGER NOT NULL, ye INTEGER NOT NULL, bits INTEGER NOT NULL,"
+	"  PRIMARY KEY(doc, xs, xe, ys, ye)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -262,6 +263,11 @@ static const char reject_re[] =
 enum { RE_PRE, RE_MID, RE_POST, RE_MID_NOT, RE_POST_NOT, NRE };
 
 #define MAX_NEEDLES 64
+_Static_assert(NPATTERNS <= 64, "a pattern is a bit of a cue");
+
+/* What text_bits() does, as a string in the patterns' signature: change it
+ * when text_bits() changes, so that the cues kept in cases are made anew. */
+#define CUES_FORMAT "text_bits 1: pre 48, post 40, gap 100, 3 ahead"
 
 struct matcher {
 	regex_t re[NPATTERNS][NRE];
@@ -276,6 +282,7 @@ struct matcher {
 	int nwords;
 	uint64_t needs[NPATTERNS];
 	uint8_t first2[8192];
+	uint64_t sig;       /* the patterns' signature, for the cues */
 	/* typed[tx][ty]: some pattern could link a mention of type bit tx to
 	 * a later one of type bit ty (most pairs of places cannot) */
 	uint8_t typed[16][16];
@@ -355,9 +362,33 @@ static uint64_t needles_in(const struct matcher *m, const char *text, size_t len
 	return found;
 }
 
+/* A hash of the patterns' text conditions (not their types: apply_bits()
+ * checks those at every build). */
+static uint64_t patterns_sig(void)
+{
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		return 0;
+	XXH3_64bits_reset(st);
+	XXH3_64bits_update(st, CUES_FORMAT, sizeof CUES_FORMAT);
+	XXH3_64bits_update(st, reject_re, sizeof reject_re);
+	for (int i = 0; i < NPATTERNS; i++) {
+		const struct pattern *p = &patterns[i];
+		int v[2] = {(int)p->in, p->swap};
+		XXH3_64bits_update(st, v, sizeof v);
+		const char *t[] = {p->needle, p->pre, p->mid, p->post, p->mid_not, p->post_not};
+		for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+			XXH3_64bits_update(st, t[k] ? t[k] : "", t[k] ? strlen(t[k]) + 1 : 1);
+	}
+	uint64_t h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return h;
+}
+
 static int matcher_init(struct matcher *m, struct err *e)
 {
 	memset(m, 0, sizeof *m);
+	m->sig = patterns_sig();
 	if (needles_init(m) < 0)
 		return err_set(e, "building the network: a link pattern's needle is too long, or there are too many");
 	if (regcomp(&m->reject, reject_re, REG_EXTENDED | REG_NOSUB))
@@ -455,6 +486,30 @@ struct rel {
 	uint8_t kind;
 };
 
+/* Cues: which patterns the text matches between two nearby mentions
+ * depends on the text alone, yet reading every document's text took a third
+ * of a rebuild's mention scan.  So a build keeps, for each document, the
+ * pairs that match (struct cue: the mentions' bytes and text_bits()), with
+ * a hash of the document's mentions they were made for (struct cdoc); the
+ * next build reads them instead while the hash holds, and a document
+ * tagged anew is read again.  The patterns' signature (meta 'cues') drops
+ * them all when the patterns change. */
+struct cue {
+	uint32_t xs, xe, ys, ye;
+	uint64_t bits;
+};
+
+struct cdoc {
+	uint64_t hash;
+	uint32_t first, n;      /* its cues */
+};
+
+struct cdoc_new {
+	long long id;
+	uint64_t hash;
+	uint32_t first, n;      /* in builder.fresh */
+};
+
 /* A mention of the current document. */
 struct dm {
 	int32_t sent;           /* -1 when it has no sentence */
@@ -497,6 +552,22 @@ struct builder {
 	/* per-document scratch */
 	uint32_t *scratch;
 	size_t scratch_cap;
+	/* the cues kept in the case (see cues_load) */
+	struct hmap cue_doc;    /* document id -> its index in cdoc */
+	struct cdoc *cdoc;
+	struct cue *cue;        /* by document, then (xs, xe, ys, ye) */
+	uint32_t ncdoc, ncue;
+	/* the current document's, when they hold */
+	const struct cue *dcue;
+	uint32_t ndcue;
+	int dcue_ok;
+	uint32_t *hbuf;         /* what its hash is of */
+	size_t hbuf_cap;
+	/* the documents whose cues were made anew, and those cues */
+	struct cdoc_new *fdoc;
+	uint32_t nfdoc, capfdoc;
+	struct cue *fresh;
+	uint32_t nfresh, capfresh;
 };
 
 /* 1 if evidence x is worse than y: of a weaker class, then longer (or
@@ -658,12 +729,14 @@ static int load_body(struct builder *g, long long doc)
 	return g->body != NULL;
 }
 
-/* Looks for typed relations between mentions x and y (x first) of one
- * sentence, and records each one found. */
-static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, const struct dm *y)
+/* Which patterns the text around mentions x and y (x first) of one
+ * sentence matches: bit i for patterns[i], the entities' types not
+ * considered (apply_bits() does), so that the answer depends on the text
+ * alone and can be kept (see the cues, below).  Needs the body loaded. */
+static uint64_t text_bits(struct builder *g, const struct dm *x, const struct dm *y)
 {
 	if (y->end > g->body_len || x->end > y->start || x->start < x->sstart || y->end > y->send)
-		return;
+		return 0;
 	size_t pre_from = x->start >= x->sstart + 48 ? x->start - 48 : x->sstart;
 	size_t post_to = y->end + 40 <= y->send ? y->end + 40 : y->send;
 	if (post_to > g->body_len)
@@ -677,10 +750,11 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 	for (int i = 0; i < NPATTERNS && !any; i++)
 		any = (in[patterns[i].in] & g->m.needs[i]) != 0;
 	if (!any)
-		return;
+		return 0;
 	normalize(&g->mid, g->body + x->end, y->start - x->end);
 	normalize(&g->post, g->body + y->end, post_to - y->end); /* always needed: "X met Y's deputy" */
 	int pre_done = 0, rejected = -1;
+	uint64_t bits = 0;
 	for (int i = 0; i < NPATTERNS; i++) {
 		const struct pattern *p = &patterns[i];
 		if (!(in[p->in] & g->m.needs[i]))
@@ -706,6 +780,19 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 		if (rejected || (p->pre && !regexec(&g->m.reject, g->pre.p + (g->pre.len > 32 ? g->pre.len - 32 : 0), 0,
 						   NULL, 0)))
 			continue;
+		bits |= (uint64_t)1 << i;
+	}
+	return bits;
+}
+
+/* Records the typed relations of the patterns in bits (text_bits()) whose
+ * types the entities of x and y have. */
+static void apply_bits(struct builder *g, uint32_t doc, const struct dm *x, const struct dm *y, uint64_t bits)
+{
+	for (int i = 0; i < NPATTERNS; i++) {
+		const struct pattern *p = &patterns[i];
+		if (!(bits >> i & 1))
+			continue;
 		const struct dm *X = p->swap ? y : x, *Y = p->swap ? x : y;
 		if (!(g->ent_type[X->ent] & p->xt) || !(g->ent_type[Y->ent] & p->yt))
 			continue;
@@ -724,6 +811,74 @@ static void match_pair(struct builder *g, uint32_t doc, const struct dm *x, cons
 	}
 }
 
+/* The verdict kept for mentions x and y among n cues (0: none matched). */
+static uint64_t cue_find(const struct cue *c, uint32_t n, const struct dm *x, const struct dm *y)
+{
+	uint32_t k[4] = {x->start, x->end, y->start, y->end}, lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const uint32_t t[4] = {c[mid].xs, c[mid].xe, c[mid].ys, c[mid].ye};
+		int cmp = 0;
+		for (int i = 0; i < 4 && !cmp; i++)
+			cmp = (t[i] > k[i]) - (t[i] < k[i]);
+		if (!cmp)
+			return c[mid].bits;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void cue_add(struct builder *g, const struct dm *x, const struct dm *y, uint64_t bits)
+{
+	if (g->nfresh == g->capfresh) {
+		g->capfresh = g->capfresh ? 2 * g->capfresh : 1024;
+		g->fresh = xrealloc(g->fresh, (size_t)g->capfresh * sizeof *g->fresh);
+	}
+	g->fresh[g->nfresh++] = (struct cue){x->start, x->end, y->start, y->end, bits};
+}
+
+/* Starts a document of mentions m[0..n): its cues if they were made for
+ * these mentions, else a new entry whose cues the scan will find. */
+static void cues_begin(struct builder *g, long long doc_id, const struct dm *m, size_t n)
+{
+	if (g->hbuf_cap < 5 * n) {
+		g->hbuf_cap = 5 * n;
+		g->hbuf = xrealloc(g->hbuf, g->hbuf_cap * sizeof *g->hbuf);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *h = g->hbuf + 5 * i;
+		h[0] = (uint32_t)m[i].sent;
+		h[1] = m[i].sstart;
+		h[2] = m[i].send;
+		h[3] = m[i].start;
+		h[4] = m[i].end;
+	}
+	uint64_t hash = XXH3_64bits(g->hbuf, 5 * n * sizeof *g->hbuf);
+	uint32_t k = hmap_get(&g->cue_doc, (uint64_t)doc_id);
+	g->dcue_ok = k != NONE && g->cdoc[k].hash == hash;
+	if (g->dcue_ok) {
+		g->dcue = g->cue + g->cdoc[k].first;
+		g->ndcue = g->cdoc[k].n;
+		return;
+	}
+	if (g->nfdoc == g->capfdoc) {
+		g->capfdoc = g->capfdoc ? 2 * g->capfdoc : 1024;
+		g->fdoc = xrealloc(g->fdoc, (size_t)g->capfdoc * sizeof *g->fdoc);
+	}
+	g->fdoc[g->nfdoc++] = (struct cdoc_new){doc_id, hash, g->nfresh, 0};
+}
+
+/* Ends the document cues_begin() started. */
+static void cues_end(struct builder *g)
+{
+	if (!g->dcue_ok)
+		g->fdoc[g->nfdoc - 1].n = g->nfresh - g->fdoc[g->nfdoc - 1].first;
+	g->dcue_ok = 0;
+}
+
 #define SENT_MAX_DISTINCT 64   /* entities of one sentence that are paired */
 
 /* Links within one sentence: m[0..n) are its mentions, in order. */
@@ -739,23 +894,29 @@ static void do_sentence(struct builder *g, uint32_t doc, long long doc_id, const
 		at[nd] = i;
 		distinct[nd++] = m[i].ent;
 	}
-	if (nd < 2)
-		return;
 	/* typed patterns between nearby mentions (they also give the
-	 * co-occurrence its best evidence) */
+	 * co-occurrence its best evidence): from the document's cues, or from
+	 * its text for every nearby pair whatever their entities (the next
+	 * build may see them as others) */
 	for (size_t i = 0; i + 1 < n; i++)
 		for (size_t j = i + 1; j < n && j <= i + 3; j++) {
-			if (m[j].start < m[i].end || m[j].ent == m[i].ent)
+			if (m[j].start < m[i].end)
 				continue;
 			if (m[j].start - m[i].end > 100)
 				break;
-			if (!g->m.typed[g->ent_type[m[i].ent]][g->ent_type[m[j].ent]])
-				continue;
-			if (!load_body(g, doc_id))
-				goto cooccur;
-			match_pair(g, doc, &m[i], &m[j]);
+			int wanted = m[j].ent != m[i].ent && g->m.typed[g->ent_type[m[i].ent]][g->ent_type[m[j].ent]];
+			uint64_t bits = 0;
+			if (g->dcue_ok) {
+				if (wanted)
+					bits = cue_find(g->dcue, g->ndcue, &m[i], &m[j]);
+			} else if (load_body(g, doc_id) && (bits = text_bits(g, &m[i], &m[j])) != 0) {
+				cue_add(g, &m[i], &m[j], bits);
+			}
+			if (wanted && bits)
+				apply_bits(g, doc, &m[i], &m[j], bits);
 		}
-cooccur:
+	if (nd < 2)
+		return;
 	/* every pair; in a long list of names only those within 10 places */
 	for (size_t i = 0; i < nd; i++)
 		for (size_t j = i + 1; j < nd && (nd <= 20 || j - i <= 10); j++)
@@ -866,6 +1027,7 @@ static void do_document(struct builder *g, long long doc_id, const struct dm *m,
 		}
 		g->cnt[x]++;
 	}
+	cues_begin(g, doc_id, m, n);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && m[j].sent == m[i].sent)
@@ -874,6 +1036,7 @@ static void do_document(struct builder *g, long long doc_id, const struct dm *m,
 			do_sentence(g, doc, doc_id, m + i, j - i);
 		i = j;
 	}
+	cues_end(g);
 	/* at document level only entities the document names at least twice:
 	 * a passing mention is not a link (a shared sentence still is) */
 	uint32_t kept = 0;
@@ -929,6 +1092,113 @@ static int load_entities(struct builder *g, struct err *e)
 	g->slot = xcalloc(n, sizeof *g->slot);
 	g->cstamp = xcalloc(n, sizeof *g->cstamp);
 	return 0;
+}
+
+static int step_done(struct case_db *c, sqlite3_stmt *st, struct err *e);
+
+/* Reads the cues kept in the case, after dropping them all if they were
+ * made for other patterns than these. */
+static int cues_load(struct builder *g, struct err *e)
+{
+	struct case_db *c = g->c;
+	sqlite3_stmt *st = NULL;
+	char sig[24];
+	snprintf(sig, sizeof sig, "%lld", (long long)g->m.sig);
+	int same = 0, rc;
+	hmap_init(&g->cue_doc, 1024);
+	if (case_prepare(c, "SELECT value = ? FROM meta WHERE key = 'cues'", &st, "building the network", e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return case_fail(c, "building the network", e);
+	if (!same) {
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM cues; DELETE FROM cue_docs; INSERT OR REPLACE INTO meta(key, value) VALUES('cues', '%s')",
+			 sig);
+		return case_exec(c, sql, "building the network", e);
+	}
+	if (case_prepare(c, "SELECT doc, hash FROM cue_docs", &st, "building the network", e) < 0)
+		return -1;
+	uint32_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (g->ncdoc == cap) {
+			cap = cap ? 2 * cap : 1024;
+			g->cdoc = xrealloc(g->cdoc, (size_t)cap * sizeof *g->cdoc);
+		}
+		g->cdoc[g->ncdoc] = (struct cdoc){(uint64_t)sqlite3_column_int64(st, 1), 0, 0};
+		*hmap_slot(&g->cue_doc, (uint64_t)sqlite3_column_int64(st, 0)) = g->ncdoc++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return case_fail(c, "building the network", e);
+	/* in key order: a document's cues together, in the order cue_find() searches */
+	if (case_prepare(c, "SELECT doc, xs, xe, ys, ye, bits FROM cues ORDER BY doc, xs, xe, ys, ye", &st,
+			 "building the network", e) < 0)
+		return -1;
+	cap = 0;
+	uint32_t last = NONE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t k = hmap_get(&g->cue_doc, (uint64_t)sqlite3_column_int64(st, 0));
+		if (k == NONE)
+			continue;
+		if (g->ncue == cap) {
+			cap = cap ? 2 * cap : 1024;
+			g->cue = xrealloc(g->cue, (size_t)cap * sizeof *g->cue);
+		}
+		if (k != last)
+			g->cdoc[k].first = g->ncue;
+		last = k;
+		g->cdoc[k].n++;
+		g->cue[g->ncue++] = (struct cue){(uint32_t)sqlite3_column_int64(st, 1), (uint32_t)sqlite3_column_int64(st, 2),
+						 (uint32_t)sqlite3_column_int64(st, 3), (uint32_t)sqlite3_column_int64(st, 4),
+						 (uint64_t)sqlite3_column_int64(st, 5)};
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : case_fail(c, "building the network", e);
+}
+
+/* Writes the cues of the documents read anew. */
+static int cues_store(struct builder *g, struct err *e)
+{
+	struct case_db *c = g->c;
+	sqlite3_stmt *del = NULL, *doc = NULL, *ins = NULL;
+	int rc = -1;
+	if (case_prepare(c, "DELETE FROM cues WHERE doc = ?", &del, "saving the network", e) < 0 ||
+	    case_prepare(c, "INSERT OR REPLACE INTO cue_docs(doc, hash) VALUES(?, ?)", &doc, "saving the network", e) < 0 ||
+	    case_prepare(c, "INSERT OR REPLACE INTO cues(doc, xs, xe, ys, ye, bits) VALUES(?, ?, ?, ?, ?, ?)", &ins,
+			 "saving the network", e) < 0)
+		goto out;
+	for (uint32_t i = 0; i < g->nfdoc; i++) {
+		const struct cdoc_new *d = &g->fdoc[i];
+		sqlite3_bind_int64(del, 1, d->id);
+		sqlite3_bind_int64(doc, 1, d->id);
+		sqlite3_bind_int64(doc, 2, (sqlite3_int64)d->hash);
+		/* a document never seen before has none to delete */
+		if ((hmap_get(&g->cue_doc, (uint64_t)d->id) != NONE && step_done(c, del, e) < 0) ||
+		    step_done(c, doc, e) < 0)
+			goto out;
+		for (uint32_t k = d->first; k < d->first + d->n; k++) {
+			const struct cue *q = &g->fresh[k];
+			sqlite3_bind_int64(ins, 1, d->id);
+			sqlite3_bind_int64(ins, 2, q->xs);
+			sqlite3_bind_int64(ins, 3, q->xe);
+			sqlite3_bind_int64(ins, 4, q->ys);
+			sqlite3_bind_int64(ins, 5, q->ye);
+			sqlite3_bind_int64(ins, 6, (sqlite3_int64)q->bits);
+			if (step_done(c, ins, e) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(doc);
+	sqlite3_finalize(ins);
+	return rc;
 }
 
 /* Each document's place in sha256 order, for ev_worse(). */
@@ -2274,6 +2544,12 @@ static void builder_free(struct builder *g)
 	hmap_free(&g->doc_rank);
 	free(g->docs);
 	free(g->drank);
+	hmap_free(&g->cue_doc);
+	free(g->cdoc);
+	free(g->cue);
+	free(g->hbuf);
+	free(g->fdoc);
+	free(g->fresh);
 	free(g->pairs);
 	hmap_free(&g->pair_map);
 	free(g->rels);
@@ -2339,7 +2615,8 @@ int graph_build(struct case_db *c, struct err *e)
 	int rc = -1;
 	if (matcher_init(&g.m, e) < 0 ||
 	    case_prepare(c, "SELECT body FROM documents WHERE id = ?", &g.body_st, "building the network", e) < 0 ||
-	    load_entities(&g, e) < 0 || load_doc_ranks(&g, e) < 0 || scan_mentions(&g, e) < 0)
+	    load_entities(&g, e) < 0 || load_doc_ranks(&g, e) < 0 || cues_load(&g, e) < 0 ||
+	    scan_mentions(&g, e) < 0 || cues_store(&g, e) < 0)
 		goto out;
 	phase_time("network", "mention scan");
 	sqlite3_finalize(g.body_st); /* releases the last document's text */

@@ -1348,6 +1348,47 @@ static void test_evidence_keeps_best_five(void **state)
 	sqlite3_finalize(st);
 }
 
+/* A build keeps which patterns each document's text matches (the cues),
+ * and the next reads them instead of the text, while the document's mentions
+ * are those they were found for; new mentions, or other patterns, send it
+ * back to the text. */
+static void test_cues(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Ali Alpha");
+	entity(c, 2, "PER", "Bashir Beta");
+	entity(c, 3, "PER", "Camil Gamma");
+	const char *d1[] = {"Ali Alpha met Bashir Beta in May.", "Camil Gamma stayed home."};
+	document(c, 1, d1, 2);
+	mentions(c, 1, "Ali Alpha", 1);
+	mentions(c, 1, "Bashir Beta", 2);
+	mentions(c, 1, "Camil Gamma", 3);
+	build(c);
+	const char *met = "SELECT count(*) FROM edges WHERE a = 1 AND b = 2 AND kind = 'met'";
+	assert_int_equal(sql_int(c, met), 1);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM cue_docs WHERE doc = 1"), 1);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM cues WHERE doc = 1 AND xs = 0 AND ys = 14"), 1);
+	/* the text changes under the same mentions (which ingest never does):
+	 * the build goes by the cues, not the text */
+	sql(c, "UPDATE documents SET body = replace(body, ' met ', ' hit ') WHERE id = 1");
+	build(c);
+	assert_int_equal(sql_int(c, met), 1);
+	/* other mentions (as a new tagging would make): the text again */
+	sql(c, "DELETE FROM mentions WHERE entity = 3");
+	build(c);
+	assert_int_equal(sql_int(c, met), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM cues WHERE doc = 1"), 0);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM cue_docs WHERE doc = 1"), 1);
+	/* other patterns: every document's cues are dropped and found anew */
+	sql(c, "UPDATE documents SET body = replace(body, ' hit ', ' met ') WHERE id = 1");
+	build(c);
+	assert_int_equal(sql_int(c, met), 0); /* the cue (none) holds */
+	sql(c, "UPDATE meta SET value = 'other patterns' WHERE key = 'cues'");
+	build(c);
+	assert_int_equal(sql_int(c, met), 1);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM cues WHERE doc = 1"), 1);
+}
+
 /* Between pieces of evidence alike (class, length), the document first in
  * sha256 order goes first: not the one ingest happened to number first. */
 static void test_evidence_by_content(void **state)
@@ -1468,6 +1509,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_by_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_csv_rows, setup, teardown),
 	};
