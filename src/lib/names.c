@@ -1944,11 +1944,14 @@ static double compare(const struct names_name *a, const struct names_name *b, in
 				    : score || tok_may_match(&s[i], &l[j]) ? token_sim(&s[i], &l[j])
 									   : 0.0;
 	/* a one-word name that is an ordinary word, or meets one, by its
-	 * letters alone (names.h) */
+	 * letters alone, and never by an initial: Dow is not James D., CIA
+	 * not L.L.C. (names.h) */
 	for (size_t j = 0; n == 1 && j < m; j++) {
-		int w = s[0].text && l[j].text && !((s[0].flags | l[j].flags) & NAMES_TOK_INITIAL)
-				? word_letters(&s[0], &l[j])
-				: -1;
+		int w = -1;
+		if ((s[0].flags ^ l[j].flags) & NAMES_TOK_INITIAL)
+			w = 0;
+		else if (!(s[0].flags & NAMES_TOK_INITIAL) && s[0].text && l[j].text)
+			w = word_letters(&s[0], &l[j]);
 		if (w >= 0)
 			sim[0][j] = w ? 0.95 : 0.0;
 	}

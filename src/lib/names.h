@@ -152,7 +152,9 @@ int names_keys(const char *name, size_t len, struct buf *out, struct err *e);
  * GC not CCCCC; or three letters or fewer: DAS is not Davis), are one word
  * only when their letters are the same, or one is the other's plural (-s);
  * two of three letters or fewer may still differ in vowels (Ali, Aly).  A
- * token romanised from Arabic script is never read that way (علي is Ali). */
+ * token romanised from Arabic script is never read that way (علي is Ali).
+ * A one-word name never meets another by an initial (Dow is not James D.,
+ * nor CIA L.L.C.). */
 
 /* Compares two names: returns a score in [0,1] and sets *same (if not NULL)
  * to 1 when they can be the same person (score >= NAMES_SAME_THRESHOLD and
