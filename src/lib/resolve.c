@@ -1200,9 +1200,11 @@ static void join_by_other_keys(struct form *f, size_t nf, struct cluster *cl)
 }
 
 /* A form tagged MISC that matches a person is that person (Arabic surnames
- * such as "al-Abadi" are often tagged MISC); so is a one-word ORG or LOC
- * form that matches a person mentioned three times as often ("Danaiefar"
- * tagged LOC).  A place more common than any person of that name stays a
+ * such as "al-Abadi" are often tagged MISC), unless it has more words than
+ * the name the person is known by (holidays tagged MISC, "Independence
+ * Day", "Memorial Day", all joined a "Day" as surnames); so is a one-word
+ * ORG or LOC form that matches a person mentioned three times as often
+ * ("Danaiefar" tagged LOC).  A place more common than any person of that name stays a
  * place.  Between organisations, places and other names only the very same
  * words join ("Islamic Revolutionary Guard Corps" tagged MISC in a few
  * sentences joins the organisation). */
@@ -1211,7 +1213,7 @@ static int cross_type_ok(const struct form *f, const struct cluster *c, const st
 	if (c->type != 0) /* the same words tagged ORG here and MISC there: the more frequent type */
 		return f->type != 0 && f->ni == cf->ni && c->count >= f->count; /* ni: the same string */
 	if (f->type == 3)
-		return 1;
+		return f->tokens <= cf->tokens;
 	return f->tokens == 1 && c->count >= 3 * f->count;
 }
 
