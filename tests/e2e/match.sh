@@ -1,6 +1,7 @@
 # `weft match`: the output format for one pair (score with three decimals,
-# a tab, same/different), --tsv on a file with a comment, a blank line and
-# an extra column, --tsv - from stdin, --json, and the errors.
+# a tab, same/different), hard pairs (scripts, initials, acronyms), --tsv
+# on a file with a comment, a blank line and an extra column, --tsv - from
+# stdin, --json, and the errors.
 . "$(dirname "$0")/lib.sh"
 TAB=$(printf '\t')
 
@@ -26,6 +27,13 @@ expect_in "Hamza is not Hamid" "${TAB}different" "$("$WEFT" match "حمزة" "Ha
 expect_in "Rahma is not Rahim" "${TAB}different" "$("$WEFT" match "رحمة" "Rahim")"
 expect_in "Rahma" "${TAB}same" "$("$WEFT" match "رحمة" "Rahma")"
 expect_in "Fatemeh" "${TAB}same" "$("$WEFT" match "فاطمة" "Fatemeh")"
+# a token without a vowel or of three letters (an acronym, mostly) is read
+# by its letters, not its sounds; a one-word name is nobody's initial
+expect_in "DVD is not David" "${TAB}different" "$("$WEFT" match "DVD" "David")"
+expect_in "DAS is not Gray Davis" "${TAB}different" "$("$WEFT" match "DAS" "Gray Davis")"
+expect_in "Dow is not James D." "${TAB}different" "$("$WEFT" match "Dow" "James D.")"
+expect_in "Ali, Aly" "${TAB}same" "$("$WEFT" match "Ali Larijani" "Aly Larijani")"
+expect_in "علي, Ali" "${TAB}same" "$("$WEFT" match "علي" "Ali")"
 
 cat >"$T/pairs.tsv" <<EOT
 # a comment line: skipped
