@@ -5,8 +5,12 @@
  * a document a short mention joins the fuller one it abbreviates ("Soleimani"
  * after "Qassem Soleimani"), acronyms join their long form, and across
  * documents names cluster by transliteration-aware keys (names.h) while
- * conflicting given names stay apart.  Then the user's decisions (merge,
- * split, rename, drop) are applied again, so they survive any re-ingest.
+ * conflicting given names stay apart; a word of a name that the case's own
+ * text writes as an ordinary word, in lower case ("union", "born"), is
+ * matched by its letters only when a one-word name meets it (The Onion is
+ * not the European Union), and a name tagged MISC joins no person known by
+ * fewer words.  Then the user's decisions (merge, split, rename, drop) are
+ * applied again, so they survive any re-ingest.
  */
 #ifndef WEFT_RESOLVE_H
 #define WEFT_RESOLVE_H
@@ -20,8 +24,9 @@
  * every tie goes by counts, then by the texts' bytes, so the same files
  * ingested in any order give the same entities, with the same ids.
  * *nentities (may be NULL)
- * gets the count.  Returns 0 or -1.  With WEFT_RESOLVE_TIMES set in the
- * environment it prints the CPU seconds of each phase to stderr. */
+ * gets the count.  Returns 0 or -1.  With WEFT_TIMES set in the environment
+ * it prints the CPU seconds of each phase to stderr, and how many words of
+ * names the text writes as ordinary words. */
 int resolve_all(struct case_db *c, long *nentities, struct err *e);
 
 /* Finds an entity from a reference the user typed: an id, a name or an
