@@ -1785,12 +1785,13 @@ static void betweenness(const igraph_integer_t *ea, const double *score, size_t 
  * would triple the time the clustering takes for little; an entity with
  * only such links joins the community of its strongest neighbour.
  *
- * They run in a thread of their own, and betweenness in another, while the
- * build writes the edges and the adjacency (on two cores the corpus'
- * rebuild takes ~1 s less, of ~4.7: bench/BENCHMARKS.md, Session 6), on a
- * copy of what they need: ranks_start() makes it from the builder,
- * ranks_finish() waits and stores the results.  igraph is used by the
- * first thread alone; the second reads the pairs as plain arrays. */
+ * They run in a thread of their own, betweenness after them, while the
+ * build writes the edges and the adjacency (bench/BENCHMARKS.md, Session
+ * 6), on a copy of what they need: ranks_start() makes it from the
+ * builder, ranks_finish() waits and stores the results.  igraph is used by
+ * that thread alone.  Betweenness in a third thread took ~0.3 s more off
+ * the corpus' rebuild on two cores but ~30 MB more at the peak, which an
+ * ingest cannot spare. */
 struct ranks {
 	igraph_vector_int_t edges; /* pairs: those with a shared sentence first */
 	igraph_vector_t w;         /* their scores (at least 1e-9) */
@@ -1803,8 +1804,8 @@ struct ranks {
 	double *pr, *bt;           /* out: PageRank, betweenness (NAN: not measured) */
 	long *comm;                /* out: community, -1 for an entity without links */
 	int ok;                    /* out: 1 when igraph could do it all */
-	int threaded, bt_threaded; /* betweenness has a thread of its own too */
-	pthread_t thread, bt_thread;
+	int threaded;
+	pthread_t thread;
 };
 
 static void ranks_compute(struct ranks *r)
@@ -1827,7 +1828,7 @@ static void ranks_compute(struct ranks *r)
 		goto out;
 	igraph_destroy(&gr);
 	have_gr = 0;
-	/* the links with a shared sentence, where betweenness may be reading them */
+	/* the links with a shared sentence: the first ns, seen in place */
 	const igraph_vector_int_t *se = igraph_vector_int_view(&sentence_edges, VECTOR(r->edges), 2 * r->ns);
 	const igraph_vector_t *sw = igraph_vector_view(&sentence_w, VECTOR(r->w), r->ns);
 	if (igraph_create(&gr, se, r->n, IGRAPH_UNDIRECTED))
@@ -1863,9 +1864,11 @@ static void ranks_compute(struct ranks *r)
 			}
 		}
 	free(best);
+	igraph_destroy(&gr); /* before betweenness takes its memory */
+	have_gr = 0;
 	phase_time("network", "pagerank, communities");
-	if (!r->bt_threaded)
-		betweenness(VECTOR(r->edges), VECTOR(r->w), (size_t)r->ns, r->type, r->n, r->bt);
+	betweenness(VECTOR(r->edges), VECTOR(r->w), (size_t)r->ns, r->type, r->n, r->bt);
+	phase_time("network", "betweenness");
 	/* renumber communities by size, largest 0; entities without links have none */
 	long ncomm = 0;
 	for (uint32_t i = 0; i < r->n; i++)
@@ -1901,15 +1904,6 @@ static void *ranks_main(void *arg)
 {
 	phase_time("network", NULL);
 	ranks_compute(arg);
-	return NULL;
-}
-
-static void *between_main(void *arg)
-{
-	struct ranks *r = arg;
-	phase_time("network", NULL);
-	betweenness(VECTOR(r->edges), VECTOR(r->w), (size_t)r->ns, r->type, r->n, r->bt);
-	phase_time("network", "betweenness");
 	return NULL;
 }
 
@@ -1967,23 +1961,19 @@ static int ranks_start(const struct builder *g, const double *pscore, struct ran
 	}
 	/* on one CPU, threads only take turns and evict each other's caches
 	 * (~0.3 s more on the corpus) */
-	if (cpu_count() > 1) {
-		r->bt_threaded = pthread_create(&r->bt_thread, NULL, between_main, r) == 0;
+	if (cpu_count() > 1)
 		r->threaded = pthread_create(&r->thread, NULL, ranks_main, r) == 0;
-	}
 	if (!r->threaded)
 		ranks_compute(r);
 	return 0;
 }
 
-/* Waits for the threads ranks_start() started, if any. */
+/* Waits for the thread ranks_start() started, if any. */
 static void ranks_wait(struct ranks *r)
 {
 	if (r->threaded)
 		pthread_join(r->thread, NULL);
-	if (r->bt_threaded)
-		pthread_join(r->bt_thread, NULL);
-	r->threaded = r->bt_threaded = 0;
+	r->threaded = 0;
 }
 
 static void ranks_free(struct ranks *r)
@@ -2452,14 +2442,23 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 		if (p->nev)
 			pscore[i] = (p->sdocs + 0.25 * (p->docs - p->sdocs)) * specificity(g, p->a, p->b);
 	}
+	uint32_t *rel_pair = xmalloc((g->nrels + 1) * sizeof *rel_pair); /* each typed link's pair, or NONE */
 	for (uint32_t i = 0; i < g->nrels; i++) {
 		const struct rel *rl = &g->rels[i];
 		uint32_t a = MIN(rl->from, rl->to), b = MAX(rl->from, rl->to);
-		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
+		uint32_t pi = rel_pair[i] = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
 		if (pi != NONE)
 			pscore[pi] += rl->docs * (1 + specificity(g, rl->from, rl->to));
 	}
+	/* the maps are done with: their memory is the ranks' (an ingest's
+	 * peak is here; the pairs' map alone is ~13 MB on the corpus) */
+	hmap_free(&g->pair_map);
+	hmap_free(&g->rel_map);
+	hmap_free(&g->ent_map);
+	hmap_free(&g->doc_rank);
+	hmap_free(&g->cue_doc);
 	if (ranks_start(g, pscore, rk) < 0) {
+		free(rel_pair);
 		rc = err_set(e, "building the network: out of memory");
 		goto out;
 	}
@@ -2486,6 +2485,7 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 		if (write_edge(g, &w, p->a, p->b, k, p->docs, p->sentences, weight, score, p->ev, e) < 0) {
 			free(order);
 			free(place);
+			free(rel_pair);
 			goto out;
 		}
 	}
@@ -2493,7 +2493,7 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 		struct rel *r = &g->rels[i];
 		double score = r->docs * (1 + specificity(g, r->from, r->to));
 		uint32_t a = r->from < r->to ? r->from : r->to, b = r->from < r->to ? r->to : r->from;
-		uint32_t pi = hmap_get(&g->pair_map, (uint64_t)a << 32 | b);
+		uint32_t pi = rel_pair[i];
 		if (pi != NONE && g->pairs[pi].nev)
 			net_add(t, place[pi], a, b, w.next_id, (enum kind)r->kind, r->docs, r->sentences, r->docs,
 				score);
@@ -2503,11 +2503,13 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 			       e) < 0) {
 			free(order);
 			free(place);
+			free(rel_pair);
 			goto out;
 		}
 	}
 	free(order);
 	free(place);
+	free(rel_pair);
 	if (!whole)
 		t->np = 0;
 	if (flush_edges(c, &w, e) < 0)
