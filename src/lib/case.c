@@ -157,6 +157,9 @@ static const char *const migrations[] = {
 	"  doc INTEGER NOT NULL REFERENCES cue_docs(doc), xs INTEGER NOT NULL, xe INTEGER NOT NULL,"
 	"  ys INTEGER NOT NULL, ye INTEGER NOT NULL, bits INTEGER NOT NULL,"
 	"  PRIMARY KEY(doc, xs, xe, ys, ye)) WITHOUT ROWID;",
+	/* 8 -> 9: how often the text writes the words of names in lower case
+	 * and capitalised, for the documents of meta 'word_uses' (resolve.c) */
+	"CREATE TABLE word_uses(word TEXT PRIMARY KEY, lower INTEGER NOT NULL, upper INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(NMIGRATIONS == CASE_SCHEMA_VERSION, "one migration per schema version");

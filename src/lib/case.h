@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* The schema version this weft writes; older cases are migrated up to it. */
-#define CASE_SCHEMA_VERSION 8
+#define CASE_SCHEMA_VERSION 9
 /* PRAGMA application_id of every weft case: "WEFT". */
 #define CASE_APP_ID 0x57454654
 

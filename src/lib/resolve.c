@@ -684,8 +684,86 @@ static void norms_free(struct norms *t)
 	arena_free(&t->mem);
 }
 
+/* The counts count_words() found, kept in the case (table word_uses) for
+ * the documents of meta 'word_uses' (their number and greatest id: they
+ * are only ever added), so that a resolve after a correction does not
+ * read the whole text again (~0.2 s CPU on the corpus, for ~20 ms). */
+static void words_docs(struct case_db *c, char *sig, size_t cap)
+{
+	sqlite3_stmt *st;
+	snprintf(sig, cap, "?");
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*), max(id) FROM documents WHERE body IS NOT NULL", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(sig, cap, "%lld %lld", (long long)sqlite3_column_int64(st, 0),
+				 (long long)sqlite3_column_int64(st, 1));
+		sqlite3_finalize(st);
+	}
+}
+
+/* Reads the kept counts of t's words; returns how many of t's words it had
+ * (t->n: no need to read the text), or -1 with e set. */
+static long words_recall(struct case_db *c, struct text_words *t, const char *sig, struct err *e)
+{
+	sqlite3_stmt *st;
+	long found = 0;
+	int rc;
+	if (case_prepare(c, "SELECT 1 FROM meta WHERE key = 'word_uses' AND value = ?", &st, "reading the text's words",
+			 e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : case_fail(c, "reading the text's words", e);
+	if (case_prepare(c, "SELECT word, lower, upper FROM word_uses", &st, "reading the text's words", e) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		if (!len || len >= WORD_MAX)
+			continue;
+		struct text_word *w = words_slot(t, s, len, word_hash(s, len), 0);
+		if (!w->tag)
+			continue;
+		w->lower = (uint32_t)sqlite3_column_int64(st, 1);
+		w->upper = (uint32_t)sqlite3_column_int64(st, 2);
+		found++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? found : case_fail(c, "reading the text's words", e);
+}
+
+/* Keeps t's counts for the documents of sig. */
+static int words_keep(struct case_db *c, const struct text_words *t, const char *sig, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_exec(c, "DELETE FROM word_uses", "keeping the text's words", e) < 0 ||
+	    case_prepare(c, "INSERT INTO word_uses(word, lower, upper) VALUES(?, ?, ?)", &st, "keeping the text's words",
+			 e) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < t->cap && rc == 0; i++) {
+		const struct text_word *w = &t->v[i];
+		if (!w->tag)
+			continue;
+		sqlite3_bind_text(st, 1, w->s, w->len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, w->lower);
+		sqlite3_bind_int64(st, 3, w->upper);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : case_fail(c, "keeping the text's words", e);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('word_uses', '%s')", sig);
+	return case_exec(c, sql, "keeping the text's words", e);
+}
+
 /* Fills t with the words of the norms nt->v[0, n) (letters a-z only) and
- * counts how the documents' text writes them.  0, or -1 with e set. */
+ * counts how the documents' text writes them (or reads the counts kept
+ * for these documents, when they have them all).  0, or -1 with e set. */
 static int count_words(struct case_db *c, const struct norm *v, size_t n, struct text_words *t, struct err *e)
 {
 	for (size_t i = 0; i < n; i++)
@@ -700,6 +778,15 @@ static int count_words(struct case_db *c, const struct norm *v, size_t n, struct
 		}
 	if (!t->n)
 		return 0;
+	char sig[64];
+	words_docs(c, sig, sizeof sig);
+	long known = words_recall(c, t, sig, e);
+	if (known < 0)
+		return -1;
+	if ((size_t)known == t->n)
+		return 0;
+	for (size_t i = 0; i < t->cap; i++) /* counted again, from the text */
+		t->v[i].lower = t->v[i].upper = 0;
 	sqlite3_stmt *st;
 	if (case_prepare(c, "SELECT body FROM documents WHERE body IS NOT NULL", &st, "reading the text's words", e) < 0)
 		return -1;
@@ -707,7 +794,7 @@ static int count_words(struct case_db *c, const struct norm *v, size_t n, struct
 		words_count_text(t, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
 	if (sqlite3_finalize(st) != SQLITE_OK)
 		return err_set(e, "reading the text's words: %s", sqlite3_errmsg(c->db));
-	return 0;
+	return words_keep(c, t, sig, e);
 }
 
 struct cluster {

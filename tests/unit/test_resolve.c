@@ -328,6 +328,29 @@ static void test_ordinary_words(void **state)
 	assert_rerun_writes_nothing(c);
 }
 
+/* The counts of the text's words are kept in the case for its documents:
+ * the next resolve reads them, not the text, until documents are added. */
+static void test_word_counts_kept(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	document(c, 4, "The European Union met. The Union said no.",
+		 (const char *const[]){"ORG:European Union", "ORG:Union", NULL});
+	document(c, 6, "A satire in Onion ran.", (const char *const[]){"ORG:Onion", NULL});
+	document(c, 7, "The union and the trade union talked; a union man, union dues.", (const char *const[]){NULL});
+	resolve(c);
+	assert_true(entity_of(c, "Onion") != entity_of(c, "European Union"));
+	assert_true(sql_int(c, "SELECT lower FROM word_uses WHERE word = 'union'") >= 4);
+	/* kept counts are what the next resolve goes by */
+	sql(c, "UPDATE word_uses SET lower = 0 WHERE word = 'union'");
+	resolve(c);
+	assert_int_equal(entity_of(c, "Onion"), entity_of(c, "European Union"));
+	/* a new document: the text is read again */
+	document(c, 8, "Nothing new.", (const char *const[]){NULL});
+	resolve(c);
+	assert_true(entity_of(c, "Onion") != entity_of(c, "European Union"));
+	assert_true(sql_int(c, "SELECT lower FROM word_uses WHERE word = 'union'") >= 4);
+}
+
 /* A name tagged MISC joins a person it matches (al-Amiri, in setup), but
  * not one known by fewer words: holidays are not Mr Day's. */
 static void test_misc_longer_than_person(void **state)
@@ -503,6 +526,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_numbering_does_not_matter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ordinary_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_misc_longer_than_person, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_word_counts_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
