@@ -2462,6 +2462,8 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 		rc = err_set(e, "building the network: out of memory");
 		goto out;
 	}
+	free(pscore); /* the ranks have their copy */
+	pscore = NULL;
 	/* in (a, b) order, so that the unique index on edges grows at its end;
 	 * a pair without a sentence to show for it is left out */
 	uint32_t nord;
