@@ -192,6 +192,30 @@ int case_fail(struct case_db *c, const char *what, struct err *e)
 	return err_set(e, "%s: %s", what, why(c));
 }
 
+int case_meta_is(struct case_db *c, const char *key, const char *value, const char *what, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(c, "SELECT 1 FROM meta WHERE key = ? AND value = ?", &st, what, e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : case_fail(c, what, e);
+}
+
+int case_meta_set(struct case_db *c, const char *key, const char *value, const char *what, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (case_prepare(c, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, what, e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : case_fail(c, what, e);
+}
+
 int case_exec(struct case_db *c, const char *sql, const char *what, struct err *e)
 {
 	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -59,6 +59,12 @@ int case_prepare(struct case_db *c, const char *sql, sqlite3_stmt **st, const ch
 /* Fills e from the connection's last error; returns -1. */
 int case_fail(struct case_db *c, const char *what, struct err *e);
 
+/* 1 if the table meta holds key with value, 0 if not; -1 with e set. */
+int case_meta_is(struct case_db *c, const char *key, const char *value, const char *what, struct err *e);
+
+/* Sets meta's key to value.  0, or -1 with e set. */
+int case_meta_set(struct case_db *c, const char *key, const char *value, const char *what, struct err *e);
+
 /* Binds a text value, or NULL when s is NULL. */
 void case_bind_text(sqlite3_stmt *st, int i, const char *s);
 

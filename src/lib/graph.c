@@ -1104,23 +1104,15 @@ static int cues_load(struct builder *g, struct err *e)
 	sqlite3_stmt *st = NULL;
 	char sig[24];
 	snprintf(sig, sizeof sig, "%lld", (long long)g->m.sig);
-	int same = 0, rc;
+	int rc;
 	hmap_init(&g->cue_doc, 1024);
-	if (case_prepare(c, "SELECT value = ? FROM meta WHERE key = 'cues'", &st, "building the network", e) < 0)
+	int same = case_meta_is(c, "cues", sig, "building the network", e);
+	if (same < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		same = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return case_fail(c, "building the network", e);
-	if (!same) {
-		char sql[160];
-		snprintf(sql, sizeof sql,
-			 "DELETE FROM cues; DELETE FROM cue_docs; INSERT OR REPLACE INTO meta(key, value) VALUES('cues', '%s')",
-			 sig);
-		return case_exec(c, sql, "building the network", e);
-	}
+	if (!same)
+		return case_exec(c, "DELETE FROM cues; DELETE FROM cue_docs", "building the network", e) < 0
+			       ? -1
+			       : case_meta_set(c, "cues", sig, "building the network", e);
 	if (case_prepare(c, "SELECT doc, hash FROM cue_docs", &st, "building the network", e) < 0)
 		return -1;
 	uint32_t cap = 0;
@@ -2517,9 +2509,9 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 	if (flush_edges(c, &w, e) < 0)
 		goto out;
 	/* the evidence counted here: counting it again would read every edge */
-	char sql[96];
-	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('evidence', %lld)", w.nev);
-	if (case_exec(c, sql, "saving the network", e) < 0)
+	char nev[24];
+	snprintf(nev, sizeof nev, "%lld", w.nev);
+	if (case_meta_set(c, "evidence", nev, "saving the network", e) < 0)
 		goto out;
 	phase_time("network", "edges and evidence");
 	rc = 0;

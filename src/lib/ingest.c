@@ -1057,7 +1057,7 @@ int ingest_run(struct case_db *c, char *const *paths, int npaths, const struct i
 	pthread_mutex_init(&g.mu, NULL);
 	pthread_cond_init(&g.can_put, NULL);
 	pthread_cond_init(&g.can_get, NULL);
-	nw = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	nw = o->jobs > 0 ? o->jobs : cpu_count();
 	if (nw < 1)
 		nw = 1;
 	if ((size_t)nw > wk.n)
@@ -1198,7 +1198,7 @@ int ingest_retag(struct case_db *c, const struct ner_model *m, const char *id, i
 		return -1;
 	}
 	if (jobs < 1)
-		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = cpu_count();
 	if (jobs < 1 || jobs > 64)
 		jobs = 1;
 	struct retag_doc docs[BATCH];

@@ -707,15 +707,9 @@ static long words_recall(struct case_db *c, struct text_words *t, const char *si
 {
 	sqlite3_stmt *st;
 	long found = 0;
-	int rc;
-	if (case_prepare(c, "SELECT 1 FROM meta WHERE key = 'word_uses' AND value = ?", &st, "reading the text's words",
-			 e) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 0 : case_fail(c, "reading the text's words", e);
+	int rc = case_meta_is(c, "word_uses", sig, "reading the text's words", e);
+	if (rc <= 0)
+		return rc;
 	if (case_prepare(c, "SELECT word, lower, upper FROM word_uses", &st, "reading the text's words", e) < 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -754,11 +748,7 @@ static int words_keep(struct case_db *c, const struct text_words *t, const char 
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (rc < 0)
-		return -1;
-	char sql[128];
-	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('word_uses', '%s')", sig);
-	return case_exec(c, sql, "keeping the text's words", e);
+	return rc < 0 ? -1 : case_meta_set(c, "word_uses", sig, "keeping the text's words", e);
 }
 
 /* Fills t with the words of the norms nt->v[0, n) (letters a-z only) and
