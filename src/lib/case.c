@@ -238,7 +238,7 @@ void case_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static int pragma_int(struct case_db *c, const char *sql, int *out)
+int case_int(struct case_db *c, const char *sql, int *out)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -320,7 +320,7 @@ static int migrate(struct case_db *c, int from, struct err *e)
 	if (case_exec(c, "BEGIN IMMEDIATE", "upgrading case", e) < 0)
 		return -1;
 	/* Another weft may have upgraded it while we waited for the lock. */
-	if (pragma_int(c, "PRAGMA user_version", &from) < 0) {
+	if (case_int(c, "PRAGMA user_version", &from) < 0) {
 		case_fail(c, "upgrading case", e);
 		goto fail;
 	}
@@ -542,7 +542,7 @@ static int open_case(const char *path, enum case_mode mode, const struct how *h,
 	}
 
 	int app = 0, ver = 0;
-	if (pragma_int(c, "PRAGMA application_id", &app) < 0 && mode == CASE_READ &&
+	if (case_int(c, "PRAGMA application_id", &app) < 0 && mode == CASE_READ &&
 	    (sqlite3_errcode(c->db) & 0xff) == SQLITE_CANTOPEN) {
 		/* A case on read-only media (or in a folder we may not write):
 		 * WAL needs a -shm file beside it, which cannot be made.  Read
@@ -556,7 +556,7 @@ static int open_case(const char *path, enum case_mode mode, const struct how *h,
 			goto fail;
 		}
 	}
-	if (pragma_int(c, "PRAGMA application_id", &app) < 0 || pragma_int(c, "PRAGMA user_version", &ver) < 0) {
+	if (case_int(c, "PRAGMA application_id", &app) < 0 || case_int(c, "PRAGMA user_version", &ver) < 0) {
 		int code = sqlite3_errcode(c->db) & 0xff;
 		if (mode == CASE_WRITE && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
 			err_set(e, "%s: cannot be written: the file or its folder is read-only (%s); left untouched",
@@ -569,7 +569,7 @@ static int open_case(const char *path, enum case_mode mode, const struct how *h,
 	}
 	if (!is_new && app != CASE_APP_ID) {
 		int tables = 0;
-		pragma_int(c, "SELECT count(*) FROM sqlite_master", &tables);
+		case_int(c, "SELECT count(*) FROM sqlite_master", &tables);
 		if (app != 0 || tables > 0 || ver != 0) {
 			err_set(e, "%s: an SQLite database but not a weft case (left untouched)", path);
 			goto fail;

@@ -59,6 +59,10 @@ int case_prepare(struct case_db *c, const char *sql, sqlite3_stmt **st, const ch
 /* Fills e from the connection's last error; returns -1. */
 int case_fail(struct case_db *c, const char *what, struct err *e);
 
+/* The first column of sql's first row as an int (0 when there is no row),
+ * e.g. "PRAGMA cache_size".  0, or -1 when sql fails. */
+int case_int(struct case_db *c, const char *sql, int *out);
+
 /* 1 if the table meta holds key with value, 0 if not; -1 with e set. */
 int case_meta_is(struct case_db *c, const char *key, const char *value, const char *what, struct err *e);
 

@@ -2562,19 +2562,6 @@ static void builder_free(struct builder *g)
 	g->c = c;
 }
 
-/* The value of a one-number PRAGMA such as "PRAGMA cache_size" (0 if unknown). */
-static long long pragma_value(struct case_db *c, const char *pragma)
-{
-	sqlite3_stmt *st;
-	long long v = 0;
-	if (sqlite3_prepare_v2(c->db, pragma, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
-}
-
 int graph_build(struct case_db *c, struct err *e)
 {
 	int nested = !sqlite3_get_autocommit(c->db);
@@ -2582,8 +2569,8 @@ int graph_build(struct case_db *c, struct err *e)
 	 * each against evidence; the build deletes all evidence first and
 	 * writes only edges it has just written, so outside a caller's
 	 * transaction (where the setting can change) they are off for it. */
-	int fk = 0;
-	if (!nested && pragma_value(c, "PRAGMA foreign_keys") == 1) {
+	int fk = 0, fk_was = 0, cache = 0;
+	if (!nested && case_int(c, "PRAGMA foreign_keys", &fk_was) == 0 && fk_was == 1) {
 		fk = 1;
 		sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	}
@@ -2596,7 +2583,7 @@ int graph_build(struct case_db *c, struct err *e)
 	 * memory for the build (the connection's own setting is put back
 	 * after); 16 MB is as fast as 256 MB and keeps the peak ~190 MB lower
 	 * (bench/BENCHMARKS.md, Network) */
-	long long cache = pragma_value(c, "PRAGMA cache_size");
+	case_int(c, "PRAGMA cache_size", &cache);
 	sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
 	phase_time("network", NULL);
 	struct builder g;
@@ -2639,7 +2626,7 @@ out:
 		sqlite3_exec(c->db, nested ? "ROLLBACK TO graph_build; RELEASE graph_build" : "ROLLBACK", NULL, NULL,
 			     NULL);
 	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", cache);
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cache);
 	sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	if (fk)
 		sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);

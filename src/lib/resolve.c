@@ -2607,16 +2607,10 @@ static void surnames_by_context(struct rmention *m, size_t n, struct form *f, si
 }
 
 /* The value of PRAGMA name (an integer one), or INT_MIN if unreadable. */
-static int pragma_value(struct case_db *c, const char *name)
+static int pragma_value(struct case_db *c, const char *pragma)
 {
-	char sql[64];
-	sqlite3_stmt *st;
-	int v = INT_MIN;
-	snprintf(sql, sizeof sql, "PRAGMA %s", name);
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	int v;
+	return case_int(c, pragma, &v) == 0 ? v : INT_MIN;
 }
 
 /* Puts back the foreign_keys and cache_size resolve_all changed. */
@@ -2645,7 +2639,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	 * before its aliases do.  Every alias written points at an entity
 	 * written in the same run, and an entity removed loses its aliases in
 	 * it.  (Restored at the end, as is the cache size set below.) */
-	int fk = pragma_value(c, "foreign_keys"), cache = pragma_value(c, "cache_size");
+	int fk = pragma_value(c, "PRAGMA foreign_keys"), cache = pragma_value(c, "PRAGMA cache_size");
 	case_exec(c, "PRAGMA foreign_keys=OFF", "resolving entities", e);
 	if (case_exec(c, "BEGIN IMMEDIATE", "resolving entities", e) < 0) {
 		pragma_restore(c, fk, cache);
