@@ -1849,8 +1849,6 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 		return 1;
 	if (a->len == b->len && !memcmp(a->text, b->text, a->len))
 		return 1;
-	if (letters_only(a, b) == 0)
-		return 0;
 	/* matches: at most the shorter length, and, when either skeleton has
 	 * no letter twice, at most the letters both have (equal skeletons
 	 * pass: the bound is then 1) */
@@ -1875,11 +1873,12 @@ static int tok_may_match(const struct names_token *a, const struct names_token *
 		size_t pre = 0;
 		while (pre < 4 && pre < an && pre < bn && a->skel[pre] == b->skel[pre])
 			pre++;
+		/* the bound first: it rules out most pairs, from the masks
+		 * and lengths at hand, where letters_only reads both texts */
 		if (mt * (an + bn) * den[tight][pre] >= num[tight][pre] * an * bn)
-			return 1;
+			return letters_only(a, b) != 0;
 	}
-	/* the same text may read to other skeletons (one romanised) */
-	return a->len == b->len && !memcmp(a->text, b->text, a->len);
+	return 0; /* (the same texts returned 1 above) */
 }
 
 /* 0 if align() of the shorter name s (n >= 2 tokens) into l, with or
