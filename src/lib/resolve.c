@@ -1006,19 +1006,38 @@ static void surfs_free(struct surfs *t)
 	arena_free(&t->mem);
 }
 
-/* Adds the mention of row st (id, doc, type, text, entity), of type (its
- * index in entity_types), as (*m)[k] (grown as needed), its text looked up in pool or added to it (keys
- * shares the keys); a mention with nothing of a name left goes to
- * *stale instead if it has an entity.  b[0] and b[1] are scratch space.
- * Returns the new count. */
-static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, struct keyset *keys, struct norms *nt,
-			  struct rmention **m, size_t k, size_t *cap, long long **stale, size_t *nstale, size_t *scap, struct buf b[2])
+/* A row of mentions as read, waiting in a batch (struct row_batch) for
+ * its text to be looked up. */
+struct mention_row {
+	long long id, doc, was; /* was: its entity, 0 for none */
+	size_t text, len;       /* its text: at text in the batch's bytes, len bytes and a NUL */
+	uint64_t hash;          /* XXH3 of the text */
+	int type;               /* index in entity_types */
+	int linked;             /* its entity is not NULL */
+};
+
+/* Rows read ahead of their lookup: their texts' slots in the table of
+ * texts are asked of memory for the whole batch first, and each text's
+ * struct surf a few rows ahead, so that the lookups find them in cache
+ * (one by one, the corpus' 484k lookups each waited for two reads from
+ * memory: ~0.045 s). */
+#define ROW_BATCH 64
+struct row_batch {
+	struct mention_row row[ROW_BATCH];
+	size_t n;
+	struct buf bytes;       /* the texts, each NUL-terminated */
+};
+
+/* Adds mention row r (text t) as (*m)[k] (grown as needed), its text
+ * looked up in pool or added to it (keys shares the keys); a mention with
+ * nothing of a name left goes to *stale instead if it has an entity.
+ * b[0] and b[1] are scratch space.  Returns the new count. */
+static size_t add_mention(const struct mention_row *row, const char *text, struct surfs *pool, struct keyset *keys,
+			  struct norms *nt, struct rmention **m, size_t k, size_t *cap, long long **stale, size_t *nstale,
+			  size_t *scap, struct buf b[2])
 {
-	const char *text = (const char *)sqlite3_column_text(st, 3);
-	if (!text)
-		return k;
-	size_t len = strlen(text); /* the text up to a NUL, as strcmp saw it */
-	uint64_t h = XXH3_64bits(text, len);
+	size_t len = row->len;
+	uint64_t h = row->hash;
 	struct surf *sf = surfs_find(pool, text, len, h);
 	if (!sf) {
 		names_normalize_key(text, len, &b[0], &b[1], NULL); /* one analysis for both */
@@ -1042,26 +1061,50 @@ static size_t add_mention(sqlite3_stmt *st, int type, struct surfs *pool, struct
 		surfs_add(pool, sf, h);
 	}
 	if (!sf->norm) { /* nothing left of the name (only a title, say) */
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		if (row->linked) {
 			if (*nstale == *scap)
 				*stale = xrealloc(*stale, (*scap = *scap ? 2 * *scap : 64) * sizeof **stale);
-			(*stale)[(*nstale)++] = sqlite3_column_int64(st, 0);
+			(*stale)[(*nstale)++] = row->id;
 		}
 		return k;
 	}
 	if (k == *cap)
 		*m = xrealloc(*m, (*cap *= 2) * sizeof **m);
 	struct rmention *r = &(*m)[k++];
-	r->id = sqlite3_column_int64(st, 0);
-	r->doc = sqlite3_column_int64(st, 1);
-	r->was = sqlite3_column_int64(st, 4);
-	r->type = type;
+	r->id = row->id;
+	r->doc = row->doc;
+	r->was = row->was;
+	r->type = (signed char)row->type;
 	if (sf->person_title)
 		r->type = 0; /* "Gen. Soleimani" tagged LOC is still a person */
 	r->sf = sf;
 	r->moved = 0;
 	r->rn = sf->ni;
 	return k;
+}
+
+/* Files the row of st (id, doc, type, text, entity), of type, in rb, unless
+ * its text is NULL. */
+static void batch_row(struct row_batch *rb, sqlite3_stmt *st, int type, const struct surfs *pool)
+{
+	const char *text = (const char *)sqlite3_column_text(st, 3);
+	if (!text)
+		return;
+	size_t len = strlen(text); /* the text up to a NUL, as strcmp saw it */
+	int linked = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	struct mention_row *r = &rb->row[rb->n++];
+	*r = (struct mention_row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 4),
+				  rb->bytes.len, len, XXH3_64bits(text, len), type, linked};
+	buf_add(&rb->bytes, text, len + 1);
+	if (pool->cap)
+		__builtin_prefetch(&pool->slot[r->hash & (pool->cap - 1)]);
+}
+
+/* The struct surf the first slot of hash h points at (in cache soon). */
+static void prefetch_surf(const struct surfs *pool, uint64_t h)
+{
+	if (pool->cap)
+		__builtin_prefetch(pool->slot[h & (pool->cap - 1)].p);
 }
 
 /* Reads all name mentions, ordered by document.  Strings are shared
@@ -1096,34 +1139,52 @@ static int load_mentions(struct case_db *c, struct surfs *pool, struct keyset *k
 	sqlite3_finalize(st);
 	struct rmention *m = xmalloc_huge(cap * sizeof *m, 0);
 	struct buf b[2] = {BUF_INIT, BUF_INIT};
+	struct row_batch *rb = xmalloc(sizeof *rb);
+	rb->bytes = (struct buf)BUF_INIT;
+	int rc = 0;
 	for (int q = 0; q < 2; q++) {
 		if (case_prepare(c, queries[q], &st, "reading mentions", e) < 0) {
-			free(m);
-			free(*stale);
-			buf_free(&b[0]);
-			buf_free(&b[1]);
-			return -1;
+			rc = -1;
+			break;
 		}
 		k = *nstale = 0;
-		int disorder = 0;
+		int disorder = 0, more = 1;
 		long long pdoc = LLONG_MIN, pstart = LLONG_MIN;
-		while (!disorder && sqlite3_step(st) == SQLITE_ROW) {
-			int type = type_index((const char *)sqlite3_column_text(st, 2));
-			if (type < 0)
-				continue;
-			long long doc = sqlite3_column_int64(st, 1), start = sqlite3_column_int64(st, 5);
-			disorder = doc < pdoc || (doc == pdoc && start < pstart);
-			pdoc = doc;
-			pstart = start;
-			if (!disorder)
-				k = add_mention(st, type, pool, keys, nt, &m, k, &cap, stale, nstale, &scap, b);
+		while (more) {
+			rb->n = 0;
+			buf_reset(&rb->bytes);
+			while (rb->n < ROW_BATCH && (more = !disorder && sqlite3_step(st) == SQLITE_ROW)) {
+				int type = type_index((const char *)sqlite3_column_text(st, 2));
+				if (type < 0)
+					continue;
+				long long doc = sqlite3_column_int64(st, 1), start = sqlite3_column_int64(st, 5);
+				disorder = doc < pdoc || (doc == pdoc && start < pstart);
+				pdoc = doc;
+				pstart = start;
+				if (!disorder)
+					batch_row(rb, st, type, pool);
+			}
+			for (size_t i = 0; i < rb->n; i++) {
+				if (i + 4 < rb->n)
+					prefetch_surf(pool, rb->row[i + 4].hash);
+				k = add_mention(&rb->row[i], rb->bytes.p + rb->row[i].text, pool, keys, nt, &m, k, &cap, stale,
+						nstale, &scap, b);
+			}
 		}
 		sqlite3_finalize(st);
 		if (!disorder)
 			break;
 	}
+	buf_free(&rb->bytes);
+	free(rb);
 	buf_free(&b[0]);
 	buf_free(&b[1]);
+	if (rc < 0) {
+		free(m);
+		free(*stale);
+		*stale = NULL;
+		return -1;
+	}
 	*out = m;
 	*n = k;
 	return 0;
