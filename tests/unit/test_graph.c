@@ -644,25 +644,22 @@ static void exact_betweenness(struct case_db *c, int n, igraph_vector_t *want)
 	igraph_vector_destroy(&w);
 }
 
-/* Betweenness on a random network of 90 people, against igraph's own
- * (exact, weighted: a link's length is 1 over the pair's summed score; only
- * pairs that share a sentence), entity by entity. */
-static void test_betweenness_matches_igraph(void **state)
+/* A random network of np people (entity i named name[i], 1..np) over nd
+ * documents: people of nearby numbers meet more often, which gives a
+ * network with structure, long chains and shortcuts; every fifth document
+ * links its two people by the document only, every seventh sentence has a
+ * third person. */
+static void random_network(struct case_db *c, int np, int nd, char (*name)[24])
 {
-	struct case_db *c = ((struct fx *)*state)->c;
-	enum { NP = 90, ND = 700 };
-	char name[NP + 1][24];
 	sql(c, "BEGIN");
-	for (int i = 1; i <= NP; i++) {
-		snprintf(name[i], sizeof name[i], "Nabil%03d", i);
+	for (int i = 1; i <= np; i++) {
+		snprintf(name[i], 24, "Nabil%03d", i);
 		entity(c, i, "PER", name[i]);
 	}
 	uint64_t x = 88172645463325252ULL;
 #define RND(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (int)(x % (uint64_t)(n)))
-	for (int d = 1; d <= ND; d++) {
-		/* people of nearby numbers meet more often: a network with
-		 * structure, long chains and shortcuts */
-		int a = 1 + RND(NP), b = 1 + (a - 1 + 1 + RND(6)) % NP, k = 1 + (a - 1 + 7 + RND(NP - 14)) % NP;
+	for (int d = 1; d <= nd; d++) {
+		int a = 1 + RND(np), b = 1 + (a - 1 + 1 + RND(6)) % np, k = 1 + (a - 1 + 7 + RND(np - 14)) % np;
 		char s1[96], s2[32], s3[32], s4[32];
 		if (d % 5 == 0) { /* document-only: left out of betweenness */
 			snprintf(s1, sizeof s1, "%s spoke.", name[a]);
@@ -688,6 +685,17 @@ static void test_betweenness_matches_igraph(void **state)
 	}
 #undef RND
 	sql(c, "COMMIT");
+}
+
+/* Betweenness on a random network of 90 people, against igraph's own
+ * (exact, weighted: a link's length is 1 over the pair's summed score; only
+ * pairs that share a sentence), entity by entity. */
+static void test_betweenness_matches_igraph(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	enum { NP = 90, ND = 700 };
+	char name[NP + 1][24];
+	random_network(c, NP, ND, name);
 	build(c);
 
 	igraph_vector_t want;
@@ -710,6 +718,70 @@ static void test_betweenness_matches_igraph(void **state)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
+	igraph_vector_destroy(&want);
+}
+
+/* PageRank (weft's own) on a random network of 90 people, with links by
+ * document as well as by sentence and five people who are never linked,
+ * against igraph's PRPACK on the same weights (each pair's summed score)
+ * and the same entities, entity by entity. */
+static void test_pagerank_matches_igraph(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	enum { NP = 90, ND = 700, ALONE = 5 };
+	char name[NP + 1][24];
+	random_network(c, NP, ND, name);
+	sql(c, "BEGIN");
+	for (int i = 1; i <= ALONE; i++) {
+		char who[24], alone[48];
+		snprintf(who, sizeof who, "Hermit%d", i);
+		snprintf(alone, sizeof alone, "%s came alone.", who);
+		entity(c, NP + i, "PER", who);
+		const char *sent[] = {alone};
+		document(c, ND + i, sent, 1);
+		mentions(c, ND + i, who, NP + i);
+	}
+	sql(c, "COMMIT");
+	build(c);
+	int n = sql_int(c, "SELECT count(*) FROM entities WHERE pagerank IS NOT NULL");
+	assert_int_equal(n, NP + ALONE);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE kind = 'same document'") > 50, 1);
+	igraph_vector_int_t ev;
+	igraph_vector_t w, want;
+	igraph_vector_int_init(&ev, 0);
+	igraph_vector_init(&w, 0);
+	igraph_vector_init(&want, 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2", -1,
+					    &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
+		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
+		double score = sqlite3_column_double(st, 2);
+		igraph_vector_push_back(&w, score > 1e-9 ? score : 1e-9);
+	}
+	sqlite3_finalize(st);
+	igraph_t g;
+	assert_int_equal(igraph_create(&g, &ev, n, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
+	assert_int_equal(igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &want, NULL, igraph_vss_all(), 0, 0.85, &w,
+					 NULL),
+			 IGRAPH_SUCCESS);
+	double sum = 0;
+	for (int i = 0; i < n; i++) {
+		double got = sql_real(c, "SELECT pagerank FROM entities WHERE id = %d", i + 1);
+		double exp = VECTOR(want)[i];
+		if (fabs(got - exp) > 1e-9 * exp)
+			fail_msg("pagerank of entity %d: %.12g, igraph %.12g", i + 1, got, exp);
+		sum += got;
+	}
+	assert_true(fabs(sum - 1) < 1e-12);
+	/* the hermits rank alike, below everyone linked */
+	double hermit = sql_real(c, "SELECT pagerank FROM entities WHERE id = %d", NP + 1);
+	assert_true(hermit < sql_real(c, "SELECT min(pagerank) FROM entities WHERE id <= %d", NP));
+	igraph_destroy(&g);
+	igraph_vector_int_destroy(&ev);
+	igraph_vector_destroy(&w);
 	igraph_vector_destroy(&want);
 }
 
@@ -1505,6 +1577,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_betweenness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mentions_any_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness_matches_igraph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pagerank_matches_igraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_betweenness_estimated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_document_is_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
