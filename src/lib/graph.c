@@ -1664,6 +1664,22 @@ static void betweenness(const igraph_integer_t *ea, const double *score, size_t 
 	uint32_t *off;
 	struct barc *arc = barcs_make(ea, score, keep, nk, vx, m, &off);
 	free(keep);
+	/* each vertex's arcs to leaves (vertices of one arc: a fifth of the
+	 * corpus') last, from lfrom[v]: a search settles a leaf as soon as
+	 * its one neighbour, without the heap (~9% of the searches' time) */
+	uint32_t *lfrom = xmalloc(((size_t)m + 1) * sizeof *lfrom);
+	for (uint32_t v = 0; v < m; v++) {
+		uint32_t lo = off[v], hi = off[v + 1];
+		while (lo < hi)
+			if (off[arc[lo].to + 1] - off[arc[lo].to] == 1) {
+				struct barc t = arc[lo];
+				arc[lo] = arc[--hi];
+				arc[hi] = t;
+			} else {
+				lo++;
+			}
+		lfrom[v] = lo;
+	}
 	/* sources: every one of them, or a sample drawn with a fixed seed
 	 * from them in entity order */
 	uint32_t *src = xmalloc(((size_t)m + 1) * sizeof *src), nsrc = 0;
@@ -1717,12 +1733,26 @@ static void betweenness(const igraph_integer_t *ea, const double *score, size_t 
 						sv += sigma[w];
 						pred[np++] = w;
 					}
-				} else if (dist[w] < 0 || d < dist[w]) {
+				} else if (k < lfrom[v] && (dist[w] < 0 || d < dist[w])) {
 					dist[w] = d;
 					iheap_set(&q, w, d);
 				}
 			}
 			sigma[v] = sv;
+			/* its leaves, reached through v alone: each one is on no
+			 * other's shortest path, so its place among the settled
+			 * needs only to be after v */
+			for (uint32_t k = lfrom[v]; k < off[v + 1]; k++) {
+				uint32_t w = arc[k].to;
+				if (done[w]) /* the source */
+					continue;
+				done[w] = 1;
+				dist[w] = dv + arc[k].len;
+				sigma[w] = sv;
+				pstart[ns] = np;
+				stack[ns++] = w;
+				pred[np++] = v;
+			}
 		}
 		pstart[ns] = np;
 		/* dependencies, farthest first, each target t weighing 1 / d(s, t);
@@ -1759,6 +1789,7 @@ static void betweenness(const igraph_integer_t *ea, const double *score, size_t 
 	free(pstart);
 	free(pred);
 	free(done);
+	free(lfrom);
 	free(q.h);
 	free(q.pos);
 }

@@ -693,15 +693,32 @@ static void random_network(struct case_db *c, int np, int nd, char (*name)[24])
 static void test_betweenness_matches_igraph(void **state)
 {
 	struct case_db *c = ((struct fx *)*state)->c;
-	enum { NP = 90, ND = 700 };
-	char name[NP + 1][24];
+	enum { NP = 90, ND = 700, LEAVES = 8 };
+	char name[NP + 1 + LEAVES][24];
 	random_network(c, NP, ND, name);
+	/* people who met one other only (searches settle them apart), and
+	 * two who met only each other */
+	sql(c, "BEGIN");
+	for (int i = NP + 1; i <= NP + LEAVES; i++) {
+		snprintf(name[i], sizeof name[i], "Leaf%03d", i);
+		entity(c, i, "PER", name[i]);
+		if (i == NP + LEAVES - 1)
+			continue; /* met by the last one only */
+		int other = i < NP + LEAVES ? 1 + (i * 37) % NP : NP + LEAVES - 1;
+		char s1[64];
+		snprintf(s1, sizeof s1, "%s met %s.", name[i], name[other]);
+		const char *sent[] = {s1};
+		document(c, ND + i, sent, 1);
+		mentions(c, ND + i, name[i], i);
+		mentions(c, ND + i, name[other], other);
+	}
+	sql(c, "COMMIT");
 	build(c);
 
 	igraph_vector_t want;
-	exact_betweenness(c, NP, &want);
+	exact_betweenness(c, NP + LEAVES, &want);
 	int positive = 0;
-	for (int i = 0; i < NP; i++) {
+	for (int i = 0; i < NP + LEAVES; i++) {
 		double got = sql_real(c, "SELECT betweenness FROM entities WHERE id = %d", i + 1);
 		double exp = VECTOR(want)[i];
 		if (fabs(got - exp) > 1e-6 * (exp > 1 ? exp : 1))
