@@ -1334,7 +1334,7 @@ static size_t parse_block_size(const struct names_name *n)
 {
 	size_t need = n->ntok * sizeof *n->tok + strlen(n->norm) + 1;
 	for (size_t i = 0; i < n->ntok; i++)
-		need += strlen(n->tok[i].text) + 1 + 2 * ((size_t)n->tok[i].skel_len + 1); /* (len is a short) */
+		need += n->tok[i].len + 1 + 2 * ((size_t)n->tok[i].skel_len + 1); /* (whole: a name is read to NAMES_MAX_INPUT bytes) */
 	if (n->join01.skel)
 		need += 2 * ((size_t)n->join01.skel_len + 1);
 	return need;

@@ -684,22 +684,12 @@ static void norms_free(struct norms *t)
 	arena_free(&t->mem);
 }
 
-/* The counts count_words() found, kept in the case (table word_uses) for
- * the documents of meta 'word_uses' (their number and greatest id: they
- * are only ever added), so that a resolve after a correction does not
- * read the whole text again (~0.2 s CPU on the corpus, for ~20 ms). */
-static void words_docs(struct case_db *c, char *sig, size_t cap)
-{
-	sqlite3_stmt *st;
-	snprintf(sig, cap, "?");
-	if (sqlite3_prepare_v2(c->db, "SELECT count(*), max(id) FROM documents WHERE body IS NOT NULL", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(sig, cap, "%lld %lld", (long long)sqlite3_column_int64(st, 0),
-				 (long long)sqlite3_column_int64(st, 1));
-		sqlite3_finalize(st);
-	}
-}
+/* The counts count_words() found are kept in the case (table word_uses)
+ * for the documents of meta 'word_uses' (WORDS_SIG: their number and
+ * greatest id, as script_documents counts them: documents are only ever
+ * added), so that a resolve after a correction does not read the whole
+ * text again (~0.2 s CPU on the corpus, for ~20 ms). */
+#define WORDS_SIG 64
 
 /* Reads the kept counts of t's words; returns how many of t's words it had
  * (t->n: no need to read the text), or -1 with e set. */
@@ -753,8 +743,10 @@ static int words_keep(struct case_db *c, const struct text_words *t, const char 
 
 /* Fills t with the words of the norms nt->v[0, n) (letters a-z only) and
  * counts how the documents' text writes them (or reads the counts kept
- * for these documents, when they have them all).  0, or -1 with e set. */
-static int count_words(struct case_db *c, const struct norm *v, size_t n, struct text_words *t, struct err *e)
+ * for the documents of sig, when they have them all).  0, or -1 with e
+ * set. */
+static int count_words(struct case_db *c, const struct norm *v, size_t n, const char *sig, struct text_words *t,
+		       struct err *e)
 {
 	for (size_t i = 0; i < n; i++)
 		for (const char *s = v[i].s; *s;) {
@@ -768,8 +760,6 @@ static int count_words(struct case_db *c, const struct norm *v, size_t n, struct
 		}
 	if (!t->n)
 		return 0;
-	char sig[64];
-	words_docs(c, sig, sizeof sig);
 	long known = words_recall(c, t, sig, e);
 	if (known < 0)
 		return -1;
@@ -2257,14 +2247,28 @@ struct word {
 };
 
 /* The ids of the documents whose text has a lead byte of the Arabic or
- * Cyrillic blocks, in id order, into a new array (NULL on error). */
-static GArray *script_documents(struct case_db *c, struct err *e)
+ * Cyrillic blocks, in id order, into a new array (NULL on error); and into
+ * sig (cap bytes), the number and greatest id of the documents with a text
+ * ("?" if unknown), for the kept word counts (WORDS_SIG): counted here,
+ * in the one pass over the documents (a count of its own took ~25 ms CPU
+ * on the corpus, the texts' pages read again). */
+static GArray *script_documents(struct case_db *c, char *sig, size_t cap, struct err *e)
 {
 	sqlite3_stmt *st;
-	if (case_prepare(c, "SELECT id, body FROM documents WHERE status='ok' AND body IS NOT NULL", &st, "resolving entities", e) < 0)
+	snprintf(sig, cap, "?");
+	if (case_prepare(c, "SELECT id, body, status='ok' FROM documents WHERE body IS NOT NULL", &st, "resolving entities",
+			 e) < 0)
 		return NULL;
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(long long));
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	long long ndocs = 0, last = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long doc = sqlite3_column_int64(st, 0);
+		ndocs++;
+		if (doc > last)
+			last = doc;
+		if (!sqlite3_column_int(st, 2))
+			continue;
 		const unsigned char *t = sqlite3_column_text(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1), i = 0;
 		int any = 0;
@@ -2277,16 +2281,19 @@ static GArray *script_documents(struct case_db *c, struct err *e)
 			any = t[i] >= 0xD0 && t[i] <= 0xDB;
 			i++;
 		}
-		if (any) {
-			long long id = sqlite3_column_int64(st, 0);
-			g_array_append_val(ids, id);
-		}
+		if (any)
+			g_array_append_val(ids, doc);
 	}
+	if (rc == SQLITE_DONE)
+		snprintf(sig, cap, "%lld %lld", ndocs, last);
 	sqlite3_finalize(st);
 	return ids;
 }
 
-static int find_script_names(struct case_db *c, struct err *e)
+/* Adds the names in Arabic or Cyrillic script of the people named in
+ * Latin letters (see below); words_sig gets script_documents' signature
+ * (WORDS_SIG bytes).  0, or -1 with e set. */
+static int find_script_names(struct case_db *c, char *words_sig, struct err *e)
 {
 	/* the last run's, through the (type, text) index: each is a person's
 	 * and starts with a letter at U+0400 or above (a full scan of the
@@ -2296,7 +2303,7 @@ static int find_script_names(struct case_db *c, struct err *e)
 		return -1;
 	/* most cases hold no document in those scripts: then no person need
 	 * be read */
-	GArray *sdocs = script_documents(c, e);
+	GArray *sdocs = script_documents(c, words_sig, WORDS_SIG, e);
 	if (!sdocs)
 		return -1;
 	if (!sdocs->len) {
@@ -2732,8 +2739,9 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	struct surfs pool = {0};
 	struct keyset keys = {0}; /* the texts' and norms' keys, each once */
 	struct text_words words = {0}; /* the norms' words, and how the text writes them */
+	char words_sig[WORDS_SIG] = "?"; /* the documents they were counted in */
 	phase_time("resolve", NULL);
-	if (find_script_names(c, e) < 0)
+	if (find_script_names(c, words_sig, e) < 0)
 		goto out;
 	phase_time("resolve", "script names");
 	if (load_mentions(c, &pool, &keys, &nt, &m, &n, &stale, &nstale, e) < 0)
@@ -2741,7 +2749,7 @@ int resolve_all(struct case_db *c, long *nentities, struct err *e)
 	phase_time("resolve", "load mentions");
 	nacro = collect_acronyms(m, n, pool.n, &pool.mem, &acro);
 	phase_time("resolve", "acronyms");
-	if (count_words(c, nt.v, nt.n, &words, e) < 0)
+	if (count_words(c, nt.v, nt.n, words_sig, &words, e) < 0)
 		goto out;
 	nt.words = &words;
 	phase_time("resolve", "ordinary words");
