@@ -1328,43 +1328,6 @@ int names_parse_with(const char *name, size_t len, struct names_name *out, void 
 	return 0;
 }
 
-/* The bytes of the block names_parse_with made for n: its tokens, norm,
- * the tokens' texts, skeletons and vowels, the join's skeleton and vowels. */
-static size_t parse_block_size(const struct names_name *n)
-{
-	size_t need = n->ntok * sizeof *n->tok + strlen(n->norm) + 1;
-	for (size_t i = 0; i < n->ntok; i++)
-		need += n->tok[i].len + 1 + 2 * ((size_t)n->tok[i].skel_len + 1); /* (whole: a name is read to NAMES_MAX_INPUT bytes) */
-	if (n->join01.skel)
-		need += 2 * ((size_t)n->join01.skel_len + 1);
-	return need;
-}
-
-struct names_name *names_name_copy(const struct names_name *src, void *(*alloc)(void *ctx, size_t n), void *ctx)
-{
-	/* the block holds no pointer of its own but the tokens': copied
-	 * whole, every pointer into it moves by the same distance */
-	size_t head = (sizeof *src + 15) & ~(size_t)15, need = parse_block_size(src);
-	char *mem = alloc(ctx, head + need), *old = (char *)src->tok;
-	struct names_name *n = memcpy(mem, src, sizeof *src);
-	memcpy(mem + head, old, need);
-#define MOVED(p) ((void *)(mem + head + ((const char *)(p) - old)))
-	n->tok = MOVED(src->tok);
-	n->norm = MOVED(src->norm);
-	for (size_t i = 0; i < n->ntok; i++) {
-		n->tok[i].text = MOVED(n->tok[i].text);
-		n->tok[i].skel = MOVED(n->tok[i].skel);
-		n->tok[i].vowels = MOVED(n->tok[i].vowels);
-	}
-	if (n->join01.skel) {
-		n->join01.skel = MOVED(n->join01.skel);
-		n->join01.vowels = MOVED(n->join01.vowels);
-	}
-#undef MOVED
-	n->mem = NULL;
-	return n;
-}
-
 void names_name_key(const struct names_name *n, struct buf *out)
 {
 	buf_reset(out);

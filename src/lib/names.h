@@ -177,13 +177,6 @@ int names_parse(const char *name, size_t len, struct names_name *out, struct err
 int names_parse_with(const char *name, size_t len, struct names_name *out, void *(*alloc)(void *ctx, size_t n),
 		     void *ctx, struct err *e);
 
-/* A copy of src (parsed), the struct and its block together in one block
- * from alloc(ctx, size), aligned as names_parse_with's: for a caller that
- * compares some names with each other many times, to have them side by
- * side in memory.  Its mem is NULL (the block is the caller's); src is
- * left as it was. */
-struct names_name *names_name_copy(const struct names_name *src, void *(*alloc)(void *ctx, size_t n), void *ctx);
-
 /* Writes to out (replacing its contents) the key names_key() gives for the
  * name n was parsed from, read from its last token without analysing the
  * name again.  The caller owns out. */

@@ -1362,28 +1362,6 @@ static int cross_type_ok(const struct form *f, const struct cluster *c, const st
 	return f->tokens == 1 && c->count >= 3 * f->count;
 }
 
-/* Copies the parsed names of the forms f[0, nf) (sorted by key) into a
- * fresh arena in that order, each norm's once, and frees the old: the
- * clusters of a key, each compared with every form of it, then lie side by
- * side.  (Parsed in order of first use they lay scattered, and each of the
- * corpus' 1.7M compares waited on memory for the cluster's name.) */
-static void names_in_key_order(struct norms *nt, struct form *f, size_t nf)
-{
-	struct arena near = {0};
-	char *moved = xcalloc(nt->n ? nt->n : 1, 1);
-	for (size_t i = 0; i < nf; i++) {
-		struct norm *r = f[i].nr;
-		if (!moved[f[i].ni]) {
-			r->parsed = names_name_copy(r->parsed, arena_alloc, &near);
-			moved[f[i].ni] = 1;
-		}
-		f[i].name = r->parsed;
-	}
-	free(moved);
-	arena_free(&nt->mem); /* only forms' norms were parsed (cluster_forms) */
-	nt->mem = near;
-}
-
 /* Groups equal (type, resolved form) into forms, then clusters forms that
  * share a key and that the matcher calls the same name.  The forms' norms
  * are nt's (complete: it does not grow any more), keyed here, their keys
@@ -1471,7 +1449,6 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	free(order);
 	free(f);
 	f = sorted;
-	names_in_key_order(nt, f, nf);
 
 	size_t ccap = 256, nc = 0;
 	struct cluster *cl = xmalloc(ccap * sizeof *cl);
