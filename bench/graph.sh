@@ -16,6 +16,9 @@
 #      × `weft graph --rebuild` (network only) and × `weft resolve` on one
 #      CPU (taskset -c 0, when there is taskset), then the whole network
 #      exported to GEXF and to Neo4j: wall, CPU, peak RSS (/usr/bin/time).
+#   3. with GRAPH_SCALE=N: the same ingest and one-CPU `weft resolve` on N
+#      changed copies of the corpus (bench/copies.sh), N = 11 for ~100k
+#      documents.
 #
 # Alone:    bench/graph.sh            (uses build/weft; make first)
 # From run.sh (step 4) with WEFT, BENCH_TMP and the corpus set.
@@ -31,6 +34,9 @@
 #   GRAPH_PATH_RUNS=10 timed runs of each path command (each takes seconds today)
 #   GRAPH_REBUILD_RUNS=3
 #   GRAPH_SKIP=""      any of: synth rebuild
+#   GRAPH_SCALE=0      N > 1: also step 3, the rebuild on N changed copies of the
+#                      corpus (11: ~100k documents; ~1 GB of copies, a ~1.6 GB case,
+#                      ~6 minutes of ingest)
 #   BENCH_INSTALL=1    0: never apt-get install hyperfine (as root it is installed when missing)
 # Results: bench/results/graph.tsv (one row per command: label, runs, median,
 # p90, p99, min, mean ms, user, sys ms per run, command), graph-synth.tsv (the
@@ -210,6 +216,38 @@ if ! skipped rebuild; then
 	sqlite3 "$CASE" "SELECT 'case', (SELECT count(*) FROM entities), (SELECT count(*) FROM edges),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM mentions)" 2>/dev/null |
 		tr '|' '\t' | sed 's/^/# entities edges evidence mentions: /' >> "$RB" || true
+fi
+
+# ---- 3. the same at ~100k documents: GRAPH_SCALE changed copies of the corpus ----
+#
+# The target is per 100,000 documents' worth of mentions; the corpus has
+# 9,326.  Copies repeat the same people, so the network grows less than a
+# real leak's would (its pairs stay, their documents multiply): a lower
+# bound for the network's share, where step 2 scaled by ×10.7 is an upper one.
+
+if [[ ${GRAPH_SCALE:-0} -gt 1 ]] && ! skipped rebuild; then
+	n=$GRAPH_SCALE
+	# shellcheck source=bench/copies.sh
+	. "$BENCH/copies.sh"
+	say "making the ×$n corpus"
+	make_copies "$n" "$W/x$n" "$CORPUS"
+	CASE=$W/x$n-ner.weft
+	rm -f "$CASE" "$CASE"-*
+	WEFT_TIMES=1 rb "weft ingest --model \$WEFT_MODEL -q (×$n corpus)" 1 \
+		"$WEFT" ingest --model "$MODEL" -q --case "$CASE" "$W/x$n"
+	rm -rf "$W/x$n"
+	for r in $(seq 1 "$REBUILD_RUNS"); do
+		if command -v taskset >/dev/null; then
+			WEFT_TIMES=1 rb "taskset -c 0 weft resolve (one CPU, ×$n corpus)" "$r" \
+				taskset -c 0 "$WEFT" resolve --case "$CASE"
+		else
+			WEFT_TIMES=1 rb "weft resolve (×$n corpus)" "$r" "$WEFT" resolve --case "$CASE"
+		fi
+	done
+	sqlite3 "$CASE" "SELECT 'case', (SELECT count(*) FROM documents), (SELECT count(*) FROM entities),
+		(SELECT count(*) FROM edges), (SELECT count(*) FROM mentions)" 2>/dev/null |
+		tr '|' '\t' | sed "s/^/# ×$n documents entities edges mentions: /" >> "$RB" || true
+	rm -f "$CASE" "$CASE"-*
 fi
 
 # ---- summary ----

@@ -307,26 +307,15 @@ fi
 
 # ---- 2. scale: ×4 (and ×16), each copy made different ----
 
-# make_copies N DEST: N copies of the corpus, a unique line appended to every
-# file of copy k (an HTML comment after the document for .html, a last line
-# of text for the rest — still valid email, text and CoNLL).
-make_copies() {
-	local n=$1 dest=$2 k
-	rm -rf "$dest"
-	mkdir -p "$dest"
-	for k in $(seq 1 "$n"); do cp -r "$CORPUS" "$dest/copy$k"; done
-	find "$dest" -type f -print0 | perl -0 -ne '
-		chomp; my ($k) = m{/copy(\d+)/};
-		open(my $f, ">>", $_) or die "$_: $!\n";
-		print $f (/\.html?$/i ? "\n<!-- weft-bench copy $k -->\n" : "\nweft-bench copy $k\n");
-		close $f or die "$_: $!\n";'
-}
+# make_copies N DEST CORPUS (bench/copies.sh): each copy made different
+# shellcheck source=bench/copies.sh
+. "$BENCH/copies.sh"
 if ! skipped scale; then
 	SCALES=(4)
 	[[ $X16 == 1 ]] && SCALES+=(16)
 	for n in "${SCALES[@]}"; do
 		say "making the ×$n corpus"
-		make_copies "$n" "$W/x$n"
+		make_copies "$n" "$W/x$n" "$CORPUS"
 		b=$(corpus_bytes "$W/x$n")
 		meta "x${n}_bytes" "$b"
 		meta "x${n}_files" "$(corpus_files "$W/x$n")"
