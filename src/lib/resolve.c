@@ -498,7 +498,8 @@ static struct text_word *words_slot(const struct text_words *t, const char *s, s
 static void words_add(struct text_words *t, const char *s, size_t len)
 {
 	if (4 * (t->n + 1) > 3 * t->cap) {
-		struct text_words g = {xcalloc(t->cap ? 2 * t->cap : 65536, sizeof *g.v), t->cap ? 2 * t->cap : 65536, t->n};
+		size_t cap = t->cap ? 2 * t->cap : 65536; /* (3 MB at first: on 2 MB pages, ~500 faults fewer) */
+		struct text_words g = {xmalloc_huge(cap * sizeof *g.v, 1), cap, t->n};
 		for (size_t j = 0; j < t->cap; j++)
 			if (t->v[j].tag)
 				*words_slot(&g, t->v[j].s, t->v[j].len, word_hash(t->v[j].s, t->v[j].len), 0) = t->v[j];
@@ -1450,8 +1451,10 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 	free(f);
 	f = sorted;
 
-	size_t ccap = 256, nc = 0;
-	struct cluster *cl = xmalloc(ccap * sizeof *cl);
+	/* room for a cluster a form at most, at once (doubling from 256
+	 * copied and touched fresh pages: ~600 faults on the corpus) */
+	size_t nc = 0;
+	struct cluster *cl = xmalloc_huge((nf ? nf : 1) * sizeof *cl, 0);
 	for (size_t g0 = 0, i = 0; i <= nf; i++) {
 		if (i < nf && f[i].krank == f[g0].krank)
 			continue;
@@ -1498,8 +1501,7 @@ static int cluster_forms(struct rmention *m, size_t n, struct norms *nt, struct 
 			if (best >= 0 && nmatch > 1 && f[a].tokens == 1 && top < 3 * second)
 				best = -1;
 			if (best < 0) {
-				if (nc == ccap)
-					cl = xrealloc(cl, (ccap *= 2) * sizeof *cl);
+				assert(nc < nf);
 				cl[nc].type = f[a].type;
 				cl[nc].best_form = (int)a;
 				cl[nc].count = 0;
@@ -2060,7 +2062,7 @@ static int write_entities(struct case_db *c, struct rmention *m, size_t n, size_
 		}
 	}
 	/* the entities, numbered from 1 in cluster order */
-	struct entity_row *rows = xmalloc((nc ? nc : 1) * sizeof *rows);
+	struct entity_row *rows = xmalloc_huge((nc ? nc : 1) * sizeof *rows, 0);
 	size_t nrows = 0;
 	for (size_t i = 0; i < nc; i++) {
 		assert(nment[i] == cl[i].count);
