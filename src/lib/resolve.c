@@ -1036,8 +1036,8 @@ struct row_batch {
 	struct buf bytes;       /* the texts, each NUL-terminated */
 };
 
-/* Adds mention row r (text t) as (*m)[k] (grown as needed), its text
- * looked up in pool or added to it (keys shares the keys); a mention with
+/* Adds the mention of row (its text at text) as (*m)[k] (grown as needed),
+ * its text looked up in pool or added to it (keys shares the keys); a mention with
  * nothing of a name left goes to *stale instead if it has an entity.
  * b[0] and b[1] are scratch space.  Returns the new count. */
 static size_t add_mention(const struct mention_row *row, const char *text, struct surfs *pool, struct keyset *keys,
