@@ -1357,11 +1357,19 @@ static double specificity(const struct builder *g, uint32_t a, uint32_t b)
 	return ia * ib / (max * max);
 }
 
-/* Best evidence first (qsort_r, with the builder as context: ev_worse's order). */
-static int by_evidence(const void *pa, const void *pb, void *ctx)
+/* Sorts a link's evidence v[0..n), at most GRAPH_EVIDENCE, best first (ev_worse's
+ * order, total: a link lists a sentence once).  In place, by insertion: a
+ * qsort_r call for each of the corpus's 627k links cost more than the
+ * sorting. */
+static void evidence_sort(const struct builder *g, struct evn *v, int n)
 {
-	const struct evn *x = pa, *y = pb;
-	return ev_worse(ctx, x, y) - ev_worse(ctx, y, x);
+	for (int i = 1; i < n; i++) {
+		struct evn x = v[i];
+		int j = i;
+		for (; j > 0 && ev_worse(g, &v[j - 1], &x); j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Edges go to the table EDGE_BATCH rows to an INSERT: one statement a row
@@ -1440,7 +1448,7 @@ static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t 
 	int n = 0;
 	for (uint32_t i = head; i != NONE && n < GRAPH_EVIDENCE; i = g->pool[i].next)
 		list[n++] = g->pool[i];
-	qsort_r(list, (size_t)n, sizeof *list, by_evidence, g);
+	evidence_sort(g, list, n);
 	/* a document-only link shows its three closest pairs of sentences:
 	 * enough to judge a weak link, and these links are the most numerous */
 	if (k == K_SAMEDOC && n > 3)
@@ -2074,6 +2082,24 @@ static int by_arc_score(const void *x, const void *y)
 	return a != b ? (a < b) - (a > b) : (i > j) - (i < j);
 }
 
+/* Sorts a vertex's arcs a[0..n) by by_arc_score, strongest first (a total
+ * order: a vertex has one arc to each neighbour).  Most vertices have a few
+ * arcs, sorted in place by insertion; qsort for the hubs. */
+static void arcs_sort(struct arc *a, size_t n)
+{
+	if (n > 16) {
+		qsort(a, n, sizeof *a, by_arc_score);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct arc x = a[i];
+		size_t j = i;
+		for (; j > 0 && by_arc_score(&a[j - 1], &x) > 0; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 static void put_le32(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)v;
@@ -2266,7 +2292,7 @@ static struct arc *adjacency_make(const struct net *t, uint32_t **offp)
 	}
 	free(fill);
 	for (uint32_t v = 0; v < nv; v++)
-		qsort(arcs + off[v], off[v + 1] - off[v], sizeof *arcs, by_arc_score);
+		arcs_sort(arcs + off[v], off[v + 1] - off[v]);
 	*offp = off;
 	return arcs;
 }
