@@ -86,40 +86,13 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* The build's largest arrays (of pairs, of evidence, the pairs' map, the
- * mentions read, the arcs: 16 MB and more each on the corpus) come in 2 MB
- * pages (xmalloc_huge): a page fault costs several microseconds here, and
- * 'weft resolve' on the corpus took ~34k of them, ~19k now.  Smaller ones
- * stay on 4 KB pages: with every array on 2 MB pages the peak rose by
- * ~30 MB (a block's last 2 MB page is backed whole).  big_alloc() returns
- * n bytes (zeroed if zero) to free(). */
-#define BIG_ARRAY ((size_t)16 << 20)
-
-static void *big_alloc(size_t n, int zero)
-{
-	if (n >= BIG_ARRAY)
-		return xmalloc_huge(n, zero);
-	return zero ? xcalloc(n, 1) : xmalloc(n);
-}
-
-/* Moves the first used bytes of p (which may be NULL) into a new block of
- * size bytes from big_alloc(), and frees p. */
-static void *big_grow(void *p, size_t used, size_t size)
-{
-	void *q = big_alloc(size, 0);
-	if (used)
-		memcpy(q, p, used);
-	free(p);
-	return q;
-}
-
 static void hmap_init(struct hmap *h, size_t want)
 {
 	size_t cap = 64;
 	while (cap < want * 2)
 		cap *= 2;
-	h->keys = big_alloc(cap * sizeof *h->keys, 0);
-	h->vals = big_alloc(cap * sizeof *h->vals, 0);
+	h->keys = xmalloc(cap * sizeof *h->keys);
+	h->vals = xmalloc(cap * sizeof *h->vals);
 	memset(h->keys, 0xff, cap * sizeof *h->keys);
 	h->cap = cap;
 	h->n = 0;
@@ -631,7 +604,7 @@ static void ev_offer(struct builder *g, uint32_t *head, uint8_t *nev, const stru
 	if (*nev < GRAPH_EVIDENCE) {
 		if (g->npool == g->cappool) {
 			g->cappool = g->cappool ? g->cappool * 2 : 4096;
-			g->pool = big_grow(g->pool, g->npool * sizeof *g->pool, (size_t)g->cappool * sizeof *g->pool);
+			g->pool = xrealloc(g->pool, (size_t)g->cappool * sizeof *g->pool);
 		}
 		uint32_t i = g->npool++;
 		g->pool[i] = *cand;
@@ -672,7 +645,7 @@ static struct pair *pair_get(struct builder *g, uint32_t a, uint32_t b)
 	if (*slot == NONE) {
 		if (g->npairs == g->cappairs) {
 			g->cappairs = g->cappairs ? g->cappairs * 2 : 4096;
-			g->pairs = big_grow(g->pairs, g->npairs * sizeof *g->pairs, (size_t)g->cappairs * sizeof *g->pairs);
+			g->pairs = xrealloc(g->pairs, (size_t)g->cappairs * sizeof *g->pairs);
 		}
 		struct pair *p = &g->pairs[g->npairs];
 		memset(p, 0, sizeof *p);
@@ -1282,7 +1255,7 @@ static int scan_mentions(struct builder *g, struct err *e)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 4096;
-			v = big_grow(v, n * sizeof *v, cap * sizeof *v);
+			v = xrealloc(v, cap * sizeof *v);
 		}
 		struct rawm *r = &v[n++];
 		r->doc = sqlite3_column_int64(st, 0);
@@ -1311,11 +1284,11 @@ static int scan_mentions(struct builder *g, struct err *e)
 	}
 	if (g->cappairs < n + n / 2) {
 		g->cappairs = (uint32_t)(n + n / 2);
-		g->pairs = big_grow(g->pairs, g->npairs * sizeof *g->pairs, (size_t)g->cappairs * sizeof *g->pairs);
+		g->pairs = xrealloc(g->pairs, (size_t)g->cappairs * sizeof *g->pairs);
 	}
 	if (g->cappool < 2 * n + n / 2) {
 		g->cappool = (uint32_t)(2 * n + n / 2);
-		g->pool = big_grow(g->pool, g->npool * sizeof *g->pool, (size_t)g->cappool * sizeof *g->pool);
+		g->pool = xrealloc(g->pool, (size_t)g->cappool * sizeof *g->pool);
 	}
 	int has = sqlite3_step(ss); /* the sentence cursor, ahead of or at the document */
 	for (size_t i = 0; i < n;) {
@@ -2071,7 +2044,7 @@ struct pkey {
 static uint32_t *pairs_in_order(const struct builder *g, uint32_t *n)
 {
 	uint32_t m = 0;
-	struct pkey *key = big_alloc(((size_t)g->npairs + 1) * sizeof *key, 0);
+	struct pkey *key = xmalloc(((size_t)g->npairs + 1) * sizeof *key);
 	for (uint32_t i = 0; i < g->npairs; i++)
 		if (g->pairs[i].nev)
 			key[m++] = (struct pkey){(uint64_t)g->pairs[i].a << 32 | g->pairs[i].b, i};
@@ -2310,7 +2283,7 @@ static struct arc *adjacency_make(const struct net *t, uint32_t **offp)
 	}
 	for (uint32_t v = 0; v < nv; v++)
 		off[v + 1] += off[v];
-	struct arc *arcs = big_alloc(2 * (size_t)(t->np ? t->np : 1) * sizeof *arcs, 0);
+	struct arc *arcs = xmalloc(2 * (size_t)(t->np ? t->np : 1) * sizeof *arcs);
 	uint32_t *fill = xmalloc(((size_t)nv + 1) * sizeof *fill);
 	memcpy(fill, off, ((size_t)nv + 1) * sizeof *fill);
 	for (uint32_t i = 0; i < t->np; i++) {
@@ -2651,7 +2624,7 @@ int graph_build(struct case_db *c, struct err *e)
 	 * typed links), each page once (see secure_delete below), so 4 MB
 	 * costs ~770 page reads more than 16 MB on the corpus, of ~40k, and
 	 * leaves 12 MB to the ranks computed meanwhile, when the build's
-	 * memory peaks (and to the 2 MB pages of big_alloc). */
+	 * memory peaks. */
 	case_int(c, "PRAGMA cache_size", &cache);
 	sqlite3_exec(c->db, "PRAGMA cache_size = -4096", NULL, NULL, NULL);
 	/* SQLite as Debian builds it zeroes every page a DELETE frees: the old
