@@ -2619,14 +2619,12 @@ int graph_build(struct case_db *c, struct err *e)
 			sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 		return -1;
 	}
-	/* The build's cache (the connection's own setting is put back after):
-	 * the edges and the adjacency are written in order (but for ~1,400
-	 * typed links), each page once (see secure_delete below), so 4 MB
-	 * costs ~770 page reads more than 16 MB on the corpus, of ~40k, and
-	 * leaves 12 MB to the ranks computed meanwhile, when the build's
-	 * memory peaks. */
+	/* the indexes of edges take random inserts: give them some room in
+	 * memory for the build (the connection's own setting is put back
+	 * after); 16 MB is as fast as 256 MB and keeps the peak ~190 MB lower
+	 * (bench/BENCHMARKS.md, Network) */
 	case_int(c, "PRAGMA cache_size", &cache);
-	sqlite3_exec(c->db, "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+	sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
 	/* SQLite as Debian builds it zeroes every page a DELETE frees: the old
 	 * network's ~7,200 pages on the corpus were each written to the WAL
 	 * zeroed, then read back and written again when the new network took
