@@ -517,6 +517,7 @@ struct builder {
 	long long *ent_id;
 	uint8_t *ent_type;
 	uint32_t *ent_docs;
+	double *idf, idf_max;   /* see idf_compute */
 	uint32_t *stamp, *cnt, *first, *sstamp, *slot, *cstamp;
 	struct hmap ent_map;
 	/* documents with linkable mentions, in order */
@@ -1337,23 +1338,42 @@ out:
 	return rc;
 }
 
-/* How specific a link between a and b is: 1 for entities found in one
- * document each, near 0 when either is in nearly every document. */
-static double specificity(const struct builder *g, uint32_t a, uint32_t b)
+/* Each entity's log((documents + 1) / its documents) into g->idf, and
+ * log(documents + 1) into g->idf_max, once the mentions are scanned: once
+ * an entity, not twice a link (3.3M calls of log() on the corpus). */
+static void idf_compute(struct builder *g)
 {
-	double n1 = (double)g->ndocs + 1, max = log(n1);
-	if (max <= 0)
-		return 1;
-	double ia = log(n1 / (g->ent_docs[a] ? g->ent_docs[a] : 1));
-	double ib = log(n1 / (g->ent_docs[b] ? g->ent_docs[b] : 1));
-	return ia * ib / (max * max);
+	double n1 = (double)g->ndocs + 1;
+	g->idf_max = log(n1);
+	g->idf = xmalloc((g->nent ? g->nent : 1) * sizeof *g->idf);
+	for (uint32_t i = 0; i < g->nent; i++)
+		g->idf[i] = log(n1 / (g->ent_docs[i] ? g->ent_docs[i] : 1));
 }
 
-/* Best evidence first (qsort_r, with the builder as context: ev_worse's order). */
-static int by_evidence(const void *pa, const void *pb, void *ctx)
+/* How specific a link between a and b is: 1 for entities found in one
+ * document each, near 0 when either is in nearly every document (after
+ * idf_compute). */
+static double specificity(const struct builder *g, uint32_t a, uint32_t b)
 {
-	const struct evn *x = pa, *y = pb;
-	return ev_worse(ctx, x, y) - ev_worse(ctx, y, x);
+	double max = g->idf_max;
+	if (max <= 0)
+		return 1;
+	return g->idf[a] * g->idf[b] / (max * max);
+}
+
+/* Sorts a link's evidence v[0..n), at most GRAPH_EVIDENCE, best first (ev_worse's
+ * order, total: a link lists a sentence once).  In place, by insertion: a
+ * qsort_r call for each of the corpus's 627k links cost more than the
+ * sorting. */
+static void evidence_sort(const struct builder *g, struct evn *v, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct evn x = v[i];
+		int j = i;
+		for (; j > 0 && ev_worse(g, &v[j - 1], &x); j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Edges go to the table EDGE_BATCH rows to an INSERT: one statement a row
@@ -1432,7 +1452,7 @@ static int write_edge(struct builder *g, struct writer *w, uint32_t a, uint32_t 
 	int n = 0;
 	for (uint32_t i = head; i != NONE && n < GRAPH_EVIDENCE; i = g->pool[i].next)
 		list[n++] = g->pool[i];
-	qsort_r(list, (size_t)n, sizeof *list, by_evidence, g);
+	evidence_sort(g, list, n);
 	/* a document-only link shows its three closest pairs of sentences:
 	 * enough to judge a weak link, and these links are the most numerous */
 	if (k == K_SAMEDOC && n > 3)
@@ -2161,6 +2181,24 @@ static int by_arc_score(const void *x, const void *y)
 	return a != b ? (a < b) - (a > b) : (i > j) - (i < j);
 }
 
+/* Sorts a vertex's arcs a[0..n) by by_arc_score, strongest first (a total
+ * order: a vertex has one arc to each neighbour).  Most vertices have a few
+ * arcs, sorted in place by insertion; qsort for the hubs. */
+static void arcs_sort(struct arc *a, size_t n)
+{
+	if (n > 16) {
+		qsort(a, n, sizeof *a, by_arc_score);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct arc x = a[i];
+		size_t j = i;
+		for (; j > 0 && by_arc_score(&a[j - 1], &x) > 0; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 static void put_le32(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)v;
@@ -2353,7 +2391,7 @@ static struct arc *adjacency_make(const struct net *t, uint32_t **offp)
 	}
 	free(fill);
 	for (uint32_t v = 0; v < nv; v++)
-		qsort(arcs + off[v], off[v + 1] - off[v], sizeof *arcs, by_arc_score);
+		arcs_sort(arcs + off[v], off[v + 1] - off[v]);
 	*offp = off;
 	return arcs;
 }
@@ -2511,6 +2549,7 @@ static int save(struct builder *g, struct net *t, struct ranks *rk, struct err *
 	    case_prepare(c, batch_sql, &w.batch, "saving the network", e) < 0 ||
 	    case_prepare(c, edges_insert_sql_one, &w.one, "saving the network", e) < 0)
 		goto out;
+	idf_compute(g);
 	/* (rel_map is no longer needed: no rel_get from here on) */
 	if (g->nrels)
 		qsort(g->rels, g->nrels, sizeof *g->rels, by_rel);
@@ -2617,6 +2656,7 @@ static void builder_free(struct builder *g)
 	free(g->ent_id);
 	free(g->ent_type);
 	free(g->ent_docs);
+	free(g->idf);
 	free(g->stamp);
 	free(g->cnt);
 	free(g->first);
@@ -2656,7 +2696,7 @@ int graph_build(struct case_db *c, struct err *e)
 	 * each against evidence; the build deletes all evidence first and
 	 * writes only edges it has just written, so outside a caller's
 	 * transaction (where the setting can change) they are off for it. */
-	int fk = 0, fk_was = 0, cache = 0;
+	int fk = 0, fk_was = 0, cache = 0, secure = -1;
 	if (!nested && case_int(c, "PRAGMA foreign_keys", &fk_was) == 0 && fk_was == 1) {
 		fk = 1;
 		sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
@@ -2672,6 +2712,17 @@ int graph_build(struct case_db *c, struct err *e)
 	 * (bench/BENCHMARKS.md, Network) */
 	case_int(c, "PRAGMA cache_size", &cache);
 	sqlite3_exec(c->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
+	/* SQLite as Debian builds it zeroes every page a DELETE frees: the old
+	 * network's ~7,200 pages on the corpus were each written to the WAL
+	 * zeroed, then read back and written again when the new network took
+	 * them (13,300 page writes for 7,300 pages, 6,000 reads back).  The
+	 * network holds only numbers (ids, offsets, scores) derived from the
+	 * documents, so FAST, which zeroes freed cells only on pages written
+	 * anyway, is enough for it; put back after. */
+	if (case_int(c, "PRAGMA secure_delete", &secure) < 0)
+		secure = -1; /* left as it is */
+	else
+		sqlite3_exec(c->db, "PRAGMA secure_delete = FAST", NULL, NULL, NULL);
 	phase_time("network", NULL);
 	struct builder g;
 	memset(&g, 0, sizeof g);
@@ -2715,6 +2766,9 @@ out:
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cache);
 	sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	snprintf(sql, sizeof sql, "PRAGMA secure_delete = %d", secure);
+	if (secure >= 0)
+		sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	if (fk)
 		sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return rc;

@@ -1580,6 +1580,37 @@ static void test_export_csv_rows(void **state)
 	assert_int_equal(export_format_parse("pdf", &fmt), -1);
 }
 
+/* A build changes the connection's cache size and secure_delete (FAST:
+ * the old network's freed pages are not zeroed) for itself only: the
+ * caller's settings are back after it, and a rebuild gives the same
+ * network into the pages the old one freed. */
+static void test_build_restores_pragmas(void **state)
+{
+	struct case_db *c = ((struct fx *)*state)->c;
+	entity(c, 1, "PER", "Ali Alpha");
+	entity(c, 2, "PER", "Bashir Beta");
+	const char *d1[] = {"Ali Alpha met Bashir Beta in May.", "Ali Alpha and Bashir Beta again."};
+	document(c, 1, d1, 2);
+	mentions(c, 1, "Ali Alpha", 1);
+	mentions(c, 1, "Bashir Beta", 2);
+	sql(c, "PRAGMA secure_delete = 1; PRAGMA cache_size = -3000");
+	build(c);
+	char *before = sql_text(c, "SELECT group_concat(id || a || b || kind || evidence, ';') FROM edges");
+	long long pages = sql_int(c, "PRAGMA page_count");
+	build(c);
+	char *after = sql_text(c, "SELECT group_concat(id || a || b || kind || evidence, ';') FROM edges");
+	assert_true(strlen(before) > 0);
+	assert_string_equal(before, after);
+	assert_int_equal(sql_int(c, "PRAGMA page_count"), pages);
+	assert_int_equal(sql_int(c, "PRAGMA secure_delete"), 1);
+	assert_int_equal(sql_int(c, "PRAGMA cache_size"), -3000);
+	sql(c, "PRAGMA secure_delete = 0");
+	build(c);
+	assert_int_equal(sql_int(c, "PRAGMA secure_delete"), 0);
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
 	xmlInitParser();
@@ -1600,6 +1631,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_keeps_best_five, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_by_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_restores_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_parses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_csv_rows, setup, teardown),
 	};
