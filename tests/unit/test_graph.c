@@ -267,6 +267,16 @@ static void test_sentence_and_document_links(void **state)
 	build(c);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), n);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence"), ev);
+	/* the pairs it found are kept to size the next build's map of them;
+	 * one sized from a count far too small grows and finds them all */
+	long long pairs = sql_int(c, "SELECT count(*) FROM (SELECT DISTINCT a, b FROM edges)");
+	assert_true(pairs > 1);
+	assert_true(sql_int(c, "SELECT value FROM meta WHERE key = 'pairs'") >= pairs);
+	sql(c, "UPDATE meta SET value = '1' WHERE key = 'pairs'");
+	build(c);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges"), n);
+	assert_int_equal(sql_int(c, "SELECT count(*) FROM evidence"), ev);
+	assert_true(sql_int(c, "SELECT value FROM meta WHERE key = 'pairs'") >= pairs);
 	assert_int_equal(sql_int(c, "PRAGMA foreign_keys"), 1); /* put back after the build */
 	/* inside the caller's transaction (a savepoint, foreign keys on) */
 	sql(c, "BEGIN");
