@@ -1275,9 +1275,11 @@ static int scan_mentions(struct builder *g, struct err *e)
 	 * since a rebuild finds about as many.  By the mentions alone, a
 	 * leak that names the same people in 100k documents (the corpus
 	 * eleven times) got a 192 MB map for 580k pairs, and its mention
-	 * scan took 5.3 s where eleven times the corpus' is 3.4. */
+	 * scan took 5.3 s where eleven times the corpus' is 3.4.  A first
+	 * build starts at most at 1M pairs and grows the map as it needs:
+	 * growing it is cheap beside the arrays' copies. */
 	int last = 0;
-	size_t want = n;
+	size_t want = MIN(n, (size_t)1 << 20);
 	if (case_int(g->c, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pairs'", &last) == 0 && last > 0 &&
 	    (size_t)last < n)
 		want = (size_t)last + (size_t)last / 4;
