@@ -622,6 +622,32 @@ static void test_mentions_any_order(void **state)
 	free(after);
 }
 
+/* The network's pairs as graph.c ranks them, entity i as vertex i - 1:
+ * each pair's summed score (at least 1e-9) as its weight, or its inverse
+ * as its length; only pairs that share a sentence when sentence_only.  The
+ * caller destroys ev and w. */
+static void network_pairs(struct case_db *c, int sentence_only, int as_length, igraph_vector_int_t *ev,
+			  igraph_vector_t *w)
+{
+	igraph_vector_int_init(ev, 0);
+	igraph_vector_init(w, 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c->db,
+					    sentence_only ? "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2"
+							    " HAVING max(kind <> 'same document')"
+							  : "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		igraph_vector_int_push_back(ev, sqlite3_column_int64(st, 0) - 1);
+		igraph_vector_int_push_back(ev, sqlite3_column_int64(st, 1) - 1);
+		double score = sqlite3_column_double(st, 2);
+		score = score > 1e-9 ? score : 1e-9;
+		igraph_vector_push_back(w, as_length ? 1 / score : score);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Betweenness by igraph (exact, weighted as graph.c weighs: a link's
  * length is 1 over the pair's summed score; only pairs that share a
  * sentence) of entities 1..n, into want[0..n) (the caller destroys it). */
@@ -629,22 +655,8 @@ static void exact_betweenness(struct case_db *c, int n, igraph_vector_t *want)
 {
 	igraph_vector_int_t ev;
 	igraph_vector_t w;
-	igraph_vector_int_init(&ev, 0);
-	igraph_vector_init(&w, 0);
+	network_pairs(c, 1, 1, &ev, &w);
 	igraph_vector_init(want, 0);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(c->db,
-					    "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2"
-					    " HAVING max(kind <> 'same document')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
-		double score = sqlite3_column_double(st, 2);
-		igraph_vector_push_back(&w, 1 / (score > 1e-9 ? score : 1e-9));
-	}
-	sqlite3_finalize(st);
 	assert_true(igraph_vector_size(&w) > 150);
 	igraph_t g;
 	assert_int_equal(igraph_create(&g, &ev, n, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
@@ -775,20 +787,8 @@ static void test_pagerank_matches_igraph(void **state)
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM edges WHERE kind = 'same document'") > 50, 1);
 	igraph_vector_int_t ev;
 	igraph_vector_t w, want;
-	igraph_vector_int_init(&ev, 0);
-	igraph_vector_init(&w, 0);
+	network_pairs(c, 0, 0, &ev, &w);
 	igraph_vector_init(&want, 0);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT min(a, b), max(a, b), sum(score) FROM edges GROUP BY 1, 2", -1,
-					    &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 0) - 1);
-		igraph_vector_int_push_back(&ev, sqlite3_column_int64(st, 1) - 1);
-		double score = sqlite3_column_double(st, 2);
-		igraph_vector_push_back(&w, score > 1e-9 ? score : 1e-9);
-	}
-	sqlite3_finalize(st);
 	igraph_t g;
 	assert_int_equal(igraph_create(&g, &ev, n, IGRAPH_UNDIRECTED), IGRAPH_SUCCESS);
 	assert_int_equal(igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &want, NULL, igraph_vss_all(), 0, 0.85, &w,
