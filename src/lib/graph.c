@@ -1280,8 +1280,7 @@ static int scan_mentions(struct builder *g, struct err *e)
 	 * growing it is cheap beside the arrays' copies. */
 	int last = 0;
 	size_t want = MIN(n, (size_t)1 << 20);
-	if (case_int(g->c, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pairs'", &last) == 0 && last > 0 &&
-	    (size_t)last < n)
+	if (case_int(g->c, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pairs'", &last) == 0 && last > 0)
 		want = (size_t)last + (size_t)last / 4;
 	if (g->pair_map.n == 0 && want > g->pair_map.cap / 2) {
 		hmap_free(&g->pair_map);
